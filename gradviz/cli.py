@@ -1,0 +1,77 @@
+"""The ``gradviz`` command: ``gradviz [FILE]`` opens the app; the verbs
+``open``, ``report``, ``check``, ``step``, ``export``, ``solve``, ``new`` work
+without a window. Each verb lives in its own module under
+:mod:`gradviz.commands` with ``HELP``, ``add_arguments(parser)`` and
+``run(args) -> int``.
+
+Every error a user can cause (a bad file, a bad flag value) is one line on
+stderr starting ``gradviz: error:`` and exit status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+VERBS = ("open", "report", "check", "step", "export", "solve", "new")
+
+
+class UsageError(Exception):
+    """A bad command-line value; its text is the whole message."""
+
+
+def _available_verbs() -> list[str]:
+    found = []
+    for verb in VERBS:
+        try:
+            importlib.import_module(f"gradviz.commands.{verb}")
+        except ModuleNotFoundError as e:
+            if e.name != f"gradviz.commands.{verb}":
+                raise
+            continue
+        found.append(verb)
+    return found
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from gradviz import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="gradviz",
+        description="See backpropagation: values, Jacobians and gradients of a network, "
+        "in exact fractions. Without a verb, opens the app.",
+        epilog="MODEL is a .json network file or the name of a bundled example (exercise3).",
+    )
+    parser.add_argument("--version", action="version", version=f"gradviz {__version__}")
+    sub = parser.add_subparsers(dest="verb", metavar="VERB")
+    for verb in _available_verbs():
+        module = importlib.import_module(f"gradviz.commands.{verb}")
+        p = sub.add_parser(verb, help=module.HELP, description=module.HELP)
+        module.add_arguments(p)
+        p.set_defaults(run=module.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if not args_list or (args_list[0] not in VERBS and not args_list[0].startswith("-")):
+        args_list.insert(0, "open")  # `gradviz` and `gradviz FILE` open the app
+    parser = build_parser()
+    args = parser.parse_args(args_list)
+    from gradviz.model.fileformat import ModelError
+
+    try:
+        return int(args.run(args))
+    except (ModelError, UsageError) as e:
+        print(f"gradviz: error: {e}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # `gradviz report … | head`
+        return 0
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,40 @@
+"""``gradviz step MODEL --lr LR [--steps N] -o OUT``: gradient descent on Θ."""
+
+from __future__ import annotations
+
+import argparse
+
+from gradviz.cli import UsageError
+from gradviz.commands.common import add_model_argument, load_model, positive_float, positive_int
+from gradviz.engine.exact import format_scalar, format_vector
+from gradviz.model.fileformat import save
+from gradviz.model.training import gradient_step
+
+HELP = "take gradient-descent steps Θ ← Θ − lr·∇l(Θ) and write the new network"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_model_argument(parser)
+    parser.add_argument("--lr", type=positive_float, required=True,
+                        help="learning rate (a number > 0; 1/2 works)")
+    parser.add_argument("--steps", type=positive_int, default=1, help="number of steps (1)")
+    parser.add_argument("-o", "--output", required=True, metavar="OUT",
+                        help="where to write the new network (.json)")
+
+
+def run(args: argparse.Namespace) -> int:
+    net = load_model(args)
+    if net.loss is None:
+        raise UsageError(f"{args.model}: the network has no 'loss' node to descend")
+    for k in range(args.steps):
+        before, grad = gradient_step(net, args.lr)
+        if k == 0:
+            print(f"∇{net.loss}(Θ) = {format_vector(grad)}")
+        print(f"step {k + 1}: loss {format_scalar(before)} → {format_scalar(net.evaluate().loss or 0.0)}")
+    try:
+        save(net, args.output)
+    except OSError as e:
+        raise UsageError(f"{args.output}: cannot be written ({e.strerror})") from None
+    print(f"Θ = {format_vector(net.theta)}")
+    print(f"wrote {args.output}")
+    return 0
