@@ -14,12 +14,24 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 VERBS = ("open", "report", "check", "step", "export", "solve", "new")
 
 
 class UsageError(Exception):
     """A bad command-line value; its text is the whole message."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a bad flag is one line ``gradviz: error: …`` (exit 2) rather
+    than a usage block; subparsers inherit the class."""
+
+    def error(self, message: str) -> NoReturn:
+        verb = self.prog.split(" ", 1)[1] if " " in self.prog else ""
+        where = f"{verb}: " if verb else ""
+        hint = f"gradviz {verb} --help" if verb else "gradviz --help"
+        self.exit(2, f"gradviz: error: {where}{message} (see '{hint}')\n")
 
 
 def _available_verbs() -> list[str]:
@@ -38,7 +50,7 @@ def _available_verbs() -> list[str]:
 def build_parser() -> argparse.ArgumentParser:
     from gradviz import __version__
 
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="gradviz",
         description="See backpropagation: values, Jacobians and gradients of a network, "
         "in exact fractions. Without a verb, opens the app.",

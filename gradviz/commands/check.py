@@ -24,14 +24,19 @@ def run(args: argparse.Namespace) -> int:
     failed = 0
     for r in rows:
         shape = "×".join(str(s) for s in r.shape)
-        if r.ok:
-            verdict = "ok"
-        elif r.near_kink:
+        if r.skipped:
             verdict = "skipped: at a ReLU kink (input exactly 0)"
+        elif r.ok:
+            verdict = "ok"
         else:
             verdict = "MISMATCH"
             failed += 1
         print(f"{r.name.ljust(name_w)}  {shape:>9}  {r.max_error:11.2e}  {verdict}")
-    print(f"{len(rows) - failed} of {len(rows)} Jacobians agree" if failed
-          else f"all {len(rows)} Jacobians agree")
+    skipped = sum(r.skipped for r in rows)
+    agree = len(rows) - failed - skipped
+    summary = f"all {len(rows)} Jacobians agree" if agree == len(rows) else (
+        f"{agree} of {len(rows)} Jacobians agree"
+        + (f", {failed} disagree" if failed else "")
+        + (f", {skipped} skipped at a ReLU kink" if skipped else ""))
+    print(summary)
     return 1 if failed else 0

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from gradviz.commands.common import add_model_argument, load_model
+from gradviz.commands.common import add_model_argument, load_model, positive_int
 from gradviz.engine.evaluate import Evaluation
 from gradviz.engine.exact import format_array, format_scalar
 from gradviz.model.network import Network
@@ -21,7 +21,7 @@ HELP = "print every node's value, J_f(Θ), the loss and ∇l(Θ) in exact fracti
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_model_argument(parser)
     parser.add_argument("--json", action="store_true", help="one JSON object instead of text")
-    parser.add_argument("--decimals", type=int, metavar="DIGITS", default=None,
+    parser.add_argument("--decimals", type=positive_int, metavar="DIGITS", default=None,
                         help="decimals with DIGITS significant digits instead of fractions")
 
 
@@ -43,7 +43,7 @@ def _plain(a: Any) -> Any:
         return None
     arr = np.asarray(a, dtype=np.float64)
     if arr.ndim == 0:
-        v = float(arr)
+        v = float(arr) + 0.0  # + 0.0 turns -0.0 into 0.0: JSON readers should not see "-0.0"
         return v if math.isfinite(v) else None
     return [_plain(x) for x in arr]
 
@@ -88,9 +88,11 @@ def _table(row_names: list[str], col_names: list[str], m: np.ndarray, exact: boo
     cells = [[format_scalar(float(x), exact=exact, digits=digits) for x in row] for row in m]
     widths = [max(len(c), *(len(r[j]) for r in cells)) for j, c in enumerate(col_names)]
     left = max(len(r) for r in row_names)
-    lines = [" " * (left + 2) + "  ".join(c.rjust(w) for c, w in zip(col_names, widths))]
-    for name, r in zip(row_names, cells):
-        lines.append(name.ljust(left) + "  " + "  ".join(c.rjust(w) for c, w in zip(r, widths)))
+    head = "  ".join(c.rjust(w) for c, w in zip(col_names, widths, strict=True))
+    lines = [" " * (left + 2) + head]
+    for name, r in zip(row_names, cells, strict=True):
+        row = "  ".join(c.rjust(w) for c, w in zip(r, widths, strict=True))
+        lines.append(name.ljust(left) + "  " + row)
     return lines
 
 
@@ -120,14 +122,16 @@ def report_text(net: Network, ev: Evaluation, exact: bool = True, digits: int = 
     if ev.loss is not None and ev.gradient is not None:
         out += ["", f"Loss {ev.loss_node} = {format_scalar(ev.loss, **fmt)}", "",
                 f"∇{ev.loss_node}(Θ), the direction of a gradient-descent step"]
-        out += ["  " + line for line in
-                _table([f"∂{ev.loss_node}/∂θ"], ev.theta_names, ev.gradient[None, :], exact, digits)]
+        grad_rows = _table([f"∂{ev.loss_node}/∂θ"], ev.theta_names, ev.gradient[None, :], exact,
+                           digits)
+        out += ["  " + line for line in grad_rows]
     out.append("")
     if ev.nondifferentiable:
         out.append("Non-differentiable points (derivative taken as 0):")
         for nid, idx in ev.nondifferentiable:
             src = ev.inputs_of(nid)[0]
-            out.append(f"  {nid}: its input {src}[{','.join(str(i + 1) for i in idx)}] is exactly 0")
+            where = ",".join(str(i + 1) for i in idx)
+            out.append(f"  {nid}: its input {src}[{where}] is exactly 0")
     else:
         out.append("Non-differentiable points: none")
     return "\n".join(out) + "\n"

@@ -30,7 +30,9 @@ def run(args: argparse.Namespace) -> int:
         before, grad = gradient_step(net, args.lr)
         if k == 0:
             print(f"∇{net.loss}(Θ) = {format_vector(grad)}")
-        print(f"step {k + 1}: loss {format_scalar(before)} → {format_scalar(net.evaluate().loss or 0.0)}")
+        after = net.evaluate().loss
+        assert after is not None  # the network has a loss, checked above
+        print(f"step {k + 1}: loss {format_scalar(before)} → {format_scalar(after)}")
     try:
         save(net, args.output)
     except OSError as e:

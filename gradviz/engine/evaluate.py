@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from gradviz.engine.ops import OPS, Array, NegLog, Op, Softmax
+from gradviz.engine.ops import Array, NegLog, Op, Softmax
 
 
 @dataclass(frozen=True)
@@ -107,10 +107,17 @@ def reverse(program: Program, values: Sequence[Array], seeds: Mapping[int, Array
             k: int) -> list[Array | None]:
     """One batched reverse sweep. ``seeds[i]`` (shape ``(k, *values[i].shape)``)
     starts the cotangent of node ``i``; returns every node's accumulated
-    cotangent ``(k, *shape)`` (None where nothing flows)."""
+    cotangent ``(k, *shape)`` (None where nothing flows).
+
+    A ``neg_log`` right after a ``softmax`` sends ``∂l/∂z = S(z) − e_i`` straight
+    to the logits ``z``. The ``∂l/∂S = −e_i / S_i`` it thereby skips is added to the
+    softmax node's cotangent *after* the sweep, so every node (the softmax too)
+    reports its true cotangent while nothing is propagated twice.
+    """
     cot: list[Array | None] = [None] * len(program.nodes)
     for i, s in seeds.items():
         cot[i] = s.copy()
+    skipped: dict[int, Array] = {}
     for i in range(len(program.nodes) - 1, -1, -1):
         g = cot[i]
         node = program.nodes[i]
@@ -120,12 +127,18 @@ def reverse(program: Program, values: Sequence[Array], seeds: Mapping[int, Array
         if soft is not None:  # through softmax and −ln at once: ∂l/∂z = S(z) − e_i
             targets: Sequence[int] = (program.nodes[soft].inputs[0],)
             grads = [NegLog.vjp_logits(g, values[soft], node.attrs["index"])]
+            past = NegLog().vjp(g, [values[soft]], values[i], node.attrs)[0]
+            skipped[soft] = past if soft not in skipped else skipped[soft] + past
         else:
             targets = node.inputs
             grads = node.op.vjp(g, [values[j] for j in node.inputs], values[i], node.attrs)
-        for j, d in zip(targets, grads):
+        for j, d in zip(targets, grads, strict=True):
             prev = cot[j]
             cot[j] = d if prev is None else prev + d  # accumulate over fan-out
+    for s_pos, past in skipped.items():
+        prev = cot[s_pos]
+        with np.errstate(invalid="ignore"):
+            cot[s_pos] = past if prev is None else prev + past
     return cot
 
 
@@ -218,13 +231,11 @@ def evaluate_program(program: Program) -> Evaluation:
     for i, node in enumerate(program.nodes):
         c = cot[i]
         shape = values[i].shape
-        if program.loss is not None:
-            node_grads[node.id] = np.zeros(shape) if c is None else c[m].copy()
+        if program.loss is not None:  # always an ndarray, a 0-d one for a scalar
+            node_grads[node.id] = np.zeros(shape) if c is None else np.array(c[m], dtype=np.float64)
         if program.output is not None:
             out_jacs[node.id] = (np.zeros((m, values[i].size)) if c is None
                                  else c[:m].reshape(m, values[i].size))
-    if program.loss is not None:
-        _add_fused_display_gradient(program, values, node_grads)
 
     nondiff = [
         (node.id, idx)
@@ -239,26 +250,10 @@ def evaluate_program(program: Program) -> Evaluation:
         output=program.nodes[program.output].id if program.output is not None else None,
         loss_node=program.nodes[program.loss].id if program.loss is not None else None,
         jacobian=full[:m] if program.output is not None else None,
-        loss=float(values[program.loss]) if program.loss is not None else None,
+        loss=float(values[program.loss].reshape(-1)[0]) if program.loss is not None else None,
         gradient=full[m].copy() if program.loss is not None else None,
         node_gradients=node_grads,
         output_jacobians=out_jacs,
         nondifferentiable=nondiff,
         _value_list=values,
     )
-
-
-def _add_fused_display_gradient(program: Program, values: Sequence[Array],
-                                node_grads: dict[str, Array]) -> None:
-    """The fused log-softmax sends ``∂l/∂z`` past the softmax node; add back the
-    ``∂l/∂S = −e_i / S_i`` it skipped so the edge into ``−ln`` shows it too."""
-    for i in range(len(program.nodes)):
-        soft = _fused_log_softmax(program, i)
-        if soft is None:
-            continue
-        node = program.nodes[i]
-        g = node_grads[node.id]
-        extra = NegLog().vjp(np.asarray(g).reshape(1), [values[soft]], values[i], node.attrs)[0]
-        sid = program.nodes[soft].id
-        with np.errstate(invalid="ignore"):
-            node_grads[sid] = node_grads[sid] + extra[0]

@@ -134,7 +134,8 @@ class MatMul(Op):
         if x.ndim == 1:
             if i == 1:
                 return a.copy()  # Ex. 1: J_z = M
-            return np.kron(np.eye(a.shape[0]), x[None, :])  # (a, a*b)
+            # ∂y_r/∂A_{s,t} = 1_{r=s} x_t: row r holds xᵀ in block r, shape (a, a·b)
+            return np.asarray(np.kron(np.eye(a.shape[0]), x[None, :]), dtype=np.float64)
         return super().local_jacobian(xs, y, attrs, i)
 
 
@@ -227,7 +228,7 @@ class Tanh(Elementwise):
 def softmax(z: Array) -> Array:
     """``S(z)_i = e^{z_i} / Σ_j e^{z_j}``, the max subtracted first so it never overflows."""
     e = np.exp(z - np.max(z))
-    return e / np.sum(e)
+    return np.asarray(e / np.sum(e), dtype=np.float64)
 
 
 def log_sum_exp(z: Array) -> float:
@@ -290,15 +291,20 @@ class NegLog(Op):
 
     def vjp(self, g: Array, xs: Sequence[Array], y: Array, attrs: Attrs) -> list[Array]:
         x = xs[0]
+        index = attrs["index"]
         out = np.zeros((g.shape[0], x.size))
-        with np.errstate(divide="ignore"):
-            out[:, attrs["index"]] = -g / x[attrs["index"]]
+        # −g / x_i, with a zero cotangent giving 0 even when x_i underflowed to 0
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out[:, index] = np.where(g == 0.0, 0.0, -g / x[index])
         return [out]
 
     @staticmethod
     def from_logits(z: Array, index: int) -> float:
-        """``−ln S(z)[index] = ln Σ e^{z_j} − z_index`` (log-softmax)."""
-        return log_sum_exp(z) - float(z[index])
+        """``−ln S(z)[index] = ln Σ e^{z_j} − z_index`` (log-softmax), summed as
+        ``(max z − z_index) + ln Σ e^{z_j − max z}`` so that equal logits give
+        exactly ``ln n`` (the sheet's ``ln 2``) with no rounding from ``m − m``."""
+        m = float(np.max(z))
+        return (m - float(z[index])) + float(np.log(np.sum(np.exp(z - m))))
 
     @staticmethod
     def vjp_logits(g: Array, s: Array, index: int) -> Array:
@@ -338,7 +344,9 @@ class MSE(Op):
 
 OPS: dict[str, Op] = {
     op.name: op
-    for op in (Input(), Param(), MatMul(), Add(), ReLU(), Sigmoid(), Tanh(), Softmax(), NegLog(), MSE())
+    for op in (
+        Input(), Param(), MatMul(), Add(), ReLU(), Sigmoid(), Tanh(), Softmax(), NegLog(), MSE()
+    )
 }
 """Every op by its file-format name."""
 

@@ -16,6 +16,7 @@ only: nothing in them is ever executed.
 from __future__ import annotations
 
 import json
+import math
 import os
 import tempfile
 from pathlib import Path
@@ -67,7 +68,7 @@ def load(path_or_name: str | os.PathLike[str]) -> Network:
 def loads(text: str, where: str = "<text>") -> Network:
     """Parse and validate the JSON text of a network."""
     try:
-        data = json.loads(text, parse_constant=_reject_constant)
+        data = json.loads(text, parse_constant=_NonFinite.constant, parse_float=_NonFinite.number)
     except RecursionError:
         raise ModelError(f"{where}: the JSON is nested too deeply") from None
     except ValueError as e:
@@ -75,8 +76,44 @@ def loads(text: str, where: str = "<text>") -> Network:
     return from_dict(data, where)
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a number gradviz accepts")
+class _NonFinite(float):
+    """A JSON number gradviz refuses (``NaN``, ``Infinity``, ``1e400``), kept with
+    the text it was written as so that the error can quote it and name its node."""
+
+    text: str
+
+    @classmethod
+    def constant(cls, name: str) -> float:
+        """``parse_constant`` hook: ``NaN``, ``Infinity``, ``-Infinity``."""
+        out = cls(float(name))
+        out.text = name
+        return out
+
+    @classmethod
+    def number(cls, text: str) -> float:
+        """``parse_float`` hook: a plain float unless it overflows float64."""
+        value = float(text)
+        if math.isfinite(value):
+            return value
+        out = cls(value)
+        out.text = text
+        return out
+
+
+def _first_nonfinite(value: Any, path: str = "") -> tuple[str, str] | None:
+    """(where, as written) of the first refused number inside a decoded JSON value."""
+    if isinstance(value, _NonFinite):
+        return path, value.text
+    if isinstance(value, float) and not math.isfinite(value):
+        return path, repr(value)
+    items: Any = (value.items() if isinstance(value, dict)
+                  else enumerate(value) if isinstance(value, list) else ())
+    for key, v in items:
+        sub = f"{path}.{key}" if isinstance(key, str) else f"{path}[{key}]"
+        found = _first_nonfinite(v, sub)
+        if found is not None:
+            return found
+    return None
 
 
 def from_dict(data: Any, where: str = "<data>") -> Network:
@@ -124,6 +161,15 @@ def from_dict(data: Any, where: str = "<data>") -> Network:
         validate(net)
     except ModelError as e:
         raise fail(str(e)) from None
+    # keys gradviz only keeps (pos, notes …) must be finite too: JSON cannot hold the rest
+    for node, raw in zip(nodes, raw_nodes, strict=True):
+        bad = _first_nonfinite(raw)
+        if bad is not None:
+            raise fail(f"node '{node.id}': key '{bad[0].lstrip('.')}' holds {bad[1]}; "
+                       "only finite numbers are allowed")
+    bad = _first_nonfinite(extra)
+    if bad is not None:
+        raise fail(f"key '{bad[0].lstrip('.')}' holds {bad[1]}; only finite numbers are allowed")
     return net
 
 
@@ -179,8 +225,13 @@ def _number_array(value: Any, what: str, fail: Any) -> np.ndarray:
         raise fail(f"{what} is ragged (rows of different lengths)") from None
     if arr.size == 0:
         raise fail(f"{what} is empty")
-    if not np.all(np.isfinite(arr)):
-        raise fail(f"{what} holds a number too large for float64 (or NaN/infinity)")
+    bad = _first_nonfinite(value)
+    if bad is not None or not np.all(np.isfinite(arr)):
+        at, text = bad if bad is not None else ("", "a number too large for float64")
+        at_text = f" at {at}" if at else ""
+        why = ("is too large for float64" if text.lstrip("+-")[:1].isdigit()
+               else "is not a finite number")
+        raise fail(f"{what} holds {text}{at_text}, which {why}")
     return arr
 
 
