@@ -1,0 +1,323 @@
+"""The backprop walk: the forward pass node by node, then the backward pass edge
+by edge, as a list of steps a lecture can go through one key press at a time.
+
+Forward: one step per computed (non-leaf) node, in the program's topological
+order: ``z = P × E = [3, 1; 1, 0; -1, 2] × (1, -1) = (2, 1, -3)``. The leaves'
+values (inputs and parameters) are known from the start (:func:`known_at_start`).
+
+Backward: one step per edge ``u → v`` (``u`` the ``position``-th input of ``v``) that
+carries gradient, consumers ``v`` in reverse topological order and, for each, its
+inputs in order. An edge carries gradient when ``v`` lies on a path to the seed (the
+loss ``l``, or, for a network without a loss, the output ``f``) and ``u`` depends on
+Θ (a parameter, or computed from one): the walk ends at the parameters' gradients
+and skips the network input ``E``. The step does the one multiplication
+
+    ∂l/∂u = ∂l/∂v × ∂v/∂u        e.g.  ∂l/∂z = ∂l/∂g × J_R(z),
+
+a row vector (``v.size``) times the local Jacobian (``v.size × u.size``). When ``u``
+feeds several nodes its contributions are added (``+=``), and its gradient is
+complete after the last of them. Because every consumer of ``v`` comes after ``v`` in
+topological order, ``∂l/∂v`` is always complete when its edges are walked.
+
+Each step carries what is known after it (``known_values``, ``known_gradients``
+the nodes whose gradient is complete, ``known_edges`` the edges walked), so a view
+can hide the rest. The steps are deterministic: forward steps follow
+``program.nodes``; backward steps follow it reversed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from gradviz.engine.evaluate import Evaluation, Program, ProgramNode
+from gradviz.engine.exact import format_array, format_scalar, latex_array, latex_scalar
+from gradviz.engine.ops import Array
+
+FORWARD = "forward"
+BACKWARD = "backward"
+
+Edge = tuple[str, str, int]
+"""A tensor edge ``(input id, consumer id, input position)``."""
+
+_SYMBOL = {"relu": "R", "sigmoid": "σ", "tanh": "tanh", "softmax": "S", "neg_log": "−ln",
+           "mse": "mse"}
+_TEX_SYMBOL = {"relu": "R", "sigmoid": r"\sigma", "tanh": r"\tanh", "softmax": "S",
+               "neg_log": r"-\ln", "mse": r"\operatorname{mse}"}
+
+
+@dataclass(frozen=True)
+class WalkStep:
+    """One step of the walk.
+
+    Forward (``phase == "forward"``): ``node`` is computed from ``inputs``; ``value``
+    is its value. Backward: gradient flows over the edge ``source → node`` (input
+    slot ``position``): ``incoming`` is ``∂l/∂node`` (in ``node``'s shape),
+    ``local_jacobian`` is ``∂node/∂source`` (``(node.size, source.size)``),
+    ``product`` is their product, this edge's share of ``∂l/∂source`` (in
+    ``source``'s shape), ``gradient_so_far`` the sum of the shares walked so far, and
+    ``complete`` says every share is in. Walking the Jacobian of the output ``f``
+    instead of a loss, ``incoming`` is ``(m, node.size)`` and ``product`` and
+    ``gradient_so_far`` are ``(m, source.size)``, as in ``Evaluation.output_jacobians``.
+    ``formula`` is symbolic, ``text`` adds the numbers, ``latex`` is both in LaTeX.
+    """
+
+    index: int
+    phase: str
+    node: str
+    source: str | None
+    position: int | None
+    inputs: tuple[str, ...]
+    formula: str
+    text: str
+    latex: str
+    value: Array | None
+    incoming: Array | None
+    local_jacobian: Array | None
+    product: Array | None
+    gradient_so_far: Array | None
+    complete: bool
+    known_values: frozenset[str]
+    known_gradients: frozenset[str]
+    known_edges: frozenset[Edge]
+
+    @property
+    def edge(self) -> Edge | None:
+        """The edge walked by a backward step, ``(source, node, position)``."""
+        if self.source is None or self.position is None:
+            return None
+        return (self.source, self.node, self.position)
+
+
+class _Fmt:
+    """Inline text and LaTeX for numbers and arrays, in exact form."""
+
+    def __init__(self, unicode_minus: bool) -> None:
+        self.um = unicode_minus
+
+    def text(self, a: Array | float) -> str:
+        """Scalars ``3/4``, vectors ``(2, 1, -3)``, matrices ``[3, 1; 1, 0]``."""
+        arr = np.asarray(a, dtype=np.float64)
+        if arr.ndim == 2:
+            rows = ("; ".join(", ".join(format_scalar(x, unicode_minus=self.um) for x in row)
+                              for row in arr.tolist()))
+            return f"[{rows}]"
+        return format_array(arr, unicode_minus=self.um)
+
+    def apply(self, symbol: str, a: Array) -> str:
+        """``R(2, 1, -3)``: a function symbol applied to an array's text."""
+        t = self.text(a)
+        return symbol + t if t.startswith("(") else f"{symbol}({t})"
+
+    @staticmethod
+    def tex(a: Array | float, row: bool = False) -> str:
+        """LaTeX; a vector as a row with ``row=True``."""
+        arr = np.asarray(a, dtype=np.float64)
+        if arr.ndim == 1 and row:
+            if arr.size == 1:
+                return latex_scalar(arr[0])
+            return r"\begin{pmatrix} " + " & ".join(latex_scalar(x) for x in arr) + \
+                r" \end{pmatrix}"
+        return latex_array(arr)
+
+
+def _tex_id(node_id: str) -> str:
+    """A node id in math mode: one letter as is, longer ids upright-italic and escaped."""
+    if len(node_id) == 1 and node_id.isalpha():
+        return node_id
+    escaped = "".join("\\" + ch if ch in "_#%&$" else ch for ch in node_id)
+    return rf"\mathit{{{escaped}}}"
+
+
+def known_at_start(program: Program) -> frozenset[str]:
+    """Ids whose values are known before the first step: the leaves."""
+    return frozenset(n.id for n in program.nodes if not n.inputs)
+
+
+def _forward_step(node: ProgramNode, ins: list[str], ev: Evaluation, fmt: _Fmt, index: int,
+                  known: frozenset[str]) -> WalkStep:
+    name = node.op.name
+    xs = [ev.values[u] for u in ins]
+    y = ev.values[node.id]
+    shown_index = int(node.attrs.get("index", 0)) + 1  # the sheet's f[1] is index 0
+    formula = node.op.formula.format(*ins, y=node.id, index=shown_index)
+    tex_ids = [_tex_id(u) for u in ins]
+    if name == "matmul":
+        numeric = f"{fmt.text(xs[0])} × {fmt.text(xs[1])}"
+        tex = rf"{tex_ids[0]} \times {tex_ids[1]} = {fmt.tex(xs[0])} \times {fmt.tex(xs[1])}"
+    elif name == "add":
+        numeric = f"{fmt.text(xs[0])} + {fmt.text(xs[1])}"
+        tex = rf"{tex_ids[0]} + {tex_ids[1]} = {fmt.tex(xs[0])} + {fmt.tex(xs[1])}"
+    elif name == "neg_log":
+        p = xs[0][shown_index - 1]
+        numeric = f"−ln({format_scalar(p, unicode_minus=fmt.um)})"
+        tex = rf"-\ln {tex_ids[0]}[{shown_index}] = -\ln\left({latex_scalar(p)}\right)"
+    elif name == "mse":
+        target = np.asarray(node.attrs["target"], dtype=np.float64)
+        numeric = f"mean(({fmt.text(xs[0])} − {fmt.text(target)})²)"
+        tex = (rf"\operatorname{{mean}}(({tex_ids[0]} - t)^2) = \operatorname{{mean}}"
+               rf"\left(\left({fmt.tex(xs[0])} - {fmt.tex(target)}\right)^2\right)")
+    elif name in _SYMBOL:
+        numeric = fmt.apply(_SYMBOL[name], xs[0])
+        sym = _TEX_SYMBOL[name]
+        tex = rf"{sym}({tex_ids[0]}) = {sym}{fmt.tex(xs[0])}"
+    else:  # an op without a numeric template: the formula and the result
+        numeric, tex = formula.split(" = ", 1)[-1], formula.split(" = ", 1)[-1]
+    text = f"{formula} = {numeric} = {fmt.text(y)}"
+    latex = f"{_tex_id(node.id)} = {tex} = {fmt.tex(y)}"
+    return WalkStep(index, FORWARD, node.id, None, None, tuple(ins), formula, text, latex,
+                    y, None, None, None, None, True, known, frozenset(), frozenset())
+
+
+def _graph_sets(program: Program, seed: int) -> tuple[set[int], set[int]]:
+    """Positions that reach ``seed``, and positions that depend on Θ."""
+    reaches = {seed}
+    for i in range(len(program.nodes) - 1, -1, -1):
+        if i in reaches:
+            reaches.update(program.nodes[i].inputs)
+    requires: set[int] = set()
+    for i, n in enumerate(program.nodes):
+        if n.op.name == "param" or any(j in requires for j in n.inputs):
+            requires.add(i)
+    return reaches, requires
+
+
+def _seed(program: Program, of: str | None) -> tuple[int | None, bool]:
+    """The node the backward pass starts from and whether it is the loss."""
+    if of is None:
+        of = "loss" if program.loss is not None else "output"
+    if of == "loss":
+        if program.loss is None:
+            raise ValueError("the network has no loss to walk back from")
+        return program.loss, True
+    if of == "output":
+        return program.output, False
+    raise ValueError(f"cannot walk back from {of!r}: choose 'loss' or 'output'")
+
+
+def walk_steps(program: Program, evaluation: Evaluation, *, of: str | None = None,
+               unicode_minus: bool = False) -> list[WalkStep]:
+    """Every step of the walk (see the module docstring). ``of`` chooses the seed of
+    the backward pass: ``"loss"`` (``∂l/∂·``, the default when there is a loss) or
+    ``"output"`` (``∂f/∂·``, rows of ``J_f``); a network with neither gets the
+    forward steps only."""
+    fmt = _Fmt(unicode_minus)
+    steps: list[WalkStep] = []
+    known = set(known_at_start(program))
+    for node in program.nodes:
+        if node.inputs:
+            known.add(node.id)
+            ins = [program.nodes[j].id for j in node.inputs]
+            steps.append(_forward_step(node, ins, evaluation, fmt, len(steps), frozenset(known)))
+    seed, loss_mode = _seed(program, of)
+    if seed is not None:
+        steps.extend(_backward_steps(program, evaluation, seed, loss_mode, fmt, len(steps),
+                                     frozenset(known)))
+    return steps
+
+
+def _backward_steps(program: Program, ev: Evaluation, seed: int, loss_mode: bool, fmt: _Fmt,
+                    start: int, values_known: frozenset[str]) -> list[WalkStep]:
+    """The backward steps from ``seed``; ``loss_mode``: a scalar loss, else ``J_f``'s rows."""
+    nodes = program.nodes
+    reaches, requires = _graph_sets(program, seed)
+    edges = [(u, v, pos) for v in range(len(nodes) - 1, -1, -1) if v in reaches
+             for pos, u in enumerate(nodes[v].inputs) if u in requires]
+    remaining: dict[int, int] = {}
+    for u, _, _ in edges:
+        remaining[u] = remaining.get(u, 0) + 1
+    shares = dict(remaining)
+    seed_value = ev.values[nodes[seed].id]
+    k = 1 if loss_mode else seed_value.size
+    grads: dict[int, Array] = {seed: np.eye(k) if not loss_mode else np.ones((1, 1))}
+    known_grads = {nodes[seed].id}
+    walked: set[Edge] = set()
+    s_name = nodes[seed].id
+    steps: list[WalkStep] = []
+    for u, v, pos in edges:
+        uid, vid = nodes[u].id, nodes[v].id
+        u_shape, v_shape = ev.values[uid].shape, ev.values[vid].shape
+        incoming = grads[v]  # (k, v.size), complete: every consumer of v came before
+        jac = ev.local_jacobian(vid, pos)
+        with np.errstate(invalid="ignore", over="ignore"):
+            product = incoming @ jac
+        grads[u] = product if u not in grads else grads[u] + product
+        remaining[u] -= 1
+        complete = remaining[u] == 0
+        if complete:
+            known_grads.add(uid)
+        walked.add((uid, vid, pos))
+        several = shares[u] > 1
+        formula, text, latex = _backward_texts(
+            program, ev, fmt, (u, v, pos), s_name, (incoming, jac, product, grads[u]),
+            several and complete, several, loss_mode)
+
+        def shaped(a: Array, shape: tuple[int, ...]) -> Array:
+            return a.reshape(shape).copy() if loss_mode else a.copy()
+
+        steps.append(WalkStep(
+            index=start + len(steps), phase=BACKWARD, node=vid, source=uid, position=pos,
+            inputs=tuple(nodes[j].id for j in nodes[v].inputs), formula=formula, text=text,
+            latex=latex, value=None, incoming=shaped(incoming, v_shape), local_jacobian=jac,
+            product=shaped(product, u_shape), gradient_so_far=shaped(grads[u], u_shape),
+            complete=complete, known_values=values_known,
+            known_gradients=frozenset(known_grads), known_edges=frozenset(walked)))
+    return steps
+
+
+def _backward_texts(program: Program, ev: Evaluation, fmt: _Fmt, edge: tuple[int, int, int],
+                    s: str, arrays: tuple[Array, Array, Array, Array], show_total: bool,
+                    accumulate: bool, loss_mode: bool) -> tuple[str, str, str]:
+    """``formula``, ``text`` and ``latex`` of one backward step; ``arrays`` are the
+    incoming gradient ``(k, v.size)``, the local Jacobian, the product and the
+    running total ``(k, u.size)``."""
+    u, v, _ = edge
+    incoming, jac, product, total = arrays
+    un, vn = program.nodes[u], program.nodes[v]
+    uid, vid = un.id, vn.id
+    single = len(vn.inputs) == 1 and vn.op.name in _SYMBOL
+    jac_sym = f"J_{_SYMBOL[vn.op.name]}({uid})" if single else f"∂{vid}/∂{uid}"
+    jac_tex = (rf"J_{{{_TEX_SYMBOL[vn.op.name]}}}({_tex_id(uid)})" if single
+               else rf"\frac{{\partial {_tex_id(vid)}}}{{\partial {_tex_id(uid)}}}")
+    op = "+=" if accumulate else "="
+    formula = f"∂{s}/∂{uid} {op} ∂{s}/∂{vid} × {jac_sym}"
+    lhs_tex, mid_tex = (rf"\frac{{\partial {_tex_id(s)}}}{{\partial {_tex_id(n)}}}"
+                        for n in (uid, vid))
+    op_tex = "\\mathrel{+}=" if accumulate else "="
+
+    def vec(a: Array, shape: tuple[int, ...]) -> tuple[str, str]:
+        """A (k, size) block: a row vector (a number for a scalar node) for the loss,
+        a matrix for ``f``."""
+        if not loss_mode:
+            return fmt.text(a), fmt.tex(a)
+        if not shape:
+            return fmt.text(a[0, 0]), fmt.tex(a[0, 0])
+        return fmt.text(a[0]), fmt.tex(a[0], row=True)
+
+    u_shape = ev.values[uid].shape
+    inc_t, inc_x = vec(incoming, ev.values[vid].shape)
+    prod_t, prod_x = vec(product, u_shape)
+    if loss_mode and len(u_shape) == 2:  # show ∂l/∂P as the matrix it is, too
+        prod_t += " = " + fmt.text(product.reshape(u_shape))
+        prod_x += " = " + fmt.tex(product.reshape(u_shape))
+    text = f"{formula} = {inc_t} × {fmt.text(jac)} = {prod_t}"
+    latex = (rf"{lhs_tex} {op_tex} {mid_tex} \times {jac_tex} = {inc_x} \times "
+             rf"{fmt.tex(jac)} = {prod_x}")
+    if show_total:
+        tot = total.reshape(u_shape) if loss_mode else total
+        text += f"; in all ∂{s}/∂{uid} = {fmt.text(tot)}"
+        latex += rf";\quad {lhs_tex} = {fmt.tex(tot)}"
+    return formula, text, latex
+
+
+def final_gradients(steps: Sequence[WalkStep]) -> dict[str, Array]:
+    """Each node's gradient at the end of the walk (the seed's own excluded):
+    ``∂l/∂u`` in ``u``'s shape, or ``∂f/∂u`` as ``(m, u.size)``."""
+    out: dict[str, Array] = {}
+    for step in steps:
+        if step.phase == BACKWARD and step.complete and step.source is not None:
+            assert step.gradient_so_far is not None
+            out[step.source] = step.gradient_so_far
+    return out
