@@ -108,9 +108,14 @@ def _scalar_id(graph: ScalarGraph, ref: int | Key | tuple[str, int | Sequence[in
     return graph.id_of(tensor, entry)
 
 
-def path_sum(graph: ScalarGraph, of: int | Key | tuple[str, int | Sequence[int]],
-             wrt: int | Key | tuple[str, int | Sequence[int]], *,
-             max_paths: int = MAX_PATHS, prune_zero: bool = False) -> PathSum:
+def path_sum(
+    graph: ScalarGraph,
+    of: int | Key | tuple[str, int | Sequence[int]],
+    wrt: int | Key | tuple[str, int | Sequence[int]],
+    *,
+    max_paths: int = MAX_PATHS,
+    prune_zero: bool = False,
+) -> PathSum:
     """``∂of/∂wrt`` (scalars by id or ``(tensor id, entry)``, entries 0-based) as a
     sum over every path from ``wrt`` to ``of``. ``max_paths`` bounds the listed
     paths; ``prune_zero`` leaves out paths through a zero partial. ``total`` and
@@ -145,17 +150,26 @@ def path_sum(graph: ScalarGraph, of: int | Key | tuple[str, int | Sequence[int]]
 
     paths = _enumerate(graph, source, target, useful, max_paths, prune_zero)
     listable = nonzero[target] if prune_zero else count[target]
-    return PathSum(target, source, tuple(paths), float(deriv[target]), count[target],
-                   count[target] - nonzero[target], len(paths) < listable)
+    return PathSum(
+        target,
+        source,
+        tuple(paths),
+        float(deriv[target]),
+        count[target],
+        count[target] - nonzero[target],
+        len(paths) < listable,
+    )
 
 
-def _enumerate(graph: ScalarGraph, source: int, target: int, useful: set[int],
-               max_paths: int, prune_zero: bool) -> list[Path]:
+def _enumerate(
+    graph: ScalarGraph, source: int, target: int, useful: set[int], max_paths: int, prune_zero: bool
+) -> list[Path]:
     """Depth-first, consumers in id order, at most ``max_paths`` paths."""
     paths: list[Path] = []
     # (node, nodes so far, positions, partials, product)
     stack: list[tuple[int, tuple[int, ...], tuple[int, ...], tuple[float, ...], float]] = [
-        (source, (source,), (), (), 1.0)]
+        (source, (source,), (), (), 1.0)
+    ]
     while stack and len(paths) < max_paths:
         v, nodes, positions, partials, product = stack.pop()
         if v == target:
@@ -168,14 +182,21 @@ def _enumerate(graph: ScalarGraph, source: int, target: int, useful: set[int],
             partial = graph.nodes[c].inputs[pos].partial
             if prune_zero and partial == 0.0:
                 continue
-            steps.append((c, nodes + (c,), positions + (pos,), partials + (partial,),
-                          product * partial))
+            steps.append(
+                (c, nodes + (c,), positions + (pos,), partials + (partial,), product * partial)
+            )
         stack.extend(reversed(steps))
     return paths
 
 
-def jacobian_entry(graph: ScalarGraph, row: int, column: int, *, max_paths: int = MAX_PATHS,
-                   prune_zero: bool = False) -> PathSum:
+def jacobian_entry(
+    graph: ScalarGraph,
+    row: int,
+    column: int,
+    *,
+    max_paths: int = MAX_PATHS,
+    prune_zero: bool = False,
+) -> PathSum:
     """The path sum of ``J_f(Θ)[row, column]``: output entry ``row`` (row-major)
     with respect to ``θ_column`` (Θ's order). Options as for :func:`path_sum`."""
     if not graph.output_ids:
@@ -184,5 +205,10 @@ def jacobian_entry(graph: ScalarGraph, row: int, column: int, *, max_paths: int 
         raise KeyError(f"row {row} is out of range (the output has {len(graph.output_ids)})")
     if not 0 <= column < len(graph.theta_ids):
         raise KeyError(f"column {column} is out of range (Θ has {len(graph.theta_ids)})")
-    return path_sum(graph, graph.output_ids[row], graph.theta_ids[column],
-                    max_paths=max_paths, prune_zero=prune_zero)
+    return path_sum(
+        graph,
+        graph.output_ids[row],
+        graph.theta_ids[column],
+        max_paths=max_paths,
+        prune_zero=prune_zero,
+    )

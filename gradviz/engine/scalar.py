@@ -59,8 +59,18 @@ SOFTMAX_SHIFT_LIMIT = 300.0
 """Below this ``|max z|`` a softmax's exponentials are ``e^{z_i}`` unshifted."""
 
 LABELS: dict[str, str] = {
-    "input": "", "param": "", "mul": "×", "sum": "+", "relu": "ReLU", "sigmoid": "σ",
-    "tanh": "tanh", "exp": "exp", "div": "÷", "neg_ln": "−ln", "sub": "−t", "square": "²",
+    "input": "",
+    "param": "",
+    "mul": "×",
+    "sum": "+",
+    "relu": "ReLU",
+    "sigmoid": "σ",
+    "tanh": "tanh",
+    "exp": "exp",
+    "div": "÷",
+    "neg_ln": "−ln",
+    "sub": "−t",
+    "square": "²",
     "mean": "mean",
 }
 """The operation symbol drawn on a scalar node, by kind (micrograd's ``op`` label)."""
@@ -198,12 +208,20 @@ class _Builder:
         self.nodes: list[ScalarNode] = []
         self.entries: dict[Key, int] = {}
 
-    def add(self, kind: str, name: str, value: SupportsFloat, tensor: str, entry: Entry | None,
-            edges: Sequence[tuple[int, SupportsFloat]] = ()) -> int:
+    def add(
+        self,
+        kind: str,
+        name: str,
+        value: SupportsFloat,
+        tensor: str,
+        entry: Entry | None,
+        edges: Sequence[tuple[int, SupportsFloat]] = (),
+    ) -> int:
         i = len(self.nodes)
         inputs = tuple(ScalarEdge(s, float(p)) for s, p in edges)
-        self.nodes.append(ScalarNode(i, kind, LABELS.get(kind, kind), name, float(value),
-                                     tensor, entry, inputs))
+        self.nodes.append(
+            ScalarNode(i, kind, LABELS.get(kind, kind), name, float(value), tensor, entry, inputs)
+        )
         if entry is not None:
             self.entries[(tensor, entry)] = i
         return i
@@ -232,13 +250,25 @@ def expand(program: Program, evaluation: Evaluation) -> ScalarGraph:
             _matmul(b, node.id, ins, y, evaluation)
         elif kind == "add":
             for idx in np.ndindex(*y.shape):
-                b.add("sum", entry_name(node.id, idx), y[idx], node.id, idx,
-                      [(b.entries[(ins[0], idx)], 1.0), (b.entries[(ins[1], idx)], 1.0)])
+                b.add(
+                    "sum",
+                    entry_name(node.id, idx),
+                    y[idx],
+                    node.id,
+                    idx,
+                    [(b.entries[(ins[0], idx)], 1.0), (b.entries[(ins[1], idx)], 1.0)],
+                )
         elif isinstance(node.op, Elementwise):  # relu, sigmoid, tanh
             d = node.op.derivative(evaluation.values[ins[0]], y)
             for idx in np.ndindex(*y.shape):
-                b.add(kind, entry_name(node.id, idx), y[idx], node.id, idx,
-                      [(b.entries[(ins[0], idx)], d[idx])])
+                b.add(
+                    kind,
+                    entry_name(node.id, idx),
+                    y[idx],
+                    node.id,
+                    idx,
+                    [(b.entries[(ins[0], idx)], d[idx])],
+                )
         elif kind == "softmax":
             shifts[node.id] = _softmax(b, node.id, ins[0], y, evaluation)
         elif kind == "neg_log":
@@ -251,12 +281,14 @@ def expand(program: Program, evaluation: Evaluation) -> ScalarGraph:
     graph = ScalarGraph(b.nodes, b.entries, [], [], None, shifts)
     for p in program.params:
         pid = program.nodes[p].id
-        graph.theta_ids.extend(b.entries[(pid, idx)]
-                               for idx in np.ndindex(*evaluation.values[pid].shape))
+        graph.theta_ids.extend(
+            b.entries[(pid, idx)] for idx in np.ndindex(*evaluation.values[pid].shape)
+        )
     if program.output is not None:
         oid = program.nodes[program.output].id
-        graph.output_ids = [b.entries[(oid, idx)]
-                            for idx in np.ndindex(*evaluation.values[oid].shape)]
+        graph.output_ids = [
+            b.entries[(oid, idx)] for idx in np.ndindex(*evaluation.values[oid].shape)
+        ]
     if program.loss is not None:
         lid = program.nodes[program.loss].id
         graph.loss_id = b.entries[(lid, next(np.ndindex(*evaluation.values[lid].shape)))]
@@ -275,8 +307,9 @@ def _matmul(b: _Builder, nid: str, ins: list[str], y: Array, ev: Evaluation) -> 
         for k in range(inner):
             sa, sx = b.entries[(a_id, (r, k))], b.entries[(x_id, (k, *rest))]
             va, vx = b.value(sa), b.value(sx)
-            terms.append(b.add("mul", f"{b.name(sa)}·{b.name(sx)}", va * vx, nid, None,
-                               [(sa, vx), (sx, va)]))
+            terms.append(
+                b.add("mul", f"{b.name(sa)}·{b.name(sx)}", va * vx, nid, None, [(sa, vx), (sx, va)])
+            )
         b.add("sum", entry_name(nid, idx), y[idx], nid, idx, [(t, 1.0) for t in terms])
 
 
@@ -296,8 +329,14 @@ def _softmax(b: _Builder, nid: str, z_id: str, y: Array, ev: Evaluation) -> floa
     with np.errstate(divide="ignore", invalid="ignore"):
         for idx, e in zip(np.ndindex(*y.shape), exps, strict=True):
             q = float(np.divide(b.value(e), s_val))
-            b.add("div", entry_name(nid, idx), y[idx], nid, idx,
-                  [(e, np.divide(1.0, s_val)), (s, -np.divide(q, s_val))])
+            b.add(
+                "div",
+                entry_name(nid, idx),
+                y[idx],
+                nid,
+                idx,
+                [(e, np.divide(1.0, s_val)), (s, -np.divide(q, s_val))],
+            )
     return c
 
 
@@ -321,8 +360,15 @@ def _mse(b: _Builder, node: ProgramNode, x_id: str, y: Array, ev: Evaluation) ->
         d = float(x[idx] - target[idx])
         t_name = entry_name("t", idx)
         sd = b.add("sub", f"{b.name(sx)} − {t_name}", d, node.id, None, [(sx, 1.0)])
-        squares.append(b.add("square", f"({b.name(sx)} − {t_name})²", d * d, node.id, None,
-                             [(sd, 2.0 * d)]))
+        squares.append(
+            b.add("square", f"({b.name(sx)} − {t_name})²", d * d, node.id, None, [(sd, 2.0 * d)])
+        )
     entry = next(np.ndindex(*y.shape))
-    b.add("mean", entry_name(node.id, entry), y[entry], node.id, entry,
-          [(q, 1.0 / x.size) for q in squares])
+    b.add(
+        "mean",
+        entry_name(node.id, entry),
+        y[entry],
+        node.id,
+        entry,
+        [(q, 1.0 / x.size) for q in squares],
+    )

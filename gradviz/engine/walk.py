@@ -33,7 +33,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from gradviz.engine.evaluate import Evaluation, Program, ProgramNode
-from gradviz.engine.exact import format_array, format_scalar, latex_array, latex_scalar
+from gradviz.engine.exact import (
+    format_array,
+    format_scalar,
+    latex_array,
+    latex_scalar,
+    latex_vector,
+)
 from gradviz.engine.ops import Array
 
 FORWARD = "forward"
@@ -42,10 +48,22 @@ BACKWARD = "backward"
 Edge = tuple[str, str, int]
 """A tensor edge ``(input id, consumer id, input position)``."""
 
-_SYMBOL = {"relu": "R", "sigmoid": "σ", "tanh": "tanh", "softmax": "S", "neg_log": "−ln",
-           "mse": "mse"}
-_TEX_SYMBOL = {"relu": "R", "sigmoid": r"\sigma", "tanh": r"\tanh", "softmax": "S",
-               "neg_log": r"-\ln", "mse": r"\operatorname{mse}"}
+_SYMBOL = {
+    "relu": "R",
+    "sigmoid": "σ",
+    "tanh": "tanh",
+    "softmax": "S",
+    "neg_log": "−ln",
+    "mse": "mse",
+}
+_TEX_SYMBOL = {
+    "relu": "R",
+    "sigmoid": r"\sigma",
+    "tanh": r"\tanh",
+    "softmax": "S",
+    "neg_log": r"-\ln",
+    "mse": r"\operatorname{mse}",
+}
 
 
 @dataclass(frozen=True)
@@ -67,21 +85,21 @@ class WalkStep:
     index: int
     phase: str
     node: str
-    source: str | None
-    position: int | None
     inputs: tuple[str, ...]
     formula: str
     text: str
     latex: str
-    value: Array | None
-    incoming: Array | None
-    local_jacobian: Array | None
-    product: Array | None
-    gradient_so_far: Array | None
-    complete: bool
     known_values: frozenset[str]
-    known_gradients: frozenset[str]
-    known_edges: frozenset[Edge]
+    known_gradients: frozenset[str] = frozenset()
+    known_edges: frozenset[Edge] = frozenset()
+    source: str | None = None
+    position: int | None = None
+    value: Array | None = None
+    incoming: Array | None = None
+    local_jacobian: Array | None = None
+    product: Array | None = None
+    gradient_so_far: Array | None = None
+    complete: bool = True
 
     @property
     def edge(self) -> Edge | None:
@@ -101,8 +119,10 @@ class _Fmt:
         """Scalars ``3/4``, vectors ``(2, 1, -3)``, matrices ``[3, 1; 1, 0]``."""
         arr = np.asarray(a, dtype=np.float64)
         if arr.ndim == 2:
-            rows = ("; ".join(", ".join(format_scalar(x, unicode_minus=self.um) for x in row)
-                              for row in arr.tolist()))
+            rows = "; ".join(
+                ", ".join(format_scalar(x, unicode_minus=self.um) for x in row)
+                for row in arr.tolist()
+            )
             return f"[{rows}]"
         return format_array(arr, unicode_minus=self.um)
 
@@ -116,10 +136,7 @@ class _Fmt:
         """LaTeX; a vector as a row with ``row=True``."""
         arr = np.asarray(a, dtype=np.float64)
         if arr.ndim == 1 and row:
-            if arr.size == 1:
-                return latex_scalar(arr[0])
-            return r"\begin{pmatrix} " + " & ".join(latex_scalar(x) for x in arr) + \
-                r" \end{pmatrix}"
+            return latex_scalar(arr[0]) if arr.size == 1 else latex_vector(arr, column=False)
         return latex_array(arr)
 
 
@@ -136,8 +153,9 @@ def known_at_start(program: Program) -> frozenset[str]:
     return frozenset(n.id for n in program.nodes if not n.inputs)
 
 
-def _forward_step(node: ProgramNode, ins: list[str], ev: Evaluation, fmt: _Fmt, index: int,
-                  known: frozenset[str]) -> WalkStep:
+def _forward_step(
+    node: ProgramNode, ins: list[str], ev: Evaluation, fmt: _Fmt, index: int, known: frozenset[str]
+) -> WalkStep:
     name = node.op.name
     xs = [ev.values[u] for u in ins]
     y = ev.values[node.id]
@@ -157,8 +175,10 @@ def _forward_step(node: ProgramNode, ins: list[str], ev: Evaluation, fmt: _Fmt, 
     elif name == "mse":
         target = np.asarray(node.attrs["target"], dtype=np.float64)
         numeric = f"mean(({fmt.text(xs[0])} − {fmt.text(target)})²)"
-        tex = (rf"\operatorname{{mean}}(({tex_ids[0]} - t)^2) = \operatorname{{mean}}"
-               rf"\left(\left({fmt.tex(xs[0])} - {fmt.tex(target)}\right)^2\right)")
+        tex = (
+            rf"\operatorname{{mean}}(({tex_ids[0]} - t)^2) = \operatorname{{mean}}"
+            rf"\left(\left({fmt.tex(xs[0])} - {fmt.tex(target)}\right)^2\right)"
+        )
     elif name in _SYMBOL:
         numeric = fmt.apply(_SYMBOL[name], xs[0])
         sym = _TEX_SYMBOL[name]
@@ -167,8 +187,7 @@ def _forward_step(node: ProgramNode, ins: list[str], ev: Evaluation, fmt: _Fmt, 
         numeric, tex = formula.split(" = ", 1)[-1], formula.split(" = ", 1)[-1]
     text = f"{formula} = {numeric} = {fmt.text(y)}"
     latex = f"{_tex_id(node.id)} = {tex} = {fmt.tex(y)}"
-    return WalkStep(index, FORWARD, node.id, None, None, tuple(ins), formula, text, latex,
-                    y, None, None, None, None, True, known, frozenset(), frozenset())
+    return WalkStep(index, FORWARD, node.id, tuple(ins), formula, text, latex, known, value=y)
 
 
 def _graph_sets(program: Program, seed: int) -> tuple[set[int], set[int]]:
@@ -197,8 +216,9 @@ def _seed(program: Program, of: str | None) -> tuple[int | None, bool]:
     raise ValueError(f"cannot walk back from {of!r}: choose 'loss' or 'output'")
 
 
-def walk_steps(program: Program, evaluation: Evaluation, *, of: str | None = None,
-               unicode_minus: bool = False) -> list[WalkStep]:
+def walk_steps(
+    program: Program, evaluation: Evaluation, *, of: str | None = None, unicode_minus: bool = False
+) -> list[WalkStep]:
     """Every step of the walk (see the module docstring). ``of`` chooses the seed of
     the backward pass: ``"loss"`` (``∂l/∂·``, the default when there is a loss) or
     ``"output"`` (``∂f/∂·``, rows of ``J_f``); a network with neither gets the
@@ -213,18 +233,31 @@ def walk_steps(program: Program, evaluation: Evaluation, *, of: str | None = Non
             steps.append(_forward_step(node, ins, evaluation, fmt, len(steps), frozenset(known)))
     seed, loss_mode = _seed(program, of)
     if seed is not None:
-        steps.extend(_backward_steps(program, evaluation, seed, loss_mode, fmt, len(steps),
-                                     frozenset(known)))
+        steps.extend(
+            _backward_steps(program, evaluation, seed, loss_mode, fmt, len(steps), frozenset(known))
+        )
     return steps
 
 
-def _backward_steps(program: Program, ev: Evaluation, seed: int, loss_mode: bool, fmt: _Fmt,
-                    start: int, values_known: frozenset[str]) -> list[WalkStep]:
+def _backward_steps(
+    program: Program,
+    ev: Evaluation,
+    seed: int,
+    loss_mode: bool,
+    fmt: _Fmt,
+    start: int,
+    values_known: frozenset[str],
+) -> list[WalkStep]:
     """The backward steps from ``seed``; ``loss_mode``: a scalar loss, else ``J_f``'s rows."""
     nodes = program.nodes
     reaches, requires = _graph_sets(program, seed)
-    edges = [(u, v, pos) for v in range(len(nodes) - 1, -1, -1) if v in reaches
-             for pos, u in enumerate(nodes[v].inputs) if u in requires]
+    edges = [
+        (u, v, pos)
+        for v in range(len(nodes) - 1, -1, -1)
+        if v in reaches
+        for pos, u in enumerate(nodes[v].inputs)
+        if u in requires
+    ]
     remaining: dict[int, int] = {}
     for u, _, _ in edges:
         remaining[u] = remaining.get(u, 0) + 1
@@ -251,25 +284,56 @@ def _backward_steps(program: Program, ev: Evaluation, seed: int, loss_mode: bool
         walked.add((uid, vid, pos))
         several = shares[u] > 1
         formula, text, latex = _backward_texts(
-            program, ev, fmt, (u, v, pos), s_name, (incoming, jac, product, grads[u]),
-            several and complete, several, loss_mode)
+            program,
+            ev,
+            fmt,
+            (u, v, pos),
+            s_name,
+            (incoming, jac, product, grads[u]),
+            several and complete,
+            several,
+            loss_mode,
+        )
 
         def shaped(a: Array, shape: tuple[int, ...]) -> Array:
             return a.reshape(shape).copy() if loss_mode else a.copy()
 
-        steps.append(WalkStep(
-            index=start + len(steps), phase=BACKWARD, node=vid, source=uid, position=pos,
-            inputs=tuple(nodes[j].id for j in nodes[v].inputs), formula=formula, text=text,
-            latex=latex, value=None, incoming=shaped(incoming, v_shape), local_jacobian=jac,
-            product=shaped(product, u_shape), gradient_so_far=shaped(grads[u], u_shape),
-            complete=complete, known_values=values_known,
-            known_gradients=frozenset(known_grads), known_edges=frozenset(walked)))
+        steps.append(
+            WalkStep(
+                index=start + len(steps),
+                phase=BACKWARD,
+                node=vid,
+                source=uid,
+                position=pos,
+                inputs=tuple(nodes[j].id for j in nodes[v].inputs),
+                formula=formula,
+                text=text,
+                latex=latex,
+                value=None,
+                incoming=shaped(incoming, v_shape),
+                local_jacobian=jac,
+                product=shaped(product, u_shape),
+                gradient_so_far=shaped(grads[u], u_shape),
+                complete=complete,
+                known_values=values_known,
+                known_gradients=frozenset(known_grads),
+                known_edges=frozenset(walked),
+            )
+        )
     return steps
 
 
-def _backward_texts(program: Program, ev: Evaluation, fmt: _Fmt, edge: tuple[int, int, int],
-                    s: str, arrays: tuple[Array, Array, Array, Array], show_total: bool,
-                    accumulate: bool, loss_mode: bool) -> tuple[str, str, str]:
+def _backward_texts(
+    program: Program,
+    ev: Evaluation,
+    fmt: _Fmt,
+    edge: tuple[int, int, int],
+    s: str,
+    arrays: tuple[Array, Array, Array, Array],
+    show_total: bool,
+    accumulate: bool,
+    loss_mode: bool,
+) -> tuple[str, str, str]:
     """``formula``, ``text`` and ``latex`` of one backward step; ``arrays`` are the
     incoming gradient ``(k, v.size)``, the local Jacobian, the product and the
     running total ``(k, u.size)``."""
@@ -279,12 +343,16 @@ def _backward_texts(program: Program, ev: Evaluation, fmt: _Fmt, edge: tuple[int
     uid, vid = un.id, vn.id
     single = len(vn.inputs) == 1 and vn.op.name in _SYMBOL
     jac_sym = f"J_{_SYMBOL[vn.op.name]}({uid})" if single else f"∂{vid}/∂{uid}"
-    jac_tex = (rf"J_{{{_TEX_SYMBOL[vn.op.name]}}}({_tex_id(uid)})" if single
-               else rf"\frac{{\partial {_tex_id(vid)}}}{{\partial {_tex_id(uid)}}}")
+    jac_tex = (
+        rf"J_{{{_TEX_SYMBOL[vn.op.name]}}}({_tex_id(uid)})"
+        if single
+        else rf"\frac{{\partial {_tex_id(vid)}}}{{\partial {_tex_id(uid)}}}"
+    )
     op = "+=" if accumulate else "="
     formula = f"∂{s}/∂{uid} {op} ∂{s}/∂{vid} × {jac_sym}"
-    lhs_tex, mid_tex = (rf"\frac{{\partial {_tex_id(s)}}}{{\partial {_tex_id(n)}}}"
-                        for n in (uid, vid))
+    lhs_tex, mid_tex = (
+        rf"\frac{{\partial {_tex_id(s)}}}{{\partial {_tex_id(n)}}}" for n in (uid, vid)
+    )
     op_tex = "\\mathrel{+}=" if accumulate else "="
 
     def vec(a: Array, shape: tuple[int, ...]) -> tuple[str, str]:
@@ -303,8 +371,10 @@ def _backward_texts(program: Program, ev: Evaluation, fmt: _Fmt, edge: tuple[int
         prod_t += " = " + fmt.text(product.reshape(u_shape))
         prod_x += " = " + fmt.tex(product.reshape(u_shape))
     text = f"{formula} = {inc_t} × {fmt.text(jac)} = {prod_t}"
-    latex = (rf"{lhs_tex} {op_tex} {mid_tex} \times {jac_tex} = {inc_x} \times "
-             rf"{fmt.tex(jac)} = {prod_x}")
+    latex = (
+        rf"{lhs_tex} {op_tex} {mid_tex} \times {jac_tex} = {inc_x} \times "
+        rf"{fmt.tex(jac)} = {prod_x}"
+    )
     if show_total:
         tot = total.reshape(u_shape) if loss_mode else total
         text += f"; in all ∂{s}/∂{uid} = {fmt.text(tot)}"
