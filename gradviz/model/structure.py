@@ -20,6 +20,7 @@ import numpy as np
 from gradviz.engine.ops import ACTIVATIONS, OPS, Array, ShapeError
 from gradviz.model.builder import ACTIVATION_LABELS, init_values, layer_id, subscript
 from gradviz.model.fileformat import ModelError, validate
+from gradviz.model.layout import ROW_SPACING
 from gradviz.model.network import Network, Node
 
 __all__ = [
@@ -109,10 +110,12 @@ def _finish(net: Network) -> Network:
     return net
 
 
-def _midpoint(a: Node, b: Node) -> dict[str, Any]:
+def _midpoint(a: Node, b: Node, dy: float = 0.0) -> dict[str, Any]:
+    """``{"pos": …}`` halfway between two placed nodes (``dy`` lower), else ``{}``:
+    a new node on a saved drawing lands on its edge, not on the auto layout's grid."""
     if a.pos is None or b.pos is None:
         return {}
-    return {"pos": [(a.pos[0] + b.pos[0]) / 2, (a.pos[1] + b.pos[1]) / 2]}
+    return {"pos": [(a.pos[0] + b.pos[0]) / 2, (a.pos[1] + b.pos[1]) / 2 + dy]}
 
 
 def insert_activation(net: Network, src: str, dst: str, act: str) -> Network:
@@ -182,8 +185,11 @@ def add_bias(net: Network, node_id: str) -> Network:
     k = _layer_number(net, node_id) or 1
     bid = fresh_id(new, f"b{k}")
     aid = fresh_id(new, layer_id("a", k))
-    bias = Node(bid, "param", value=np.zeros(shape), label=f"b{subscript(k)}")
-    add = Node(aid, "add", [node_id, bid], label=f"+b{subscript(k)}")
+    users = net.consumers(node_id)
+    after = net.node(users[0]) if users else Node("", "input")  # unplaced: no position
+    bias = Node(bid, "param", value=np.zeros(shape), label=f"b{subscript(k)}",
+                extra=_midpoint(n, after, -ROW_SPACING / 2))
+    add = Node(aid, "add", [node_id, bid], label=f"+b{subscript(k)}", extra=_midpoint(n, after))
     _rewire(new, node_id, aid)  # before the add exists, so it keeps reading node_id
     _insert_after(new, node_id, bias, add)
     return _finish(new)
@@ -195,7 +201,7 @@ def _bias_parts(net: Network, add_id: str) -> tuple[str, str]:
     if n.op != "add":
         raise ModelError(f"'{add_id}' is a {n.op}, not a bias (an add of a parameter)")
     params = [x for x in n.inputs if net.node(x).op == "param"]
-    if len(params) != 1 or n.inputs[0] == n.inputs[1]:
+    if len(params) != 1:
         raise ModelError(f"'{add_id}' does not add one bias parameter to one computed value")
     other = next(x for x in n.inputs if x != params[0])
     return other, params[0]
@@ -231,7 +237,12 @@ def delete_node(net: Network, node_id: str) -> Network:
         new.nodes = [m for m in new.nodes if m.id != node_id]
         return _finish(new)
     if n.op == "add":
-        through, dropped = _add_through(net, node_id)
+        try:
+            through, bias = _bias_parts(net, node_id)
+        except ModelError:
+            raise ModelError(f"'{node_id}' adds two computed values: it is unclear which one "
+                             "its consumers should take") from None
+        dropped = [bias]
     elif n.op == "matmul":
         through, dropped = n.inputs[1], [n.inputs[0]]
     else:
@@ -253,15 +264,6 @@ def delete_node(net: Network, node_id: str) -> Network:
     new.nodes = [m for m in new.nodes if m.id != node_id]
     _drop_orphans(new, dropped)
     return _finish(new)
-
-
-def _add_through(net: Network, add_id: str) -> tuple[str, list[str]]:
-    try:
-        other, bias = _bias_parts(net, add_id)
-    except ModelError:
-        raise ModelError(f"'{add_id}' adds two computed values: it is unclear which one its "
-                         "consumers should take") from None
-    return other, [bias]
 
 
 def _shape(s: tuple[int, ...]) -> str:
@@ -300,9 +302,10 @@ def width_plan(net: Network, node_id: str) -> WidthPlan:
     while net.node(start).op not in ("matmul", "input"):
         cur = net.node(start)
         users = net.consumers(start)
-        if cur.op == "param" and len(users) == 1 and net.node(users[0]).op in ("matmul", "add") \
-                and (net.node(users[0]).op == "add" or net.node(users[0]).inputs[0] == start):
-            start = users[0]
+        user = net.node(users[0]) if len(users) == 1 else None
+        if cur.op == "param" and user is not None and (
+                user.op == "add" or (user.op == "matmul" and user.inputs[0] == start)):
+            start = user.id
         elif cur.op in ACTIVATIONS or cur.op == "softmax":
             start = cur.inputs[0]
         elif cur.op == "add":
@@ -436,7 +439,8 @@ def change_loss(net: Network, kind: str, index_or_target: int | Array | list[flo
                              f"entries (classes 1 to {n})")
         if soft is None:
             soft = fresh_id(new, "f", "s")
-            _insert_after(new, scores, Node(soft, "softmax", [scores], label="softmax"))
+            at = _midpoint(net.node(scores), net.node(lid)) if net.has_node(lid) else {}
+            _insert_after(new, scores, Node(soft, "softmax", [scores], label="softmax", extra=at))
         attrs: dict[str, Any] = {"index": int(index)}
         op, label, reads, output = "neg_log", "−ln", soft, soft
     else:

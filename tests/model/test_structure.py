@@ -58,6 +58,17 @@ def test_insert_activation_refusals(sheet: Network) -> None:
     refused(S.insert_activation, sheet, "nope", "g", "relu", match="there is no node 'nope'")
 
 
+def test_new_nodes_land_on_their_edge_in_a_saved_drawing(sheet: Network) -> None:
+    placed = sheet.copy()
+    for n in placed.nodes:
+        n.extra["pos"] = [100.0 * placed.ids.index(n.id), 0.0]
+    g2 = S.insert_activation(placed, "z2", "f", "relu")
+    assert g2.node("g2").pos == (550.0, 0.0)
+    biased = S.add_bias(placed, "z")
+    assert biased.node("a").pos == (250.0, 0.0) and biased.node("b1").pos == (250.0, -85.0)
+    assert S.insert_activation(sheet, "z2", "f", "relu").node("g2").pos is None
+
+
 def test_change_op(sheet: Network) -> None:
     net = ok(S.change_op(sheet, "g", "tanh"))
     assert net.node("g").op == "tanh" and net.node("g").label == "tanh"
