@@ -109,6 +109,19 @@ class WalkStep:
         return (self.source, self.node, self.position)
 
 
+MAX_INLINE = 100
+"""Arrays with more entries are written by their size in a step's ``text`` and
+``latex`` (``[16×256 matrix]``); the step's arrays always hold every number."""
+
+
+def _size_text(arr: Array, times: str) -> str:
+    return (
+        f"[{arr.size} entries]"
+        if arr.ndim != 2
+        else f"[{arr.shape[0]}{times}{arr.shape[1]} matrix]"
+    )
+
+
 class _Fmt:
     """Inline text and LaTeX for numbers and arrays, in exact form."""
 
@@ -118,12 +131,11 @@ class _Fmt:
     def text(self, a: Array | float) -> str:
         """Scalars ``3/4``, vectors ``(2, 1, -3)``, matrices ``[3, 1; 1, 0]``."""
         arr = np.asarray(a, dtype=np.float64)
+        if arr.size > MAX_INLINE:
+            return _size_text(arr, "×")
         if arr.ndim == 2:
-            rows = "; ".join(
-                ", ".join(format_scalar(x, unicode_minus=self.um) for x in row)
-                for row in arr.tolist()
-            )
-            return f"[{rows}]"
+            rows = (", ".join(format_scalar(x, unicode_minus=self.um) for x in r) for r in arr)
+            return "[" + "; ".join(rows) + "]"
         return format_array(arr, unicode_minus=self.um)
 
     def apply(self, symbol: str, a: Array) -> str:
@@ -135,6 +147,8 @@ class _Fmt:
     def tex(a: Array | float, row: bool = False) -> str:
         """LaTeX; a vector as a row with ``row=True``."""
         arr = np.asarray(a, dtype=np.float64)
+        if arr.size > MAX_INLINE:
+            return r"\text{" + _size_text(arr, r"$\times$") + "}"
         if arr.ndim == 1 and row:
             return latex_scalar(arr[0]) if arr.size == 1 else latex_vector(arr, column=False)
         return latex_array(arr)

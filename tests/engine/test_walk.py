@@ -260,3 +260,27 @@ def test_random_networks(seed: int) -> None:
     out = walk_steps(program, ev, of="output")
     for node_id, jac in final_gradients(out).items():
         np.testing.assert_allclose(jac, ev.output_jacobians[node_id], rtol=1e-9, atol=1e-12)
+
+
+def test_big_arrays_are_written_by_size_but_kept_whole() -> None:
+    rng = np.random.default_rng(1)
+    net = from_dict(
+        doc(
+            [
+                {"id": "x", "op": "input", "value": [1.0] * 10},
+                {"id": "W", "op": "param", "value": rng.integers(-3, 4, (11, 10)).tolist()},
+                {"id": "y", "op": "matmul", "inputs": ["W", "x"]},
+                {"id": "l", "op": "mse", "inputs": ["y"], "target": [0] * 11},
+            ],
+            "y",
+            "l",
+        )
+    )
+    _, ev, steps = run(net)
+    assert steps[0].text.startswith("y = W × x = [11×10 matrix] × (1, 1, 1, 1, 1, 1, 1,")
+    assert r"\text{[11$\times$10 matrix]}" in steps[0].latex
+    last = steps[-1]
+    assert last.edge == ("W", "y", 0)
+    assert "[11×110 matrix]" in last.text and last.text.endswith("= [110 entries] = [11×10 matrix]")
+    assert last.local_jacobian is not None and last.local_jacobian.shape == (11, 110)
+    np.testing.assert_array_equal(last.product, ev.node_gradients["W"])
