@@ -18,8 +18,9 @@ def run(args: argparse.Namespace) -> int:
     net = load_model(args)
     rows = check_evaluation(net.evaluate())
     name_w = max(len("Jacobian"), *(len(r.name) for r in rows)) if rows else 8
-    print(f"Central differences in float64, h = 1e-6·max(1, |x|); "
-          f"an entry agrees when |analytic − numeric| ≤ {ATOL:g} + {RTOL:g}·|numeric|.")
+    print(f"Central differences in float64 (h = 1e-6·max(1, |x|), Richardson-refined, "
+          f"smaller where needed); an entry agrees when "
+          f"|analytic − numeric| ≤ {ATOL:g} + {RTOL:g}·|numeric|.")
     print(f"{'Jacobian'.ljust(name_w)}  {'shape':>9}  {'max |error|':>11}  result")
     failed = 0
     for r in rows:

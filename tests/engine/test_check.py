@@ -1,0 +1,51 @@
+"""The finite-difference checker itself: accurate where plain central differences
+are not, and able to catch a wrong derivative."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import gradviz
+from gradviz.engine.check import check_evaluation, numeric_jacobian
+from gradviz.engine.ops import OPS
+
+
+@pytest.mark.parametrize("p", [0.5, 3.35e-4, 1e-5, 1e-7, 1e-9])
+def test_minus_log_at_small_probabilities(p: float) -> None:
+    """−ln x at a tiny x: a fixed step 1e-6 would leave the domain (x − h < 0) or
+    be off by far more than 1e-6 relative; the checker shrinks its step."""
+    x = np.array([p, 0.5])
+    num = numeric_jacobian(lambda v: np.asarray(-np.log(v[0])), x)
+    assert num.shape == (1, 2)
+    assert num[0, 0] == pytest.approx(-1.0 / p, rel=1e-7)
+    assert num[0, 1] == 0.0
+
+
+def test_step_never_trusts_two_halves_that_agree_by_rounding() -> None:
+    """y = 1000 + 0.07 x: at h = 1e-6 rounding alone makes D(h) and D(h/2) differ by
+    ~5e-8, so the step shrinks; at h ≈ 1e-14 both halves round to exactly 0 and
+    "agree". The rounding floor in the score must keep that step from winning."""
+    num = numeric_jacobian(lambda v: np.asarray([1e3 + 0.07 * v[0]]), np.array([0.3]))
+    assert num[0, 0] == pytest.approx(0.07, abs=2e-7)
+
+
+def test_near_kink_but_not_at_it() -> None:
+    """ReLU input 1e-7: the first step crosses the kink, a smaller one does not."""
+    relu = OPS["relu"]
+    x = np.array([1e-7, -1e-7, 2.0])
+    num = numeric_jacobian(lambda v: relu.forward([v], {}), x)
+    np.testing.assert_array_equal(np.round(num, 9), np.diag([1.0, 0.0, 1.0]))
+
+
+def test_checker_catches_a_wrong_vjp(monkeypatch: pytest.MonkeyPatch) -> None:
+    ev_ok = gradviz.evaluate("exercise3")
+    assert all(r.ok and not r.skipped for r in check_evaluation(ev_ok))
+    softmax = OPS["softmax"]
+    monkeypatch.setattr(type(softmax), "vjp",
+                        lambda self, g, xs, y, attrs: [g * y[None, :]])  # forgets −S Sᵀ
+    rows = {r.name: r for r in check_evaluation(gradviz.evaluate("exercise3"))}
+    assert not rows["J_f(Θ)"].ok
+    assert rows["J_f(Θ)"].max_error == pytest.approx(1.0, abs=1e-6)  # ∂f/∂p21: (−1/2, 5/2)
+    assert rows["∇l(Θ)"].ok  # the loss goes through the fused log-softmax, not vjp
+    assert rows["∂f/∂z2"].ok  # the explicit local J_S is still right
