@@ -6,8 +6,7 @@ is returned, and a refused edit raises :class:`ModelError` whose text is one
 sentence saying why. Parameter order (Θ) is kept; new parameters are placed right
 after the product they belong to, as the builder does (``P, b1, Q, b2, …``).
 
-:func:`node_edits` and :func:`edge_edits` list the edits that apply to a node or
-an edge (with the reason where one is refused), and :func:`apply_edit` performs one.
+The context-menu listing of these edits lives in :mod:`gradviz.model.edit_menu`.
 """
 
 from __future__ import annotations
@@ -24,8 +23,8 @@ from gradviz.model.layout import ROW_SPACING
 from gradviz.model.network import Network, Node
 
 __all__ = [
-    "EditOption", "add_bias", "apply_edit", "change_loss", "change_op", "change_width",
-    "delete_node", "edge_edits", "insert_activation", "node_edits", "remove_bias",
+    "add_bias", "bias_of", "change_loss", "change_op", "change_width", "delete_node",
+    "head_of", "insert_activation", "remove_bias", "width_plan",
 ]
 
 WIDTH_INITS = ("zeros", "gaussian", "ints")
@@ -462,77 +461,3 @@ def change_loss(net: Network, kind: str, index_or_target: int | Array | list[flo
     if kind == "mse" and soft is not None and not new.consumers(soft):
         new.nodes = [m for m in new.nodes if m.id != soft]
     return _finish(new)
-
-
-@dataclass(frozen=True)
-class EditOption:
-    """One entry of a context menu: ``action`` names the function here, ``args`` its
-    keyword arguments besides the network, ``needs`` a value the caller asks the user
-    for first (``"width"`` or ``"index_or_target"``), ``reason`` why it is refused
-    (None when it applies)."""
-
-    action: str
-    text: str
-    args: dict[str, Any] = field(default_factory=dict)
-    needs: str | None = None
-    reason: str | None = None
-
-    @property
-    def enabled(self) -> bool:
-        return self.reason is None
-
-
-_ACTIONS = {f.__name__: f for f in (insert_activation, change_op, add_bias, remove_bias,
-                                    change_width, delete_node, change_loss)}
-
-
-def apply_edit(net: Network, option: EditOption, **values: Any) -> Network:
-    """Run ``option`` on ``net`` with the asked-for ``values`` (e.g. ``width=4``)."""
-    if option.reason is not None:
-        raise ModelError(option.reason)
-    return _ACTIONS[option.action](net, **option.args, **values)
-
-
-def _probe(net: Network, action: str, text: str, args: dict[str, Any],
-           needs: str | None = None) -> EditOption:
-    """An option whose ``reason`` comes from trying it (a width plan for widths)."""
-    try:
-        if needs == "width":
-            width_plan(net, args["layer_node_id"])
-        elif needs is None:
-            _ACTIONS[action](net, **args)
-        reason = None
-    except ModelError as e:
-        reason = str(e)
-    return EditOption(action, text, args, needs, reason)
-
-
-def node_edits(net: Network, node_id: str) -> list[EditOption]:
-    """The structural edits offered on a node (enabled or with their reason)."""
-    n = _node(net, node_id)
-    opts: list[EditOption] = []
-    if n.op in ACTIVATIONS:
-        for act in ACTIVATIONS:
-            if act != n.op:
-                opts.append(_probe(net, "change_op", f"Change to {ACTIVATION_LABELS[act]}",
-                                   {"node_id": node_id, "new_act": act}))
-    if n.op == "matmul":
-        opts.append(_probe(net, "add_bias", "Add a bias", {"node_id": node_id}))
-    if n.op == "add":
-        opts.append(_probe(net, "remove_bias", "Remove the bias",
-                           {"bias_add_node_id": node_id}))
-    if n.op in ("matmul", "add", "input", *ACTIVATIONS):
-        opts.append(_probe(net, "change_width", "Change the width…",
-                           {"layer_node_id": node_id}, needs="width"))
-    if node_id == net.loss or node_id == net.output:
-        for kind, text in (("softmax", "Loss: softmax and −ln of a class…"),
-                           ("mse", "Loss: mean squared error to a target…")):
-            opts.append(EditOption("change_loss", text, {"kind": kind}, "index_or_target"))
-    opts.append(_probe(net, "delete_node", "Delete", {"node_id": node_id}))
-    return opts
-
-
-def edge_edits(net: Network, src: str, dst: str) -> list[EditOption]:
-    """The structural edits offered on the edge ``src → dst``."""
-    return [_probe(net, "insert_activation", f"Insert {ACTIVATION_LABELS[act]}",
-                   {"src": src, "dst": dst, "act": act}) for act in ACTIVATIONS]

@@ -10,6 +10,7 @@ import pytest
 
 from gradviz.engine.check import check_evaluation
 from gradviz.engine.exact import format_scalar, format_vector
+from gradviz.model import edit_menu as M
 from gradviz.model import structure as S
 from gradviz.model.builder import NetworkSpec, build_network
 from gradviz.model.fileformat import ModelError, dumps, load, loads, validate
@@ -190,23 +191,23 @@ def test_change_loss_refusals(sheet: Network) -> None:
 
 
 def test_menus_list_what_applies_and_why_not(sheet: Network) -> None:
-    on_g = {o.text: o for o in S.node_edits(sheet, "g")}
+    on_g = {o.text: o for o in M.node_edits(sheet, "g")}
     assert set(on_g) == {"Change to σ", "Change to tanh", "Change the width…", "Delete"}
     assert all(o.enabled for o in on_g.values())
     assert on_g["Change the width…"].needs == "width"
-    wide = S.apply_edit(sheet, on_g["Change the width…"], width=4)
+    wide = M.apply_edit(sheet, on_g["Change the width…"], width=4)
     assert wide.node("Q").value.shape == (2, 4)
-    on_p = {o.text: o for o in S.node_edits(sheet, "P")}
+    on_p = {o.text: o for o in M.node_edits(sheet, "P")}
     assert on_p["Delete"].reason == "the parameter 'P' is needed by 'z'"
     with pytest.raises(ModelError, match="needed by"):
-        S.apply_edit(sheet, on_p["Delete"])
-    on_l = [o for o in S.node_edits(sheet, "l") if o.action == "change_loss"]
+        M.apply_edit(sheet, on_p["Delete"])
+    on_l = [o for o in M.node_edits(sheet, "l") if o.action == "change_loss"]
     assert [o.args["kind"] for o in on_l] == ["softmax", "mse"]
-    assert S.apply_edit(sheet, on_l[1], index_or_target=[0, 1]).node("l").op == "mse"
-    on_z = {o.text: o for o in S.node_edits(sheet, "z")}
+    assert M.apply_edit(sheet, on_l[1], index_or_target=[0, 1]).node("l").op == "mse"
+    on_z = {o.text: o for o in M.node_edits(sheet, "z")}
     assert on_z["Add a bias"].enabled and not on_z["Delete"].enabled
-    edges = S.edge_edits(sheet, "P", "z")
+    edges = M.edge_edits(sheet, "P", "z")
     assert [o.enabled for o in edges] == [False, False, False]
-    assert all(o.enabled for o in S.edge_edits(sheet, "g", "z2"))
-    relu = S.apply_edit(sheet, S.edge_edits(sheet, "z2", "f")[0])
+    assert all(o.enabled for o in M.edge_edits(sheet, "g", "z2"))
+    relu = M.apply_edit(sheet, M.edge_edits(sheet, "z2", "f")[0])
     assert relu.node("g2").op == "relu"
