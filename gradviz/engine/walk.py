@@ -17,7 +17,9 @@ and skips the network input ``E``. The step does the one multiplication
 a row vector (``v.size``) times the local Jacobian (``v.size × u.size``). When ``u``
 feeds several nodes its contributions are added (``+=``), and its gradient is
 complete after the last of them. Because every consumer of ``v`` comes after ``v`` in
-topological order, ``∂l/∂v`` is always complete when its edges are walked.
+topological order, ``∂l/∂v`` is always complete when its edges are walked. (Where a
+probability before ``−ln`` underflows to 0 this textbook chain meets ``∞ × 0`` and
+shows NaN; the engine's fused log-softmax in ``node_gradients`` stays finite.)
 
 Each step carries what is known after it (``known_values``, ``known_gradients``
 the nodes whose gradient is complete, ``known_edges`` the edges walked), so a view
@@ -29,6 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -167,6 +170,14 @@ def known_at_start(program: Program) -> frozenset[str]:
     return frozenset(n.id for n in program.nodes if not n.inputs)
 
 
+class _Ctx(NamedTuple):
+    program: Program
+    ev: Evaluation
+    fmt: _Fmt
+    seed: str  # the seed's id: l, or f when walking J_f
+    loss_mode: bool
+
+
 def _forward_step(
     node: ProgramNode, ins: list[str], ev: Evaluation, fmt: _Fmt, index: int, known: frozenset[str]
 ) -> WalkStep:
@@ -247,22 +258,16 @@ def walk_steps(
             steps.append(_forward_step(node, ins, evaluation, fmt, len(steps), frozenset(known)))
     seed, loss_mode = _seed(program, of)
     if seed is not None:
-        steps.extend(
-            _backward_steps(program, evaluation, seed, loss_mode, fmt, len(steps), frozenset(known))
-        )
+        ctx = _Ctx(program, evaluation, fmt, program.nodes[seed].id, loss_mode)
+        steps.extend(_backward_steps(ctx, seed, len(steps), frozenset(known)))
     return steps
 
 
 def _backward_steps(
-    program: Program,
-    ev: Evaluation,
-    seed: int,
-    loss_mode: bool,
-    fmt: _Fmt,
-    start: int,
-    values_known: frozenset[str],
+    ctx: _Ctx, seed: int, start: int, values_known: frozenset[str]
 ) -> list[WalkStep]:
-    """The backward steps from ``seed``; ``loss_mode``: a scalar loss, else ``J_f``'s rows."""
+    """The backward steps from ``seed``: of the loss, or of ``f`` (rows of ``J_f``)."""
+    program, ev, _, _, loss_mode = ctx
     nodes = program.nodes
     reaches, requires = _graph_sets(program, seed)
     edges = [
@@ -281,7 +286,6 @@ def _backward_steps(
     grads: dict[int, Array] = {seed: np.eye(k) if not loss_mode else np.ones((1, 1))}
     known_grads = {nodes[seed].id}
     walked: set[Edge] = set()
-    s_name = nodes[seed].id
     steps: list[WalkStep] = []
     for u, v, pos in edges:
         uid, vid = nodes[u].id, nodes[v].id
@@ -297,17 +301,8 @@ def _backward_steps(
             known_grads.add(uid)
         walked.add((uid, vid, pos))
         several = shares[u] > 1
-        formula, text, latex = _backward_texts(
-            program,
-            ev,
-            fmt,
-            (u, v, pos),
-            s_name,
-            (incoming, jac, product, grads[u]),
-            several and complete,
-            several,
-            loss_mode,
-        )
+        arrays = (incoming, jac, product, grads[u])
+        formula, text, latex = _backward_texts(ctx, (u, v, pos), arrays, several, complete)
 
         def shaped(a: Array, shape: tuple[int, ...]) -> Array:
             return a.reshape(shape).copy() if loss_mode else a.copy()
@@ -323,7 +318,6 @@ def _backward_steps(
                 formula=formula,
                 text=text,
                 latex=latex,
-                value=None,
                 incoming=shaped(incoming, v_shape),
                 local_jacobian=jac,
                 product=shaped(product, u_shape),
@@ -338,19 +332,17 @@ def _backward_steps(
 
 
 def _backward_texts(
-    program: Program,
-    ev: Evaluation,
-    fmt: _Fmt,
+    ctx: _Ctx,
     edge: tuple[int, int, int],
-    s: str,
     arrays: tuple[Array, Array, Array, Array],
-    show_total: bool,
     accumulate: bool,
-    loss_mode: bool,
+    complete: bool,
 ) -> tuple[str, str, str]:
     """``formula``, ``text`` and ``latex`` of one backward step; ``arrays`` are the
     incoming gradient ``(k, v.size)``, the local Jacobian, the product and the
-    running total ``(k, u.size)``."""
+    running total ``(k, u.size)``; ``accumulate``: the input has several shares."""
+    program, ev, fmt, s, loss_mode = ctx
+    show_total = accumulate and complete
     u, v, _ = edge
     incoming, jac, product, total = arrays
     un, vn = program.nodes[u], program.nodes[v]
