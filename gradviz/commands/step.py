@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from gradviz.cli import UsageError
 from gradviz.commands.common import add_model_argument, load_model, positive_float, positive_int
@@ -26,6 +27,9 @@ def run(args: argparse.Namespace) -> int:
     net = load_model(args)
     if net.loss is None:
         raise UsageError(f"{args.model}: the network has no 'loss' node to descend")
+    folder = Path(args.output).parent
+    if not folder.is_dir():  # say so before printing any step
+        raise UsageError(f"{args.output}: cannot be written (no folder '{folder}')")
     for k in range(args.steps):
         before, grad = gradient_step(net, args.lr)
         if k == 0:
