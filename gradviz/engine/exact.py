@@ -35,6 +35,7 @@ same rule and emit LaTeX (``\\frac{3}{4}``, ``\\ln 2``, ``1.5 \\times 10^{-7}``)
 
 from __future__ import annotations
 
+import functools
 import math
 from fractions import Fraction
 from typing import NamedTuple, SupportsFloat
@@ -158,6 +159,15 @@ def _parts(x: SupportsFloat, exact: bool, digits: int, max_denominator: int) -> 
     if digits < 1:
         raise ValueError(f"digits must be at least 1, got {digits}")
     v = float(x)
+    if v.is_integer() and abs(v) < _MAX_EXACT:  # the most common case, no search needed
+        return Fraction(int(v)) if exact else _Decimal(v < 0, str(abs(int(v))), None)
+    return _classify(v, exact, digits, max_denominator)
+
+
+@functools.lru_cache(maxsize=65536)
+def _classify(v: float, exact: bool, digits: int, max_denominator: int) -> _Parts:
+    """The display parts of a non-integer ``v``; cached because the fraction and
+    logarithm searches cost tens of microseconds and views redraw the same numbers."""
     if math.isnan(v):
         return "nan"
     if math.isinf(v):
