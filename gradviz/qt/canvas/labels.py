@@ -1,0 +1,169 @@
+"""The text written along an edge: ``z = (2, 1, −3)`` above it, ``∂l/∂z = (−3/2, 3, 0)``
+below it. A scalar or vector is one line; a matrix is a compact grid in round
+brackets after its name, as on the exercise sheet.
+
+Labels are drawn with ``QPainter.drawText`` only, so SVG and PDF exports keep
+them as real, searchable text.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
+
+from gradviz.qt.canvas import style
+from gradviz.qt.theme import DisplayOptions
+
+PAD = 3.0  # around the text, inside the halo
+COL_GAP = 12.0  # between matrix columns
+PAREN_W = 6.0  # one round bracket
+PAREN_PAD = 4.0  # between a bracket and the entries
+
+
+class MathLabel(QGraphicsItem):
+    """``prefix`` followed by a value: one line (scalar, vector) or a bracketed grid.
+
+    The item's origin is the top-left corner of its box; the edge places it.
+    ``halo`` (or None) is painted behind the text so crossing lines do not
+    disturb reading.
+    """
+
+    def __init__(self, px: int = style.LABEL_PX) -> None:
+        super().__init__()
+        self._px = px
+        self._prefix = ""
+        self._inline: str | None = ""
+        self._cells: list[list[str]] = []
+        self._color = QColor("black")
+        self._halo: QColor | None = None
+        self._rect = QRectF()
+        self._col_widths: list[float] = []
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.setZValue(3)
+
+    # -- content ---------------------------------------------------------------
+    def set_content(
+        self,
+        prefix: str,
+        value: np.ndarray,
+        opts: DisplayOptions,
+        color: QColor,
+        halo: QColor | None,
+    ) -> None:
+        """Show ``prefix`` and ``value`` formatted per ``opts`` in ``color``."""
+        inline = style.inline_text(value, opts)
+        cells = [] if inline is not None else style.grid_cells(value, opts)
+        self.set_text(prefix, inline, cells, color, halo)
+
+    def set_text(
+        self,
+        prefix: str,
+        inline: str | None,
+        cells: list[list[str]],
+        color: QColor,
+        halo: QColor | None,
+    ) -> None:
+        """Lower level: an inline text or a grid of cells after ``prefix``."""
+        same_text = prefix == self._prefix and inline == self._inline and cells == self._cells
+        if not same_text:
+            self._prefix, self._inline, self._cells = prefix, inline, cells
+            self.prepareGeometryChange()
+            self._layout()
+        if same_text and color == self._color and halo == self._halo:
+            return
+        self._color, self._halo = color, halo
+        self.update()
+
+    @property
+    def text(self) -> str:
+        """The label as plain text (a matrix row by row, ``;`` between rows)."""
+        if self._inline is not None:
+            return self._prefix + self._inline
+        return self._prefix + "(" + "; ".join(" ".join(r) for r in self._cells) + ")"
+
+    def _layout(self) -> None:
+        fm = style.metrics(self._px)
+        line_h = fm.height()
+        prefix_w = fm.horizontalAdvance(self._prefix)
+        if self._inline is not None:
+            w = prefix_w + fm.horizontalAdvance(self._inline)
+            self._rect = QRectF(0, 0, w + 2 * PAD, line_h + 2 * PAD)
+            return
+        ncols = max((len(r) for r in self._cells), default=0)
+        self._col_widths = [
+            max((fm.horizontalAdvance(r[j]) for r in self._cells if j < len(r)), default=0.0)
+            for j in range(ncols)
+        ]
+        grid_w = sum(self._col_widths) + COL_GAP * max(ncols - 1, 0)
+        grid_h = line_h * len(self._cells)
+        w = prefix_w + 2 * (PAREN_W + PAREN_PAD) + grid_w
+        h = max(line_h, grid_h)
+        self._rect = QRectF(0, 0, w + 2 * PAD, h + 2 * PAD)
+
+    # -- QGraphicsItem -----------------------------------------------------------
+    def boundingRect(self) -> QRectF:
+        return self._rect
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
+        if self._halo is not None:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(self._halo)
+            painter.drawRoundedRect(self._rect, 4, 4)
+        lod = option.levelOfDetailFromTransform(painter.worldTransform())
+        if lod * self._px < 3:  # far too small to read: a grey bar stands for the text
+            c = QColor(self._color)
+            c.setAlpha(90)
+            painter.fillRect(self._rect.adjusted(PAD, PAD * 2, -PAD, -PAD * 2), c)
+            return
+        fm = style.metrics(self._px)
+        painter.setFont(style.font(self._px))
+        pen = QPen(self._color)
+        painter.setPen(pen)
+        line_h = fm.height()
+        if self._inline is not None:
+            painter.drawText(QPointF(PAD, PAD + fm.ascent()), self._prefix + self._inline)
+            return
+        h = self._rect.height() - 2 * PAD
+        painter.drawText(QPointF(PAD, PAD + (h - line_h) / 2 + fm.ascent()), self._prefix)
+        x0 = PAD + fm.horizontalAdvance(self._prefix)
+        grid_h = line_h * len(self._cells)
+        top = PAD + (h - grid_h) / 2
+        grid_w = sum(self._col_widths) + COL_GAP * max(len(self._col_widths) - 1, 0)
+        bracket = QRectF(x0, top + 1, grid_w + 2 * (PAREN_W + PAREN_PAD), grid_h - 2)
+        style.draw_parens(painter, bracket, QPen(self._color, 1.2), PAREN_W)
+        painter.setPen(pen)
+        for i, row in enumerate(self._cells):
+            x = x0 + PAREN_W + PAREN_PAD
+            base = top + i * line_h + fm.ascent()
+            for j, cell in enumerate(row):
+                cw = self._col_widths[j]
+                painter.drawText(QPointF(x + (cw - fm.horizontalAdvance(cell)) / 2, base), cell)
+                x += cw + COL_GAP
+
+
+def place_along(
+    p1: QPointF, p2: QPointF, above: QRectF, below: QRectF, gap: float = 4.0, t: float = 0.5
+) -> tuple[QPointF, QPointF]:
+    """Top-left corners for two label boxes at the point ``p1 + t (p2 − p1)``:
+    ``above`` lies wholly above the line (left of it when the line is steep) and
+    ``below`` wholly below it (right of it when steep), clear of the line over
+    their whole width."""
+    mid = p1 + (p2 - p1) * t
+    dx, dy = p2.x() - p1.x(), p2.y() - p1.y()
+    if abs(dx) >= 0.6 * abs(dy):  # mostly horizontal: above and below
+        slope = abs(dy / dx) if dx else 0.0
+        rise_a = slope * above.width() / 2
+        rise_b = slope * below.width() / 2
+        a = QPointF(mid.x() - above.width() / 2, mid.y() - rise_a - gap - above.height())
+        b = QPointF(mid.x() - below.width() / 2, mid.y() + rise_b + gap)
+        return a, b
+    run = abs(dx / dy) if dy else 0.0  # mostly vertical: left and right
+    a = QPointF(
+        mid.x() - run * above.height() / 2 - gap - above.width(), mid.y() - above.height() / 2
+    )
+    b = QPointF(mid.x() + run * below.height() / 2 + gap, mid.y() - below.height() / 2)
+    return a, b

@@ -1,0 +1,509 @@
+"""The graph scene: the whole network of a :class:`~gradviz.model.document.Document`.
+
+It subscribes to the document and keeps itself current: a ``values`` change
+rewrites the texts of the existing items in place (no rebuild: an edit is
+repainted within one frame), ``positions`` moves nodes, ``structure`` and
+``display`` rebuild. With an undo stack the scene is interactive: nodes drag
+(one :class:`~gradviz.qt.undo.MoveNodesCommand` per drag), entries are edited by
+double-click or scrubbed, each change one command on the stack. Without one it
+is a read-only picture, as used for export.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+
+import numpy as np
+import shiboken6
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QUndoStack
+from PySide6.QtWidgets import (
+    QGraphicsProxyWidget,
+    QGraphicsScene,
+    QGraphicsSceneMouseEvent,
+    QWidget,
+)
+
+from gradviz.engine.evaluate import Evaluation
+from gradviz.engine.numbers import NumberError, parse_number
+from gradviz.engine.ops import OPS
+from gradviz.model import layout
+from gradviz.model.document import Change, Document
+from gradviz.qt.canvas import style
+from gradviz.qt.canvas.edge_items import EdgeItem
+from gradviz.qt.canvas.entry_editor import EntryEditor
+from gradviz.qt.canvas.node_items import LeafNodeItem, NodeItem, OpNodeItem
+from gradviz.qt.theme import DisplayOptions, Theme
+from gradviz.qt.undo import MoveNodesCommand, SetEntryCommand
+
+LEAF_OPS = ("input", "param")
+#: Labels move this far (as a fraction of the edge) toward the side where edges fan out.
+LABEL_SHIFT = 0.12
+
+
+def canvas_layout(
+    net_nodes: Iterable[tuple[str, tuple[float, float] | None]],
+    auto: dict[str, tuple[float, float]],
+) -> dict[str, tuple[float, float]]:
+    """Saved positions as they are; the model's layered layout spread to the
+    canvas spacing (:data:`style.COLUMN_SPACING` × :data:`style.ROW_SPACING`) elsewhere."""
+    sx = style.COLUMN_SPACING / layout.COLUMN_SPACING
+    sy = style.ROW_SPACING / layout.ROW_SPACING
+    return {
+        nid: pos if pos is not None else (auto[nid][0] * sx, auto[nid][1] * sy)
+        for nid, pos in net_nodes
+    }
+
+
+def _formula(op: str, node_id: str, inputs: list[str], attrs: dict[str, object]) -> str:
+    """The sheet-style formula of an op node, e.g. ``g = R(z)``, ``l = −ln f[1]``."""
+    index = attrs.get("index", 0)
+    try:
+        return OPS[op].formula.format(
+            *[style.pretty_name(s) for s in inputs],
+            y=style.pretty_name(node_id),
+            index=int(index) + 1 if isinstance(index, int) else index,
+        )
+    except (IndexError, KeyError, ValueError):
+        return f"{style.pretty_name(node_id)} = {op}(…)"
+
+
+class GraphScene(QGraphicsScene):
+    """The network drawn as the sheet draws it. See the module docstring."""
+
+    nodeSelected = Signal(str)
+    entrySelected = Signal(str, object)
+    statusMessage = Signal(str)
+    #: Nodes were built or moved: views update their scrollable area.
+    layoutChanged = Signal()
+
+    def __init__(
+        self,
+        doc: Document,
+        options: DisplayOptions | None = None,
+        undo_stack: QUndoStack | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.doc = doc
+        self._options = options if options is not None else DisplayOptions()
+        self.undo_stack = undo_stack
+        self.node_items: dict[str, NodeItem] = {}
+        self.edge_items: list[EdgeItem] = []
+        self._auto: dict[str, tuple[float, float]] = {}
+        self._succ: dict[str, list[str]] = {}
+        self._pred: dict[str, list[str]] = {}
+        self._highlight: int | None = None
+        self._path_cache: tuple[str, set[str], set[str]] | None = None
+        self._visible: set[str] | None = None
+        self.exporting = False
+        self._transparent = False
+        self.editor: EntryEditor | None = None
+        self._editor_proxy: QGraphicsProxyWidget | None = None
+        self._press: dict[str, QPointF] = {}
+        self._selected = ""
+        self._quiet = False
+        self._unsubscribe = doc.subscribe(self._on_change)
+        self.selectionChanged.connect(self._on_selection_changed)
+        self._apply_background()
+        self.rebuild()
+
+    # -- public API ------------------------------------------------------------------
+    @property
+    def editable(self) -> bool:
+        return self.undo_stack is not None
+
+    @property
+    def options(self) -> DisplayOptions:
+        return self._options
+
+    @property
+    def theme(self) -> Theme:
+        return self._options.palette
+
+    def set_options(self, options: DisplayOptions) -> None:
+        """Exact or decimal, digits, values/gradients shown, theme: re-drawn in place."""
+        self._options = options
+        self._apply_background()
+        if self.editor is not None:
+            self.editor.theme = options.palette
+            self.editor.set_invalid(self.editor.invalid)
+        self.refresh_values()
+        self.update()
+
+    def drawing_rect(self) -> QRectF:
+        """The bounding rectangle of everything drawn (visible nodes, edges, labels)."""
+        rect = QRectF()
+        for item in self.node_items.values():
+            if item.isVisible():
+                rect = rect.united(item.sceneBoundingRect())
+        for e in self.edge_items:
+            if e.isVisible():
+                rect = rect.united(e.sceneBoundingRect())
+                for label in (e.value_label, e.grad_label):
+                    if label.isVisible():
+                        rect = rect.united(label.sceneBoundingRect())
+        return rect
+
+    def select_node(self, node_id: str | None) -> None:
+        """Select one node (None or an unknown id: nothing); emits ``nodeSelected``."""
+        self.clearSelection()
+        item = self.node_items.get(node_id or "")
+        if item is not None:
+            item.setSelected(True)
+
+    def highlight_parameter(self, theta_index: int | None) -> None:
+        """Highlight Θ's entry number ``theta_index`` (0-based) on its node and every
+        edge on a path from that parameter to the output or the loss; None clears."""
+        self._highlight = theta_index
+        self._apply_highlight()
+
+    def set_visible_nodes(self, node_ids: Iterable[str] | None) -> None:
+        """Show only these nodes and the edges between them (None: everything)."""
+        self._visible = None if node_ids is None else set(node_ids)
+        self._apply_visibility()
+
+    def detach(self) -> None:
+        """Stop following the document (the scene keeps what it shows)."""
+        self._unsubscribe()
+
+    @contextmanager
+    def export_mode(self, transparent: bool = False) -> Iterator[None]:
+        """While drawing an export: no selection, hover or editor; no background and
+        no halos behind labels when ``transparent``."""
+        saved = (self.exporting, self._transparent)
+        self.exporting, self._transparent = True, transparent
+        proxy_visible = self._editor_proxy is not None and self._editor_proxy.isVisible()
+        if self._editor_proxy is not None:
+            self._editor_proxy.setVisible(False)
+        self._apply_background()
+        if transparent:
+            self.refresh_values()
+        try:
+            yield
+        finally:
+            self.exporting, self._transparent = saved
+            if self._editor_proxy is not None:
+                self._editor_proxy.setVisible(proxy_visible)
+            self._apply_background()
+            if transparent:
+                self.refresh_values()
+
+    # -- building ----------------------------------------------------------------------
+    def rebuild(self) -> None:
+        """Throw every item away and draw the document's network anew."""
+        self.close_editor()
+        self._quiet = True
+        try:
+            self.clear()
+            self._path_cache = None
+            self.node_items.clear()
+            self.edge_items.clear()
+            net = self.doc.network
+            nodes = {n.id: n for n in net.nodes}
+            self._succ = {nid: [] for nid in nodes}
+            self._pred = {n.id: list(n.inputs) for n in net.nodes}
+            for n in net.nodes:
+                for src in n.inputs:
+                    self._succ[src].append(n.id)
+            self._auto = layout.layered_layout(net)
+            ev = self.doc.evaluation
+            for n in net.nodes:
+                if n.op in LEAF_OPS:
+                    shape = tuple(ev.values[n.id].shape)
+                    item: NodeItem = LeafNodeItem(n.id, n.op, n.display_label, shape, self.editable)
+                else:
+                    formula = _formula(n.op, n.id, n.inputs, n.attrs)
+                    item = OpNodeItem(
+                        n.id,
+                        n.op,
+                        n.display_label,
+                        is_output=n.id == net.output,
+                        is_loss=n.id == net.loss,
+                        show_value=n.id == net.loss or not self._succ[n.id],
+                        formula=formula,
+                        editable=self.editable,
+                    )
+                self.addItem(item)
+                self.node_items[n.id] = item
+            placed = canvas_layout(((n.id, n.pos) for n in net.nodes), self._auto)
+            for nid, (x, y) in placed.items():
+                self.node_items[nid].setPos(x, y)
+            for n in net.nodes:
+                pairs: dict[str, int] = {}
+                for src in n.inputs:
+                    pairs[src] = pairs.get(src, 0) + 1
+                seen: dict[str, int] = {}
+                for slot, src in enumerate(n.inputs):
+                    k = seen.get(src, 0)
+                    seen[src] = k + 1
+                    t = (
+                        0.5
+                        - LABEL_SHIFT * (len(n.inputs) > 1)
+                        + LABEL_SHIFT * (len(self._succ[src]) > 1)
+                    )
+                    edge = EdgeItem(
+                        self.node_items[src],
+                        self.node_items[n.id],
+                        slot,
+                        k - (pairs[src] - 1) / 2,
+                        t,
+                    )
+                    edge.add_to(self)
+                    self.edge_items.append(edge)
+            self._refresh(ev)
+            if self._selected in self.node_items:
+                self.node_items[self._selected].setSelected(True)
+        finally:
+            self._quiet = False
+        self._on_selection_changed()
+        self.layoutChanged.emit()
+
+    def refresh_values(self) -> None:
+        """Rewrite every number in place from the document's (cached) evaluation."""
+        self._refresh(self.doc.evaluation)
+
+    def _refresh(self, ev: Evaluation) -> None:
+        opts = self._options
+        t = opts.palette
+        halo: QColor | None = None
+        if not (self.exporting and self._transparent):
+            halo = QColor(t.background)
+            halo.setAlpha(225)
+        kinks: dict[str, list[str]] = {}
+        for nid, idx in ev.nondifferentiable:
+            src = self._pred.get(nid, [nid])[0] if self._pred.get(nid) else nid
+            name = style.entry_label(style.pretty_name(src), tuple(idx))
+            kinks.setdefault(nid, []).append(f"not differentiable: {name} = 0")
+        target = self._highlight_target()
+        for nid, item in self.node_items.items():
+            value = np.asarray(ev.values[nid])
+            if isinstance(item, LeafNodeItem):
+                hl = target[1] if target is not None and target[0] == nid else None
+                item.refresh(value, opts, hl, tips=self.editable)
+            elif isinstance(item, OpNodeItem):
+                item.refresh(value, opts, f"{style.pretty_name(nid)} = ", kinks.get(nid, []))
+        loss = ev.loss_node
+        loss_name = style.pretty_name(loss) if loss is not None else ""
+        for e in self.edge_items:
+            src = e.src.node_id
+            name = style.pretty_name(src)
+            grad = ev.node_gradients.get(src) if loss is not None else None
+            grad_name = f"∂{loss_name}/∂{name}" if grad is not None else None
+            e.refresh(
+                name,
+                np.asarray(ev.values[src]),
+                grad_name,
+                None if grad is None else np.asarray(grad),
+                opts,
+                halo,
+            )
+        for e in self.edge_items:
+            e.highlighted = self._edge_on_path(e, target)
+        self._apply_visibility()
+
+    def _apply_background(self) -> None:
+        if self.exporting and self._transparent:
+            self.setBackgroundBrush(Qt.BrushStyle.NoBrush)
+        else:
+            self.setBackgroundBrush(QColor(self.theme.background))
+
+    def _apply_visibility(self) -> None:
+        vis = self._visible
+        opts = self._options
+        for nid, item in self.node_items.items():
+            item.setVisible(vis is None or nid in vis)
+        for e in self.edge_items:
+            shown = vis is None or (e.src.node_id in vis and e.dst.node_id in vis)
+            e.setVisible(shown)
+            e.value_label.setVisible(shown and opts.show_values)
+            has_grad = bool(e.grad_label.text)
+            e.grad_label.setVisible(
+                shown and opts.show_gradients and has_grad and self.doc.network.loss is not None
+            )
+
+    # -- document changes -----------------------------------------------------------------
+    def _on_change(self, change: Change) -> None:
+        if not shiboken6.isValid(self):  # the scene was deleted without detach()
+            self._unsubscribe()
+            return
+        if change.kind == "values":
+            self.refresh_values()
+        elif change.kind == "positions":
+            self._apply_positions(change.nodes)
+        else:
+            self.rebuild()
+
+    def position_of(self, node_id: str) -> tuple[float, float]:
+        """Where a node stands: its saved position, else the spread layered layout."""
+        node = self.doc.network.node(node_id)
+        return canvas_layout([(node_id, node.pos)], self._auto)[node_id]
+
+    def _apply_positions(self, node_ids: Iterable[str]) -> None:
+        ids = list(node_ids) or list(self.node_items)
+        for nid in ids:
+            item = self.node_items.get(nid)
+            if item is not None:
+                x, y = self.position_of(nid)
+                if item.pos() != QPointF(x, y):
+                    item.setPos(x, y)
+        self.layoutChanged.emit()
+
+    # -- selection and highlight -----------------------------------------------------------
+    def _on_selection_changed(self) -> None:
+        if self._quiet or not shiboken6.isValid(self):
+            return
+        sel = [it.node_id for it in self.selectedItems() if isinstance(it, NodeItem)]
+        nid = sel[0] if sel else ""
+        if nid != self._selected:
+            self._selected = nid
+            self.nodeSelected.emit(nid)
+
+    def _highlight_target(self) -> tuple[str, tuple[int, ...]] | None:
+        k = self._highlight
+        if k is None or k < 0:
+            return None
+        net = self.doc.network
+        for pid in net.param_ids:
+            value = net.node(pid).value
+            assert value is not None
+            if k < value.size:
+                return pid, tuple(int(i) for i in np.unravel_index(k, value.shape))
+            k -= value.size
+        return None
+
+    def _reach(self, start: Iterable[str], graph: dict[str, list[str]]) -> set[str]:
+        seen = set(start)
+        stack = list(seen)
+        while stack:
+            for nxt in graph.get(stack.pop(), []):
+                if nxt not in seen:
+                    seen.add(nxt)
+                    stack.append(nxt)
+        return seen
+
+    def _edge_on_path(self, e: EdgeItem, target: tuple[str, tuple[int, ...]] | None) -> bool:
+        if target is None:
+            return False
+        cache = self._path_cache
+        if cache is None or cache[0] != target[0]:
+            net = self.doc.network
+            ends = [x for x in (net.output, net.loss) if x is not None]
+            cache = (target[0], self._reach([target[0]], self._succ), self._reach(ends, self._pred))
+            self._path_cache = cache
+        _, down, up = cache
+        return e.src.node_id in down and e.dst.node_id in down and e.dst.node_id in up
+
+    def _apply_highlight(self) -> None:
+        self._path_cache = None
+        target = self._highlight_target()
+        for nid, item in self.node_items.items():
+            if isinstance(item, LeafNodeItem):
+                for idx, entry in item.entries.items():
+                    want = target is not None and target == (nid, idx)
+                    if entry.highlighted != want:
+                        entry.highlighted = want
+                        entry.update()
+        for e in self.edge_items:
+            want = self._edge_on_path(e, target)
+            if e.highlighted != want:
+                e.highlighted = want
+                e.update()
+
+    # -- dragging ---------------------------------------------------------------------------
+    def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        self._press = {nid: QPointF(it.pos()) for nid, it in self.node_items.items()}
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        super().mouseReleaseEvent(event)
+        self._commit_moves()
+
+    def _commit_moves(self) -> None:
+        press, self._press = self._press, {}
+        if self.undo_stack is None or not press:
+            return
+        new: dict[str, tuple[float, float] | None] = {}
+        for nid, item in self.node_items.items():
+            before = press.get(nid)
+            if before is not None and (item.pos() - before).manhattanLength() > 0.05:
+                new[nid] = (item.pos().x(), item.pos().y())
+        if not new:
+            return
+        old = {nid: self.doc.network.node(nid).pos for nid in new}
+        self.undo_stack.push(MoveNodesCommand(self.doc, old, new))
+
+    # -- editing entries ----------------------------------------------------------------------
+    def open_editor(self, node_id: str, index: tuple[int, ...]) -> EntryEditor | None:
+        """Open the inline editor over one entry of an input or parameter."""
+        item = self.node_items.get(node_id)
+        if not self.editable or not isinstance(item, LeafNodeItem) or index not in item.entries:
+            return None
+        self.close_editor()
+        entry = item.entries[index]
+        editor = EntryEditor(node_id, index, self.doc.entry(node_id, index), self.theme)
+        editor.committed.connect(self._commit_editor)
+        editor.cancelled.connect(self._cancel_editor)
+        proxy = self.addWidget(editor)
+        proxy.setZValue(100)
+        r = entry.mapRectToScene(entry.rect)
+        w = max(r.width() + 44.0, 96.0)
+        h = max(float(editor.sizeHint().height()), r.height() + 6)
+        editor.resize(int(w), int(h))
+        proxy.setPos(r.center().x() - w / 2, r.center().y() - h / 2)
+        self.editor, self._editor_proxy = editor, proxy
+        self.setFocusItem(proxy, Qt.FocusReason.MouseFocusReason)
+        editor.setFocus(Qt.FocusReason.MouseFocusReason)
+        self.statusMessage.emit(
+            f"Editing {style.entry_label(node_id, index)}: Enter sets the value, Esc cancels."
+        )
+        return editor
+
+    def close_editor(self) -> None:
+        """Remove the inline editor, if any, without committing."""
+        editor, proxy = self.editor, self._editor_proxy
+        self.editor = self._editor_proxy = None
+        if editor is None or proxy is None or not shiboken6.isValid(proxy):
+            return
+        editor.finished = True
+        proxy.hide()
+        proxy.deleteLater()
+
+    def _commit_editor(self, text: str) -> None:
+        editor = self.editor
+        if editor is None:
+            return
+        name = style.entry_label(editor.node_id, editor.index)
+        old = self.doc.entry(editor.node_id, editor.index)
+        try:
+            new = parse_number(text)
+        except NumberError as e:
+            editor.set_invalid(True)
+            self.statusMessage.emit(
+                f"{name}: {e}; it keeps its value {style.number(old, self._options)}."
+            )
+            return
+        node_id, index = editor.node_id, editor.index
+        self.close_editor()
+        if new != old and self.undo_stack is not None:
+            self.undo_stack.push(SetEntryCommand(self.doc, node_id, index, new))
+        self.statusMessage.emit(f"{name} = {style.number(new, self._options)}")
+
+    def _cancel_editor(self) -> None:
+        if self.editor is not None:
+            self.close_editor()
+            self.statusMessage.emit("Edit cancelled.")
+
+    def scrub_entry(
+        self, node_id: str, index: tuple[int, ...], steps: float, coarse: bool = False
+    ) -> None:
+        """Move one entry by ``steps`` × 1/4 (× 1 when ``coarse``), merged into one undo entry."""
+        if self.undo_stack is None or not steps:
+            return
+        step = style.SCRUB_STEP_COARSE if coarse else style.SCRUB_STEP
+        new = self.doc.entry(node_id, index) + steps * step
+        self.undo_stack.push(SetEntryCommand(self.doc, node_id, index, new, scrub=True))
+        self.statusMessage.emit(
+            f"{style.entry_label(node_id, index)} = {style.number(new, self._options)}"
+        )

@@ -1,0 +1,138 @@
+"""Fonts, sizes and number formatting shared by every canvas item and the exports.
+
+All fonts use pixel sizes and no hinting, so that text is measured once in scene
+units and scales linearly with the view, the PNG scale or the PDF resolution:
+nothing is clipped at any zoom and exports match the canvas.
+"""
+
+from __future__ import annotations
+
+from functools import cache, lru_cache
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QFont, QFontMetricsF, QPainter, QPainterPath, QPen
+
+from gradviz.engine.exact import format_scalar
+from gradviz.qt.theme import DisplayOptions
+
+FAMILIES = ["DejaVu Sans", "Noto Sans", "Helvetica Neue", "Helvetica", "Arial", "sans-serif"]
+
+#: Pixel sizes in scene units (one unit is one pixel at 100 % zoom).
+NAME_PX = 17  # a node's name or op label
+ENTRY_PX = 16  # an editable entry of an input or parameter
+LABEL_PX = 14  # the value and gradient written along an edge
+CAPTION_PX = 12  # "output", "loss", a kink note
+
+#: The canvas spreads the model's layered layout (250 × 170 units between
+#: columns and rows) so that a matrix label fits between two nodes.
+COLUMN_SPACING = 310.0
+ROW_SPACING = 250.0
+
+#: Scrubbing: one wheel notch or SCRUB_PIXELS of Alt+drag moves an entry by
+#: SCRUB_STEP (SCRUB_STEP_COARSE with Shift).
+SCRUB_STEP = 0.25
+SCRUB_STEP_COARSE = 1.0
+SCRUB_PIXELS = 12.0
+SCRUB_TIP = (
+    "Double-click to type a value (3, -1.5e-2, 3/4).\n"
+    "Scrub: wheel or Alt+drag sideways changes it by 1/4 (with Shift: by 1)."
+)
+
+_SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+@cache
+def font(px: int, bold: bool = False, italic: bool = False) -> QFont:
+    """The canvas font at ``px`` pixels: DejaVu Sans or the system sans, unhinted."""
+    f = QFont()
+    f.setFamilies(FAMILIES)
+    f.setStyleHint(QFont.StyleHint.SansSerif)
+    f.setPixelSize(px)
+    f.setBold(bold)
+    f.setItalic(italic)
+    f.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
+    f.setKerning(True)
+    return f
+
+
+@cache
+def metrics(px: int, bold: bool = False, italic: bool = False) -> QFontMetricsF:
+    return QFontMetricsF(font(px, bold, italic))
+
+
+@lru_cache(maxsize=4096)
+def text_width(text: str, px: int, bold: bool = False) -> float:
+    """Advance width of one line of ``text`` in scene units."""
+    return metrics(px, bold).horizontalAdvance(text)
+
+
+def pretty_name(node_id: str) -> str:
+    """A node id as a teacher writes it: trailing digits become subscripts (``z2`` → ``z₂``)."""
+    stem = node_id.rstrip("0123456789")
+    if stem and stem != node_id and stem[-1].isalpha() and not stem[-1].isdigit():
+        return stem + node_id[len(stem) :].translate(_SUBSCRIPTS)
+    return node_id
+
+
+def number(x: float, opts: DisplayOptions) -> str:
+    """One number as the options ask: ``3/4`` (exact) or ``0.75`` (decimals), minus as U+2212."""
+    return format_scalar(x, exact=opts.exact, digits=opts.digits, unicode_minus=True)
+
+
+def inline_text(value: np.ndarray, opts: DisplayOptions) -> str | None:
+    """A scalar or a vector on one line (``(2, 1, −3)``); None for a matrix or more."""
+    if value.ndim == 0 or value.size == 1 and value.ndim <= 1:
+        return number(float(value.reshape(-1)[0]), opts)
+    if value.ndim == 1:
+        return "(" + ", ".join(number(float(x), opts) for x in value.tolist()) + ")"
+    return None
+
+
+def grid_cells(value: np.ndarray, opts: DisplayOptions) -> list[list[str]]:
+    """The entries of a matrix (or of a vector as a column) as text, row by row."""
+    if value.ndim <= 1:
+        return [[number(float(x), opts)] for x in value.reshape(-1).tolist()]
+    if value.ndim == 2:
+        return [[number(float(x), opts) for x in row] for row in value.tolist()]
+    flat = value.reshape(value.shape[0], -1)
+    return [[number(float(x), opts) for x in row] for row in flat.tolist()]
+
+
+def entry_label(node_id: str, index: tuple[int, ...]) -> str:
+    """1-based name of one entry, as in Θ's names: ``P[1,2]``, ``E[2]``."""
+    if not index:
+        return node_id
+    return f"{node_id}[{','.join(str(i + 1) for i in index)}]"
+
+
+def paren_path(rect: QRectF, left: bool) -> QPainterPath:
+    """A round bracket spanning ``rect``'s height, drawn in its width (pmatrix style)."""
+    path = QPainterPath()
+    top, bottom = rect.top(), rect.bottom()
+    mid = (top + bottom) / 2
+    if left:
+        outer, inner = rect.left(), rect.right()
+    else:
+        outer, inner = rect.right(), rect.left()
+    path.moveTo(inner, top)
+    path.cubicTo(
+        QPointF(outer, top + (mid - top) * 0.35),
+        QPointF(outer, bottom - (bottom - mid) * 0.35),
+        QPointF(inner, bottom),
+    )
+    return path
+
+
+def draw_parens(painter: QPainter, rect: QRectF, pen: QPen, width: float = 6.0) -> None:
+    """Round brackets at both sides of ``rect`` (the brackets lie inside it)."""
+    painter.setPen(pen)
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    painter.drawPath(paren_path(QRectF(rect.left(), rect.top(), width, rect.height()), True))
+    painter.drawPath(
+        paren_path(QRectF(rect.right() - width, rect.top(), width, rect.height()), False)
+    )
+
+
+def all_finite(value: np.ndarray) -> bool:
+    return bool(np.all(np.isfinite(value)))

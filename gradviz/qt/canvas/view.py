@@ -1,0 +1,213 @@
+"""The view onto a :class:`~gradviz.qt.canvas.scene.GraphScene`.
+
+Antialiased; the wheel zooms about the cursor (over an entry it scrubs the
+entry instead); Ctrl+= / Ctrl++ / Ctrl+- zoom, Ctrl+0 is 100 %, F fits the
+drawing; dragging the background or with the middle button pans. The
+background is the theme's, with a faint dot grid that exports leave out.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
+from PySide6.QtGui import (
+    QColor,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QResizeEvent,
+    QShowEvent,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import QFrame, QGraphicsView, QWidget
+
+from gradviz.qt.canvas.node_items import EntryItem
+from gradviz.qt.canvas.scene import GraphScene
+
+MIN_ZOOM, MAX_ZOOM = 0.05, 12.0
+ZOOM_STEP = 1.25
+GRID = 40.0
+
+
+class GraphView(QGraphicsView):
+    """A zoomable, pannable view of a graph scene. :meth:`fit` is bound to F."""
+
+    def __init__(self, scene: GraphScene, parent: QWidget | None = None) -> None:
+        super().__init__(scene, parent)
+        self._graph = scene
+        self._pan_from: QPoint | None = None
+        self._fitted = False
+        self.setRenderHints(
+            QPainter.RenderHint.Antialiasing
+            | QPainter.RenderHint.TextAntialiasing
+            | QPainter.RenderHint.SmoothPixmapTransform
+        )
+        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setToolTip("")
+        scene.layoutChanged.connect(self._update_scene_rect)
+        self._update_scene_rect()
+
+    @property
+    def graph_scene(self) -> GraphScene:
+        return self._graph
+
+    # -- zoom ------------------------------------------------------------------------
+    def zoom(self) -> float:
+        """The current scale (1.0 = 100 %)."""
+        return float(self.transform().m11())
+
+    def set_zoom(self, factor: float, anchor: QPointF | None = None) -> None:
+        """Zoom to ``factor`` (clamped to 5 %…1200 %), keeping ``anchor`` (scene
+        point) where it is on screen, or the view's centre."""
+        factor = min(MAX_ZOOM, max(MIN_ZOOM, factor))
+        ratio = factor / self.zoom()
+        if abs(ratio - 1) < 1e-9:
+            return
+        old = self.transformationAnchor()
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.NoAnchor)
+        centre = self.mapToScene(self.viewport().rect().center())
+        target = anchor if anchor is not None else centre
+        screen = self.mapFromScene(target)
+        self.scale(ratio, ratio)
+        moved = self.mapToScene(screen) - target
+        self.centerOn(self.mapToScene(self.viewport().rect().center()) - moved)
+        self.setTransformationAnchor(old)
+
+    def zoom_in(self) -> None:
+        self.set_zoom(self.zoom() * ZOOM_STEP)
+
+    def zoom_out(self) -> None:
+        self.set_zoom(self.zoom() / ZOOM_STEP)
+
+    def reset_zoom(self) -> None:
+        self.set_zoom(1.0)
+
+    def fit(self) -> None:
+        """Show the whole drawing, at most at 150 %."""
+        rect = self._graph.drawing_rect()
+        if rect.isEmpty():
+            return
+        rect = rect.adjusted(-24, -24, 24, 24)
+        self._update_scene_rect()
+        self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
+        if self.zoom() > 1.5:
+            self.set_zoom(1.5)
+            self.centerOn(rect.center())
+        elif self.zoom() < MIN_ZOOM:
+            self.set_zoom(MIN_ZOOM)
+        self._fitted = True
+
+    def _update_scene_rect(self) -> None:
+        """Room to pan: the drawing plus a viewport's worth (at the smallest zoom) around it."""
+        rect = self._graph.drawing_rect()
+        if rect.isEmpty():
+            rect = QRectF(-200, -200, 400, 400)
+        m = max(rect.width(), rect.height(), 800.0)
+        self.setSceneRect(rect.adjusted(-m, -m, m, m))
+
+    # -- events ----------------------------------------------------------------------------
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._fitted:
+            self.fit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if not self._fitted and self.isVisible():
+            self.fit()
+
+    def entry_at(self, pos: QPoint) -> EntryItem | None:
+        """The entry under a viewport position, if any."""
+        for item in self.items(pos):
+            if isinstance(item, EntryItem):
+                return item
+        return None
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        delta = event.angleDelta().y() or event.angleDelta().x()
+        if not delta:
+            event.ignore()
+            return
+        entry = self.entry_at(event.position().toPoint())
+        if entry is not None and self._graph.editable:
+            parent = entry.parentItem()
+            coarse = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+            self._graph.scrub_entry(
+                parent.node_id,
+                entry.index,
+                delta / 120.0,  # type: ignore[union-attr]
+                coarse,
+            )
+            event.accept()
+            return
+        anchor = self.mapToScene(event.position().toPoint())
+        self.set_zoom(self.zoom() * (1.0015**delta), anchor)
+        event.accept()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if self._graph.editor is not None and self._graph.focusItem() is not None:
+            super().keyPressEvent(event)
+            return
+        key, mods = event.key(), event.modifiers()
+        ctrl = bool(mods & Qt.KeyboardModifier.ControlModifier)
+        if ctrl and key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
+            self.zoom_in()
+        elif ctrl and key in (Qt.Key.Key_Minus, Qt.Key.Key_Underscore):
+            self.zoom_out()
+        elif ctrl and key == Qt.Key.Key_0:
+            self.reset_zoom()
+        elif key == Qt.Key.Key_F and not (mods & ~Qt.KeyboardModifier.KeypadModifier):
+            self.fit()
+        else:
+            super().keyPressEvent(event)
+            return
+        event.accept()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.MiddleButton:
+            self._pan_from = event.position().toPoint()
+            self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
+            event.accept()
+            return
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self._pan_from is not None:
+            pos = event.position().toPoint()
+            d = pos - self._pan_from
+            self._pan_from = pos
+            self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() - d.x())
+            self.verticalScrollBar().setValue(self.verticalScrollBar().value() - d.y())
+            event.accept()
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if self._pan_from is not None and event.button() == Qt.MouseButton.MiddleButton:
+            self._pan_from = None
+            self.viewport().setCursor(Qt.CursorShape.OpenHandCursor)
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
+
+    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
+        t = self._graph.theme
+        painter.fillRect(rect, QColor(t.background))
+        if self.zoom() * GRID < 12:  # dots closer than 12 px are noise
+            return
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(t.grid).darker(115))
+        r = 1.6 / self.zoom()
+        x0 = int(rect.left() // GRID) * GRID
+        y0 = int(rect.top() // GRID) * GRID
+        y = y0
+        while y <= rect.bottom():
+            x = x0
+            while x <= rect.right():
+                painter.drawEllipse(QPointF(x, y), r, r)
+                x += GRID
+            y += GRID
