@@ -34,9 +34,10 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"gradviz: error: {where}{message} (see '{hint}')\n")
 
 
-def _available_verbs() -> list[str]:
+def _available_verbs(candidates: Sequence[str] = VERBS) -> list[str]:
+    """The verbs among ``candidates`` whose module exists (others may not be built yet)."""
     found = []
-    for verb in VERBS:
+    for verb in candidates:
         try:
             importlib.import_module(f"gradviz.commands.{verb}")
         except ModuleNotFoundError as e:
@@ -47,7 +48,10 @@ def _available_verbs() -> list[str]:
     return found
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser. With ``only``, just that verb's module is imported (so
+    ``gradviz report`` never loads the Qt-backed verbs, nor trips over one that is
+    broken); without it, or when that verb does not exist, every verb is listed."""
     from gradviz import __version__
 
     parser = _Parser(
@@ -58,7 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"gradviz {__version__}")
     sub = parser.add_subparsers(dest="verb", metavar="VERB")
-    for verb in _available_verbs():
+    verbs = _available_verbs([only]) if only is not None else []
+    for verb in verbs or _available_verbs():
         module = importlib.import_module(f"gradviz.commands.{verb}")
         p = sub.add_parser(verb, help=module.HELP, description=module.HELP)
         module.add_arguments(p)
@@ -70,7 +75,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if not args_list or (args_list[0] not in VERBS and not args_list[0].startswith("-")):
         args_list.insert(0, "open")  # `gradviz` and `gradviz FILE` open the app
-    parser = build_parser()
+    parser = build_parser(only=args_list[0] if args_list[0] in VERBS else None)
     args = parser.parse_args(args_list)
     from gradviz.model.fileformat import ModelError
 
