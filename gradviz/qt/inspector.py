@@ -1,0 +1,578 @@
+"""The inspector dock: everything about the selected node, in the sheet's notation.
+
+For a node ``g`` with inputs ``x_1 … x_k`` it shows
+
+* its formula (``g = R(z)``, ``l = −ln f[1]`` with the sheet's 1-based index);
+* the values of its inputs and its own value;
+* its local Jacobians ``∂g/∂x_i`` (``(g.size, x_i.size)``), zeros dimmed, entries
+  taken at a ReLU kink marked with a note;
+* ``∂f/∂g`` (``(m, g.size)``), the Jacobian of the network output w.r.t. it — for a
+  parameter these are its columns of ``J_fE(Θ)``, headed ``∂f/∂p₁,₁`` …;
+* ``∂l/∂g``, the gradient of the loss w.r.t. it (in ``g``'s shape);
+* the chain rule ``J_{f∘g}(X) = J_f(g(X)) × J_g(X)`` with the actual local
+  Jacobians along the path from ``g`` to ``f`` and their product.
+
+Every analytic Jacobian has its central-difference estimate beside it. The loss
+node also gets a selector for the component ``−ln`` reads (an undoable
+:class:`~gradviz.qt.undo.SetAttrCommand`), an mse loss a field for its target.
+The widgets are built once per selected node and refreshed in place after every
+edit, so scrubbing a weight updates the inspector live.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import networkx as nx
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gradviz.engine.evaluate import Evaluation
+from gradviz.engine.exact import format_scalar, format_vector
+from gradviz.engine.numbers import NumberError, parse_number
+from gradviz.engine.ops import OPS, Array
+from gradviz.model.document import Change, Document
+from gradviz.model.fileformat import ModelError
+from gradviz.model.network import Network
+from gradviz.qt.inspector_blocks import (
+    MatrixBlock,
+    numeric_downstream_jacobian,
+    numeric_local_jacobian,
+)
+from gradviz.qt.matrix_widget import entry_labels
+from gradviz.qt.theme import DisplayOptions
+from gradviz.qt.undo import SetAttrCommand
+
+Updater = Callable[[Evaluation], None]
+
+_KINDS = {
+    "input": "input — held fixed, not part of Θ",
+    "param": "parameter — its entries are part of Θ",
+    "matmul": "matrix product",
+    "add": "sum (a bias)",
+    "relu": "ReLU: R(x) = x · 1<sub>x&gt;0</sub>, entry by entry",
+    "sigmoid": "sigmoid: σ(x) = 1 / (1 + e<sup>−x</sup>)",
+    "tanh": "hyperbolic tangent",
+    "softmax": "softmax: S(x)<sub>i</sub> = e<sup>x<sub>i</sub></sup> / Σ<sub>j</sub> "
+               "e<sup>x<sub>j</sub></sup>",
+    "neg_log": "negative log-likelihood",
+    "mse": "mean squared error against the target t",
+}
+
+
+def formula_text(net: Network, node_id: str) -> str:
+    """The node's formula as the sheet writes it: ``z = P × E``, ``g = R(z)``,
+    ``f = S(z2)``, ``l = −ln f[1]`` (the index 1-based)."""
+    node = net.node(node_id)
+    op = OPS[node.op]
+    index = node.attrs.get("index")
+    return op.formula.format(*node.inputs, y=node.id,
+                             index=(index + 1) if isinstance(index, int) else "?")
+
+
+def function_symbol(op_name: str) -> str | None:
+    """``R`` for relu, ``S`` for softmax, ``σ``, ``tanh``: the letter in ``y = R(x)``."""
+    m = re.search(r"= (\S+?)\(\{0\}\)$", OPS[op_name].formula)
+    return m.group(1) if m else None
+
+
+def _sub(text: str) -> str:
+    return f"<sub>{text}</sub>"
+
+
+class Inspector(QScrollArea):
+    """The dock's widget. ``set_node(id | None)`` selects what it shows; it follows
+    the document's changes by itself."""
+
+    def __init__(self, doc: Document, undo_stack: QUndoStack,
+                 options: DisplayOptions | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setMinimumWidth(360)
+        self._options = options or DisplayOptions()
+        self._undo = undo_stack
+        self._node_id: str | None = None
+        self._show_fd = True
+        self.blocks: dict[str, MatrixBlock] = {}
+        self._updaters: list[Updater] = []
+        self.formula_label: QLabel | None = None
+        self.index_spin: QSpinBox | None = None
+        self.target_edit: QLineEdit | None = None
+        self.fd_check: QCheckBox | None = None
+        self.doc = doc
+        self._unsubscribe = doc.subscribe(self._on_change)
+        self._rebuild()
+
+    # -- public ----------------------------------------------------------------
+    @property
+    def node_id(self) -> str | None:
+        return self._node_id
+
+    def set_document(self, doc: Document, undo_stack: QUndoStack | None = None) -> None:
+        """Follow another document (File ▸ Open); the selection is cleared."""
+        self._unsubscribe()
+        self.doc = doc
+        if undo_stack is not None:
+            self._undo = undo_stack
+        self._unsubscribe = doc.subscribe(self._on_change)
+        self._node_id = None
+        self._rebuild()
+
+    def set_node(self, node_id: str | None) -> None:
+        """Show ``node_id`` (``None`` or ``""``: nothing selected)."""
+        node_id = node_id or None
+        if node_id is not None and not self.doc.network.has_node(node_id):
+            node_id = None
+        if node_id == self._node_id:
+            return
+        self._node_id = node_id
+        self._rebuild()
+
+    def set_options(self, options: DisplayOptions) -> None:
+        self._options = options
+        for block in self.blocks.values():
+            block.set_options(options)
+
+    def set_fd_visible(self, visible: bool) -> None:
+        """Show or hide the finite-difference estimates beside every Jacobian."""
+        self._show_fd = visible
+        for block in self.blocks.values():
+            block.set_fd_visible(visible)
+
+    def detach(self) -> None:
+        self._unsubscribe()
+
+    # -- document changes ------------------------------------------------------
+    def _on_change(self, change: Change) -> None:
+        if change.kind == "positions":
+            return
+        if change.kind in ("structure", "display"):
+            if self._node_id is not None and not self.doc.network.has_node(self._node_id):
+                self._node_id = None
+            self._rebuild()
+            return
+        self._refresh()
+
+    def _refresh(self) -> None:
+        ev = self.doc.evaluation
+        for update in self._updaters:
+            update(ev)
+
+    # -- building --------------------------------------------------------------
+    def _rebuild(self) -> None:
+        scroll = self.verticalScrollBar().value()
+        self.blocks, self._updaters = {}, []
+        self.formula_label = self.index_spin = self.target_edit = self.fd_check = None
+        content = QWidget()
+        layout = QVBoxLayout(content)
+        layout.setContentsMargins(12, 10, 12, 12)
+        layout.setSpacing(4)
+        if self._node_id is None:
+            self._build_empty(layout)
+        else:
+            self._build_node(layout, self._node_id)
+        layout.addStretch(1)
+        self.setWidget(content)
+        self._refresh()
+        self.verticalScrollBar().setValue(scroll)
+
+    def _label(self, layout: QVBoxLayout, html: str, *, size: float | None = None,
+               bold: bool = False, dim: bool = False) -> QLabel:
+        label = QLabel(html)
+        label.setTextFormat(Qt.TextFormat.RichText)
+        label.setWordWrap(True)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        style = []
+        if size:
+            style.append(f"font-size: {size}pt;")
+        if bold:
+            style.append("font-weight: 600;")
+        if dim:
+            style.append(f"color: {self._options.palette.dim_text};")
+        label.setStyleSheet(" ".join(style))
+        layout.addWidget(label)
+        return label
+
+    def _section(self, layout: QVBoxLayout, title: str) -> None:
+        layout.addSpacing(8)
+        line = QFrame()
+        line.setFrameShape(QFrame.Shape.HLine)
+        line.setStyleSheet(f"color: {self._options.palette.grid};")
+        layout.addWidget(line)
+        label = self._label(layout, title, size=10.5, bold=True)
+        label.setStyleSheet(label.styleSheet() + f" color: {self._options.palette.value};")
+
+    def _block(self, layout: QVBoxLayout, key: str, title: str, update: Updater, *,
+               vector_as: str = "column", with_fd: bool = True) -> MatrixBlock:
+        block = MatrixBlock(title, options=self._options, vector_as=vector_as, with_fd=with_fd,
+                            inline=not with_fd)
+        block.set_fd_visible(self._show_fd and with_fd)
+        layout.addWidget(block)
+        self.blocks[key] = block
+        self._updaters.append(update)
+        return block
+
+    def _build_empty(self, layout: QVBoxLayout) -> None:
+        net = self.doc.network
+        self._label(layout, net.title or self.doc.title, size=13, bold=True)
+        desc = net.extra.get("description")
+        if isinstance(desc, str) and desc:
+            self._label(layout, desc)
+        layout.addSpacing(6)
+        self._label(layout, "Click a node on the canvas to see its formula, its values, its "
+                    "local Jacobian, ∂f and ∂l with respect to it, and the chain rule along "
+                    "its path to the output.", dim=True)
+        self._section(layout, "Forward pass")
+        summary = self._label(layout, "", size=11)
+        summary.setTextFormat(Qt.TextFormat.PlainText)
+
+        def update(ev: Evaluation) -> None:
+            summary.setText("\n".join(self._forward_line(ev, nid)
+                                       for nid in self.doc.network.topological_order()))
+
+        self._updaters.append(update)
+
+    def _forward_line(self, ev: Evaluation, nid: str) -> str:
+        """``z = P × E = (2, −1, 3)``; a matrix by its size."""
+        value = ev.values[nid]
+        o = {"exact": self._options.exact, "digits": self._options.digits,
+             "unicode_minus": True}
+        node = self.doc.network.node(nid)
+        head = formula_text(self.doc.network, nid)
+        if value.ndim == 2:
+            kind = "parameter" if node.op == "param" else "matrix"
+            return f"{head}: a {value.shape[0]} × {value.shape[1]} {kind}"
+        text = format_scalar(float(value), **o) if value.ndim == 0 else format_vector(value, **o)
+        return f"{head} = {text}"
+
+    def _build_node(self, layout: QVBoxLayout, nid: str) -> None:
+        net = self.doc.network
+        node = net.node(nid)
+        graph = net.graph
+        roles = [r for r, v in (("the network output", net.output), ("the loss", net.loss))
+                 if v == nid]
+        head = f"{nid}" + (f"  <span style='font-weight:400'>({node.label})</span>"
+                           if node.label and node.label != nid else "")
+        self._label(layout, head, size=14, bold=True)
+        kind = _KINDS.get(node.op, node.op) + ("; " + " and ".join(roles) if roles else "")
+        self._label(layout, kind, dim=True)
+        self.formula_label = self._label(layout, formula_text(net, nid), size=15)
+        self.formula_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.fd_check = QCheckBox("Show finite differences beside each Jacobian")
+        self.fd_check.setChecked(self._show_fd)
+        self.fd_check.toggled.connect(self.set_fd_visible)
+        layout.addWidget(self.fd_check)
+        if node.op == "neg_log":
+            self._build_index_selector(layout, nid)
+        elif node.op == "mse":
+            self._build_target_editor(layout, nid)
+
+        self._section(layout, "Values")
+        for pos, src in enumerate(node.inputs):
+            self._block(layout, f"input:{pos}", f"{src} =",
+                        self._value_updater(f"input:{pos}", src), with_fd=False)
+        title = f"{formula_text(net, nid)} =" if node.inputs else f"{nid} ="
+        self._block(layout, "value", title, self._value_updater("value", nid), with_fd=False)
+
+        if node.inputs:
+            self._section(layout, "Local Jacobian" + ("s" if len(node.inputs) > 1 else ""))
+            for pos in range(len(node.inputs)):
+                self._block(layout, f"local:{pos}", self._local_title(net, nid, pos),
+                            self._local_updater(nid, pos))
+
+        output, loss = net.output, net.loss
+        upstream = output is not None and output != nid and nx.has_path(graph, nid, output)
+        if upstream and output is not None:
+            self._build_output_sections(layout, net, graph, nid, output)
+        if loss is not None and loss != nid and nx.has_path(graph, nid, loss):
+            self._section(layout, f"Gradient of the loss: ∂{loss}/∂{nid}")
+            self._block(layout, "gradient", self._gradient_title(net, nid, loss),
+                        self._gradient_updater(nid, loss), vector_as="row")
+        if output == nid:
+            self._section(layout, "The network output")
+            self._label(layout, f"{nid} is f itself: ∂{nid}/∂{nid} = I. Select a node before "
+                        "it to see the chain rule at work.", dim=True)
+
+    # -- titles ----------------------------------------------------------------
+    def _local_title(self, net: Network, nid: str, pos: int) -> str:
+        node = net.node(nid)
+        src = node.inputs[pos]
+        title = f"∂{nid}/∂{src}"
+        sym = function_symbol(node.op)
+        if sym:
+            title += f" = J{_sub(sym)}({src})"
+        elif node.op == "matmul" and pos == 1:
+            title += f" = {node.inputs[0]}  <span style='color:gray'>(Ex. 1: J = M)</span>"
+        elif node.op == "add":
+            title += " = I"
+        return title
+
+    def _gradient_title(self, net: Network, nid: str, loss: str) -> str:
+        node = net.node(nid)
+        if node.op == "param":
+            theta = self.doc.evaluation.theta_names
+            first = f"{nid}[" if node.value is not None and node.value.ndim else nid
+            cols = [i for i, n in enumerate(theta) if n == nid or n.startswith(first)]
+            if cols:
+                return (f"∂{loss}/∂{nid}: entries {cols[0] + 1}–{cols[-1] + 1} of "
+                        f"∇{loss}(Θ), in {nid}'s shape")
+        return f"∂{loss}/∂{nid} = ∇{_sub(nid)}{loss}"
+
+    # -- updaters --------------------------------------------------------------
+    def _value_updater(self, key: str, nid: str) -> Updater:
+        def update(ev: Evaluation) -> None:
+            self.blocks[key].set_data(ev.values[nid])
+
+        return update
+
+    def _kink_cells(self, ev: Evaluation, nid: str) -> tuple[dict[tuple[int, int], str], str]:
+        """Cells of ``∂nid/∂input`` taken at a ReLU kink, and one note about them."""
+        cells: dict[tuple[int, int], str] = {}
+        notes = []
+        for kid, idx in ev.nondifferentiable:
+            if kid != nid:
+                continue
+            src = ev.inputs_of(nid)[0]
+            shape = ev.values[src].shape
+            k = int(np.ravel_multi_index(idx, shape)) if shape else 0
+            where = f"{src}[{','.join(str(i + 1) for i in idx)}]"
+            note = (f"{where} = 0: {nid} is not differentiable there; gradviz takes the "
+                    "derivative as 0 (as PyTorch and JAX do).")
+            cells[(k, k)] = note
+            notes.append(where)
+        text = ""
+        if notes:
+            text = (f"<span style='color:{self._options.palette.warning}'>⚠ "
+                    f"{', '.join(notes)} = 0: not differentiable there (a ReLU kink); the "
+                    "marked entr" + ("y is" if len(notes) == 1 else "ies are")
+                    + " taken as 0.</span>")
+        return cells, text
+
+    def _downstream_kink_note(self, ev: Evaluation, nid: str) -> str:
+        graph = self.doc.network.graph
+        after = nx.descendants(graph, nid) if nid in graph else set()
+        kinks = sorted({k for k, _ in ev.nondifferentiable if k in after})
+        if not kinks:
+            return ""
+        return (f"<span style='color:{self._options.palette.warning}'>⚠ The path passes a "
+                f"ReLU kink at {', '.join(kinks)}: its derivative there is taken as 0.</span>")
+
+    def _local_updater(self, nid: str, pos: int) -> Updater:
+        def update(ev: Evaluation) -> None:
+            net = self.doc.network
+            node = net.node(nid)
+            src = node.inputs[pos]
+            jac = ev.local_jacobian(nid, pos)
+            cells, note = self._kink_cells(ev, nid) if pos == 0 else ({}, "")
+            num = numeric_local_jacobian(ev, nid, pos) if self._show_fd else None
+            self.blocks[f"local:{pos}"].set_data(
+                jac, row_labels=entry_labels(nid, ev.values[nid].shape),
+                col_labels=entry_labels(src, ev.values[src].shape,
+                                        param=net.node(src).op == "param"),
+                numeric=num, marked=cells, note=note, kink=bool(cells))
+
+        return update
+
+    def _gradient_updater(self, nid: str, loss: str) -> Updater:
+        def update(ev: Evaluation) -> None:
+            grad = ev.node_gradients.get(nid)
+            if grad is None:
+                return
+            param = self.doc.network.node(nid).op == "param"
+            labels = [f"∂{loss}/∂{x}" if param else x
+                      for x in entry_labels(nid, grad.shape, param=param)]
+            num = numeric_downstream_jacobian(ev, loss, nid) if self._show_fd else None
+            block = self.blocks["gradient"]
+            if grad.ndim == 2:
+                block.set_data(grad, numeric=num, note=self._downstream_kink_note(ev, nid),
+                               kink=bool(ev.nondifferentiable))
+            else:
+                block.set_data(grad, col_labels=labels, numeric=num,
+                               note=self._downstream_kink_note(ev, nid),
+                               kink=bool(ev.nondifferentiable))
+
+        return update
+
+    # -- ∂f/∂node and the chain rule -------------------------------------------
+    def _build_output_sections(self, layout: QVBoxLayout, net: Network, graph: nx.DiGraph,
+                               nid: str, output: str) -> None:
+        param = net.node(nid).op == "param"
+        if param:
+            ev = self.doc.evaluation
+            cols = [i for i, n in enumerate(ev.theta_names)
+                    if n == nid or n.startswith(f"{nid}[")]
+            span = f"columns {cols[0] + 1}–{cols[-1] + 1} " if cols else ""
+            self._section(layout, f"Its {span}of J{_sub(output + _sub('E'))}(Θ)")
+            title = (f"∂{output}/∂{nid}: the sheet's ∂{output}/∂{nid.lower()}"
+                     f"{_sub('i,j')}, one column per entry")
+        else:
+            self._section(layout, f"Jacobian of the output: ∂{output}/∂{nid}")
+            values = self.doc.evaluation.values
+            title = (f"∂{output}/∂{nid}, a {values[output].size} × {values[nid].size} matrix: "
+                     f"row i is ∇{_sub(nid)}{output}[i]")
+        self._block(layout, "output", title, self._output_updater(nid, output, param))
+
+        paths = list(nx.all_simple_paths(graph, nid, output, cutoff=64))
+        paths.sort(key=len)
+        path = paths[0]
+        self._section(layout, "Chain rule")
+        self._label(layout, "J<sub>f∘g</sub>(X) = J<sub>f</sub>(g(X)) × J<sub>g</sub>(X), "
+                    "applied along " + " → ".join(path) + ":", size=10)
+        for k in range(len(path) - 1, 0, -1):
+            of, wrt = path[k], path[k - 1]
+            sym = function_symbol(net.node(of).op)
+            title = ("" if k == len(path) - 1 else "× ") + f"∂{of}/∂{wrt}"
+            if sym:
+                title += f" = J{_sub(sym)}({wrt})"
+            self._block(layout, f"chain:{len(path) - 1 - k}", title,
+                        self._factor_updater(len(path) - 1 - k, of, wrt), with_fd=False)
+        self._block(layout, "chain:product", f"= ∂{output}/∂{nid}, the product",
+                    self._product_updater(path), with_fd=False)
+        if len(paths) > 1:
+            self._label(layout, f"{len(paths)} paths lead from {nid} to {output}; the chain "
+                        "rule adds one such product per path, and ∂f/∂" + nid
+                        + " above is their sum.", dim=True)
+
+    def _output_updater(self, nid: str, output: str, param: bool) -> Updater:
+        def update(ev: Evaluation) -> None:
+            jac = ev.output_jacobians[nid]
+            rows = entry_labels(output, ev.values[output].shape)
+            cols = entry_labels(nid, ev.values[nid].shape, param=param)
+            if param:
+                cols = [f"∂{output}/∂{c}" for c in cols]
+            num = numeric_downstream_jacobian(ev, output, nid) if self._show_fd else None
+            self.blocks["output"].set_data(jac, row_labels=rows, col_labels=cols, numeric=num,
+                           note=self._downstream_kink_note(ev, nid),
+                           kink=bool(ev.nondifferentiable))
+
+        return update
+
+    def _local_between(self, ev: Evaluation, of: str, wrt: str) -> Array:
+        """``∂of/∂wrt`` for a direct edge (summed when ``wrt`` feeds ``of`` twice)."""
+        node = self.doc.network.node(of)
+        mats = [ev.local_jacobian(of, pos) for pos, s in enumerate(node.inputs) if s == wrt]
+        return np.asarray(sum(mats[1:], mats[0]), dtype=np.float64)
+
+    def _factor_updater(self, k: int, of: str, wrt: str) -> Updater:
+        def update(ev: Evaluation) -> None:
+            net = self.doc.network
+            jac = self._local_between(ev, of, wrt)
+            cells, note = self._kink_cells(ev, of)
+            self.blocks[f"chain:{k}"].set_data(
+                jac, row_labels=entry_labels(of, ev.values[of].shape),
+                col_labels=entry_labels(wrt, ev.values[wrt].shape,
+                                        param=net.node(wrt).op == "param"),
+                marked=cells, note=note)
+
+        return update
+
+    def _product_updater(self, path: list[str]) -> Updater:
+        def update(ev: Evaluation) -> None:
+            net = self.doc.network
+            prod = np.eye(ev.values[path[0]].size)
+            for k in range(1, len(path)):
+                prod = self._local_between(ev, path[k], path[k - 1]) @ prod
+            nid, out = path[0], path[-1]
+            self.blocks["chain:product"].set_data(
+                prod, row_labels=entry_labels(out, ev.values[out].shape),
+                col_labels=entry_labels(nid, ev.values[nid].shape,
+                                        param=net.node(nid).op == "param"))
+
+        return update
+
+    # -- loss settings ---------------------------------------------------------
+    def _build_index_selector(self, layout: QVBoxLayout, nid: str) -> None:
+        node = self.doc.network.node(nid)
+        src = node.inputs[0]
+        row = QHBoxLayout()
+        row.addWidget(QLabel(f"The loss reads {src}["))
+        spin = QSpinBox()
+        spin.setRange(1, int(self.doc.evaluation.values[src].size))
+        spin.setToolTip(f"Which component of {src} the loss −ln reads (1-based, as on the "
+                        "sheet: the class of the training example)")
+        row.addWidget(spin)
+        row.addWidget(QLabel("]  (the true class)"))
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.index_spin = spin
+
+        def update(ev: Evaluation) -> None:
+            spin.blockSignals(True)
+            spin.setValue(int(self.doc.network.node(nid).attrs.get("index", 0)) + 1)
+            spin.blockSignals(False)
+            if self.formula_label is not None:
+                self.formula_label.setText(formula_text(self.doc.network, nid))
+
+        def changed(k: int) -> None:
+            if self.doc.network.node(nid).attrs.get("index") == k - 1:
+                return
+            self._undo.push(SetAttrCommand(self.doc, nid, "index", k - 1,
+                                           f"Loss reads {src}[{k}]"))
+
+        spin.valueChanged.connect(changed)
+        self._updaters.append(update)
+
+    def _build_target_editor(self, layout: QVBoxLayout, nid: str) -> None:
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Target t ="))
+        edit = QLineEdit()
+        edit.setToolTip("The target's entries, separated by commas (3/4 and 1e-2 work); "
+                        "Enter applies")
+        row.addWidget(edit, 1)
+        layout.addLayout(row)
+        error = QLabel()
+        error.setStyleSheet(f"color: {self._options.palette.gradient};")
+        error.hide()
+        layout.addWidget(error)
+        self.target_edit = edit
+
+        def update(ev: Evaluation) -> None:
+            target = np.asarray(self.doc.network.node(nid).attrs["target"], dtype=np.float64)
+            if not edit.hasFocus():
+                edit.setText(format_vector(target.ravel(), unicode_minus=False)[1:-1])
+
+        def apply() -> None:
+            old = np.asarray(self.doc.network.node(nid).attrs["target"], dtype=np.float64)
+            parts = [p for p in edit.text().strip().strip("()[]").split(",") if p.strip()]
+            try:
+                numbers = [parse_number(p.strip()) for p in parts]
+                if len(numbers) != old.size:
+                    raise NumberError(f"the target needs {old.size} numbers, got {len(numbers)}")
+                new = np.asarray(numbers, dtype=np.float64).reshape(old.shape)
+                if np.array_equal(new, old):
+                    error.hide()
+                    return
+                self._undo.push(SetAttrCommand(
+                    self.doc, nid, "target", new,
+                    f"Set target t = {format_vector(new.ravel(), unicode_minus=True)}"))
+            except (NumberError, ModelError) as e:
+                edit.setStyleSheet("background: #fde7e7;")
+                error.setText(str(e))
+                error.show()
+                return
+            edit.setStyleSheet("")
+            error.hide()
+
+        edit.editingFinished.connect(apply)
+        self._updaters.append(update)
+
+
+def loss_text(ev: Evaluation) -> str:
+    """``l = ln 2`` for a status line, empty without a loss."""
+    if ev.loss is None or ev.loss_node is None:
+        return ""
+    return f"{ev.loss_node} = {format_scalar(ev.loss, unicode_minus=True)}"

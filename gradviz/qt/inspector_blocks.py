@@ -1,0 +1,185 @@
+"""Pieces the inspector is made of: a titled matrix with its finite-difference
+estimate beside it, and the numeric Jacobians that estimate comes from.
+
+The finite differences are central differences
+(:func:`gradviz.engine.check.numeric_jacobian`), so a teacher can see that the
+analytic matrix is not magic: ``(y(x + h e_j) − y(x − h e_j)) / 2h`` gives the
+same column ``j`` to about 1e-10.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from gradviz.engine.check import ATOL, RTOL, numeric_jacobian
+from gradviz.engine.evaluate import Evaluation, Program, ProgramNode, forward
+from gradviz.engine.ops import OPS, Array
+from gradviz.qt.matrix_widget import MatrixWidget
+from gradviz.qt.theme import DisplayOptions
+
+#: Pixels between the analytic matrix and its finite-difference estimate.
+SPACING = 18
+
+
+def numeric_local_jacobian(ev: Evaluation, node_id: str, position: int) -> Array:
+    """Central differences of ``node`` as a function of its input ``position``
+    (the other inputs held fixed): ``(node.size, input.size)``."""
+    program = ev.program
+    node = program.nodes[program.index_of(node_id)]
+    xs = [ev.values[program.nodes[j].id] for j in node.inputs]
+
+    def fn(x: Array) -> Array:
+        args = list(xs)
+        args[position] = x
+        return node.op.forward(args, node.attrs)
+
+    return numeric_jacobian(fn, xs[position])
+
+
+def numeric_downstream_jacobian(ev: Evaluation, of: str, wrt: str) -> Array:
+    """Central differences of node ``of`` as a function of node ``wrt``'s value,
+    everything else held fixed: ``(of.size, wrt.size)``. ``wrt`` is replaced by a
+    constant and the program re-run forward from there."""
+    program = ev.program
+    i, t = program.index_of(wrt), program.index_of(of)
+    base = list(program.nodes)
+
+    def fn(x: Array) -> Array:
+        nodes = list(base)
+        nodes[i] = ProgramNode(wrt, OPS["input"], (), {"value": x})
+        return forward(Program(tuple(nodes), program.output, program.loss))[t]
+
+    return numeric_jacobian(fn, ev.values[wrt])
+
+
+def agreement(analytic: Array, numeric: Array) -> tuple[float, bool]:
+    """``max |analytic − numeric|`` and whether every entry is within
+    ``ATOL + RTOL·|numeric|`` (the tolerance of ``gradviz check``)."""
+    a = np.asarray(analytic, dtype=np.float64).reshape(np.shape(numeric))
+    with np.errstate(invalid="ignore"):
+        err = np.abs(a - numeric)
+    if err.size == 0:
+        return 0.0, True
+    return float(np.max(err)), bool(np.all(err <= ATOL + RTOL * np.abs(numeric)))
+
+
+class MatrixBlock(QWidget):
+    """A title (rich text), the analytic matrix and, when finite differences are
+    shown, the numeric estimate with the largest difference between the two."""
+
+    def __init__(self, title: str, *, options: DisplayOptions, vector_as: str = "column",
+                 with_fd: bool = True, inline: bool = False,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._options = options
+        self.title = QLabel(title)
+        self.title.setTextFormat(Qt.TextFormat.RichText)
+        self.title.setWordWrap(True)
+        self.analytic = MatrixWidget(options=options, vector_as=vector_as)
+        self.numeric: MatrixWidget | None = None
+        self.fd_caption = QLabel("central differences")
+        self.diff_label = QLabel()
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.note.setTextFormat(Qt.TextFormat.RichText)
+        self.note.hide()
+        self._fd_box = QWidget()
+        fd_layout = QVBoxLayout(self._fd_box)
+        fd_layout.setContentsMargins(0, 0, 0, 0)
+        fd_layout.setSpacing(2)
+        fd_layout.addWidget(self.fd_caption)
+        if with_fd:
+            self.numeric = MatrixWidget(options=options, vector_as=vector_as, decimals_only=True)
+            fd_layout.addWidget(self.numeric)
+        fd_layout.addWidget(self.diff_label)
+        self._body = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self._body.setSpacing(SPACING)
+        if inline:  # "z = ( … )": the title reads as the left side of an equation
+            self.title.setWordWrap(False)
+            self._body.addWidget(self.title, 0, Qt.AlignmentFlag.AlignVCenter)
+            self._body.setSpacing(6)
+        self._body.addWidget(self.analytic, 0, Qt.AlignmentFlag.AlignTop)
+        self._body.addWidget(self._fd_box, 0, Qt.AlignmentFlag.AlignTop)
+        self._body.addStretch(1)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 4, 0, 6)
+        outer.setSpacing(3)
+        if not inline:
+            outer.addWidget(self.title)
+        outer.addLayout(self._body)
+        outer.addWidget(self.note)
+        self._fd_visible = with_fd
+        self._fd_box.setVisible(with_fd)
+        self._style_captions()
+
+    def _style_captions(self) -> None:
+        dim = self._options.palette.dim_text
+        self.fd_caption.setStyleSheet(f"color: {dim}; font-size: 8.5pt;")
+        self.diff_label.setStyleSheet("font-size: 8.5pt;")
+
+    def set_data(self, matrix: Array, *, row_labels: Sequence[str] | None = None,
+                 col_labels: Sequence[str] | None = None, numeric: Array | None = None,
+                 marked: Mapping[tuple[int, int], str] | None = None, note: str = "",
+                 kink: bool = False) -> None:
+        """Show ``matrix``; ``numeric`` its finite-difference estimate (same size);
+        ``marked`` cells with notes; ``kink``: computed at a non-differentiable point."""
+        self.analytic.set_matrix(matrix, row_labels=row_labels, col_labels=col_labels)
+        self.analytic.set_marked(marked or {})
+        if self.numeric is not None and numeric is not None:
+            shown = np.asarray(numeric, dtype=np.float64).reshape(np.shape(matrix))
+            self.numeric.set_matrix(shown, row_labels=row_labels, col_labels=col_labels)
+            err, ok = agreement(matrix, shown)
+            palette = self._options.palette
+            self.diff_label.setToolTip("The largest |analytic − numeric| over all entries; "
+                                       "✓ when every entry agrees within 1e-6 (relative "
+                                       "and absolute), as in 'gradviz check'")
+            if ok:
+                self.diff_label.setText(f"max |Δ| = {err:.1e}  ✓")
+                self.diff_label.setStyleSheet("font-size: 8.5pt; color: #2e7d32;")
+            elif kink:
+                self.diff_label.setText(f"max |difference| = {err:.2g}: at a kink the two "
+                                        "sides disagree, so differences cannot confirm it")
+                self.diff_label.setStyleSheet(f"font-size: 8.5pt; color: {palette.warning};")
+            else:
+                self.diff_label.setText(f"max |Δ| = {err:.2g}  ✗ they disagree")
+                self.diff_label.setStyleSheet(f"font-size: 8.5pt; color: {palette.gradient};")
+            self.diff_label.setWordWrap(True)
+        self._fd_box.setVisible(self._fd_visible and numeric is not None)
+        self.note.setText(note)
+        self.note.setVisible(bool(note))
+        self._choose_direction()
+
+    def _choose_direction(self) -> None:
+        """Finite differences beside the matrix when both fit in the width, else below."""
+        side = (self.analytic.sizeHint().width() + SPACING
+                + self._fd_box.sizeHint().width())
+        direction = (QBoxLayout.Direction.LeftToRight
+                     if not self._fd_box.isVisibleTo(self) or side <= self.width()
+                     else QBoxLayout.Direction.TopToBottom)
+        if self._body.direction() != direction:
+            self._body.setDirection(direction)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._choose_direction()
+
+    @property
+    def difference_text(self) -> str:
+        return self.diff_label.text()
+
+    def set_fd_visible(self, visible: bool) -> None:
+        self._fd_visible = visible and self.numeric is not None
+        self._fd_box.setVisible(self._fd_visible)
+        self._choose_direction()
+
+    def set_options(self, options: DisplayOptions) -> None:
+        self._options = options
+        self.analytic.set_options(options)
+        if self.numeric is not None:
+            self.numeric.set_options(options)
+        self._style_captions()

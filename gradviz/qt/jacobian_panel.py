@@ -1,0 +1,211 @@
+"""The Jacobian panel (bottom dock): the whole ``J_fE(Θ)`` at a glance.
+
+Three aligned rows share the sheet's column labels ``p₁,₁ … q₂,₃`` (one column
+per entry of Θ, parameters in file order, each flattened row-major):
+
+* ``Θ`` — the current parameters (1 × n);
+* ``J_fE(Θ)`` — the Jacobian of the network output ``f`` w.r.t. Θ (m × n): column
+  ``j`` is the sheet's ``∂f/∂θ_j``, row ``i`` is ``∇f[i]``;
+* ``∇l(Θ)`` — the gradient of the loss (1 × n), the direction of a step.
+
+Hovering a column reports it (``parameterHovered(j)``, ``-1`` on leaving) so the
+window can highlight that weight on the canvas; clicking pins it
+(``parameterClicked(j)``). Every matrix copies as LaTeX from its context menu.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+
+from gradviz.engine.exact import format_scalar
+from gradviz.model.document import Change, Document
+from gradviz.qt.matrix_widget import MatrixWidget, sheet_name
+from gradviz.qt.theme import DisplayOptions
+
+
+class JacobianPanel(QWidget):
+    """``Θ``, ``J_fE(Θ)`` and ``∇l(Θ)`` of a document, kept current by itself."""
+
+    parameterHovered = Signal(int)
+    parameterClicked = Signal(int)
+
+    def __init__(self, doc: Document, options: DisplayOptions | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._options = options or DisplayOptions()
+        self._pinned: int | None = None
+        self.header = QLabel()
+        self.header.setTextFormat(Qt.TextFormat.RichText)
+        self.header.setWordWrap(True)
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.note.hide()
+        self.theta_widget = MatrixWidget(options=self._options, vector_as="row")
+        self.jacobian_widget = MatrixWidget(options=self._options)
+        self.gradient_widget = MatrixWidget(options=self._options, vector_as="row")
+        self.theta_title = self._title("Θ =")
+        self.jacobian_title = self._title("J<sub>f<sub>E</sub></sub>(Θ) =")
+        self.gradient_title = self._title("∇l(Θ) =")
+
+        grid_host = QWidget()
+        grid = QGridLayout(grid_host)
+        grid.setContentsMargins(4, 2, 12, 4)
+        grid.setHorizontalSpacing(10)
+        grid.setVerticalSpacing(6)
+        for row, (title, widget) in enumerate((
+                (self.theta_title, self.theta_widget),
+                (self.jacobian_title, self.jacobian_widget),
+                (self.gradient_title, self.gradient_widget))):
+            grid.addWidget(title, row, 0, Qt.AlignmentFlag.AlignRight
+                           | Qt.AlignmentFlag.AlignVCenter)
+            grid.addWidget(widget, row, 1, Qt.AlignmentFlag.AlignLeft)
+            widget.columnHovered.connect(self._hovered)
+            widget.columnClicked.connect(self._clicked)
+        grid.setColumnStretch(2, 1)
+        scroll = QScrollArea()
+        scroll.setWidget(grid_host)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self._scroll = scroll
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 6, 10, 6)
+        layout.setSpacing(4)
+        layout.addWidget(self.header)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(self.note)
+        self.doc = doc
+        self._unsubscribe = doc.subscribe(self._on_change)
+        self.refresh()
+
+    def _title(self, html: str) -> QLabel:
+        label = QLabel(html)
+        label.setTextFormat(Qt.TextFormat.RichText)
+        label.setStyleSheet("font-size: 12pt;")
+        return label
+
+    # -- public ----------------------------------------------------------------
+    def set_document(self, doc: Document) -> None:
+        self._unsubscribe()
+        self.doc = doc
+        self._pinned = None
+        self._unsubscribe = doc.subscribe(self._on_change)
+        self.refresh()
+
+    def set_options(self, options: DisplayOptions) -> None:
+        self._options = options
+        for w in self._widgets():
+            w.set_options(options)
+        self.refresh()
+
+    def detach(self) -> None:
+        self._unsubscribe()
+
+    def column_labels(self) -> list[str]:
+        """The sheet's names of Θ's entries: ``p₁,₁`` … ``q₂,₃``."""
+        return [sheet_name(n) for n in self.doc.evaluation.theta_names]
+
+    def parameter_of_column(self, col: int) -> tuple[str, tuple[int, ...]]:
+        """The parameter node and the entry (0-based) behind column ``col`` of Θ."""
+        net = self.doc.network
+        at = 0
+        for pid in net.param_ids:
+            value = net.node(pid).value
+            assert value is not None
+            if col < at + value.size:
+                idx = tuple(int(i) for i in divmod(col - at, value.shape[1])) \
+                    if value.ndim == 2 else ((col - at,) if value.ndim == 1 else ())
+                return pid, idx
+            at += value.size
+        raise IndexError(f"Θ has no column {col + 1}")
+
+    def highlight_parameter(self, col: int | None) -> None:
+        """Highlight column ``col`` of Θ in all three rows (None: none)."""
+        cols = set() if col is None or col < 0 else {col}
+        for w in self._widgets():
+            w.set_highlighted_columns(cols)
+
+    @property
+    def pinned(self) -> int | None:
+        return self._pinned
+
+    def pin(self, col: int | None) -> None:
+        """Keep column ``col`` highlighted when the pointer leaves (None: unpin)."""
+        self._pinned = col
+        self.highlight_parameter(col)
+
+    # -- internals -------------------------------------------------------------
+    def _widgets(self) -> tuple[MatrixWidget, MatrixWidget, MatrixWidget]:
+        return self.theta_widget, self.jacobian_widget, self.gradient_widget
+
+    def _hovered(self, col: int) -> None:
+        self.highlight_parameter(col if col >= 0 else self._pinned)
+        self.parameterHovered.emit(col)
+
+    def _clicked(self, col: int) -> None:
+        self._pinned = col
+        self.highlight_parameter(col)
+        self.parameterClicked.emit(col)
+
+    def _on_change(self, change: Change) -> None:
+        if change.kind != "positions":
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Re-read the document's evaluation (computed once per change, shared)."""
+        ev = self.doc.evaluation
+        net = self.doc.network
+        labels = self.column_labels()
+        n = len(labels)
+        out, loss = ev.output, ev.loss_node
+        self.theta_widget.set_matrix(ev.theta, col_labels=labels)
+        has_j = ev.jacobian is not None and out is not None
+        has_g = ev.gradient is not None and loss is not None
+        if has_j and ev.jacobian is not None and out is not None:
+            rows = [f"{out}[{i + 1}]" for i in range(ev.jacobian.shape[0])]
+            self.jacobian_widget.set_matrix(ev.jacobian, row_labels=rows)
+            self.jacobian_title.setText(f"J<sub>{out}<sub>E</sub></sub>(Θ) =")
+        if has_g and ev.gradient is not None and loss is not None:
+            self.gradient_widget.set_matrix(ev.gradient)
+            self.gradient_title.setText(f"∇{loss}(Θ) =")
+        for w, title, shown in ((self.jacobian_widget, self.jacobian_title, has_j),
+                                (self.gradient_widget, self.gradient_title, has_g)):
+            w.setVisible(shown)
+            title.setVisible(shown)
+        breaks, at = [], 0
+        for pid in net.param_ids:
+            value = net.node(pid).value
+            breaks.append(at)
+            at += value.size if value is not None else 0
+        widgets = self._widgets()
+        cell = max(w.natural_cell_width() for w in widgets)
+        label_w = max(w.natural_label_width() for w in widgets)
+        for w in widgets:
+            w.set_column_breaks(breaks)
+            w.set_min_cell_width(cell)
+            w.set_min_label_width(label_w)
+        m = ev.jacobian.shape[0] if ev.jacobian is not None else 0
+        parts = []
+        if has_j:
+            parts.append(f"<b>J<sub>{out}<sub>E</sub></sub>(Θ)</b>: the Jacobian of the output "
+                         f"{out} w.r.t. all n = {n} parameters ({m} × {n}); column j is "
+                         f"∂{out}/∂θ<sub>j</sub>")
+        if has_g and ev.loss is not None:
+            value = format_scalar(ev.loss, exact=self._options.exact,
+                                  digits=self._options.digits, unicode_minus=True)
+            parts.append(f"loss <b>{loss} = {value}</b>")
+        parts.append(f"<span style='color:{self._options.palette.dim_text}'>hover a column "
+                     "to find its weight on the canvas; right-click a matrix to copy it as "
+                     "LaTeX</span>")
+        self.header.setText(" &nbsp;·&nbsp; ".join(parts))
+        if ev.nondifferentiable:
+            where = ", ".join(f"{ev.inputs_of(k)[0]}[{','.join(str(i + 1) for i in idx)}]"
+                              for k, idx in ev.nondifferentiable)
+            self.note.setText(f"⚠ {where} = 0: a ReLU kink, where the derivative is taken "
+                              "as 0; these Jacobians are one-sided there.")
+            self.note.setStyleSheet(f"color: {self._options.palette.warning};")
+            self.note.show()
+        else:
+            self.note.hide()
+        self.highlight_parameter(self._pinned)

@@ -1,0 +1,450 @@
+"""A matrix drawn the way the sheet writes it: entries in round brackets, exact
+fractions (``3/4``) or decimals, zeros dimmed, optional row and column labels.
+
+:class:`MatrixWidget` is reusable: the inspector shows local Jacobians with it,
+the Jacobian panel the whole ``J_fE(Θ)`` (m × n) and ``∇l(Θ)`` (1 × n). A 1-D
+array is a single column (the sheet's convention for a vector used as a matrix)
+unless ``vector_as="row"`` (a gradient ``∇l`` is a row, the "line" of a
+Jacobian). Cells can be highlighted (a hovered parameter) or *marked* with a
+note (an entry taken at a ReLU kink). The context menu copies the matrix as
+LaTeX (:func:`gradviz.engine.exact.latex_matrix`) or as plain text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+import numpy as np
+from numpy.typing import ArrayLike
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QContextMenuEvent,
+    QFont,
+    QFontMetrics,
+    QGuiApplication,
+    QHelpEvent,
+    QMouseEvent,
+    QPainter,
+    QPainterPath,
+    QPaintEvent,
+    QPen,
+)
+from PySide6.QtWidgets import QMenu, QSizePolicy, QToolTip, QWidget
+
+from gradviz.engine.exact import (
+    format_array,
+    format_scalar,
+    latex_matrix,
+    latex_scalar,
+    latex_vector,
+)
+from gradviz.qt.theme import DisplayOptions
+
+_SUBSCRIPTS = str.maketrans("0123456789-", "₀₁₂₃₄₅₆₇₈₉₋")
+
+
+def subscript(text: str) -> str:
+    """Digits as Unicode subscripts: ``"1,2"`` → ``"₁,₂"``."""
+    return text.translate(_SUBSCRIPTS)
+
+
+def sheet_name(theta_name: str) -> str:
+    """The sheet's name of one parameter entry: ``P[1,2]`` → ``p₁,₂``, ``b[3]`` →
+    ``b₃``, a scalar ``w`` stays ``w``."""
+    base, sep, rest = theta_name.partition("[")
+    if not sep:
+        return base.lower()
+    return base.lower() + subscript(rest.rstrip("]"))
+
+
+def entry_labels(node_id: str, shape: tuple[int, ...], *, param: bool = False) -> list[str]:
+    """Labels of a value's entries, row-major and 1-based: ``z[1]``, ``z[2]`` …;
+    for a parameter the sheet's ``p₁,₁`` …; a scalar is just its id."""
+    if not shape:
+        return [node_id.lower() if param else node_id]
+    labels = []
+    for idx in np.ndindex(*shape):
+        inside = ",".join(str(k + 1) for k in idx)
+        labels.append(sheet_name(f"{node_id}[{inside}]") if param else f"{node_id}[{inside}]")
+    return labels
+
+
+class MatrixWidget(QWidget):
+    """A read-only matrix. ``columnHovered(col)`` (``-1`` when the pointer leaves)
+    and ``columnClicked(col)`` report the column under the mouse."""
+
+    columnHovered = Signal(int)
+    columnClicked = Signal(int)
+
+    PAD_X = 9
+    ROW_GAP = 5
+    BRACKET_W = 9
+
+    def __init__(
+        self,
+        matrix: ArrayLike | None = None,
+        *,
+        row_labels: Sequence[str] | None = None,
+        col_labels: Sequence[str] | None = None,
+        options: DisplayOptions | None = None,
+        vector_as: str = "column",
+        decimals_only: bool = False,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._options = options or DisplayOptions()
+        self._vector_as = vector_as
+        self._decimals_only = decimals_only
+        self._source = np.zeros((0, 0))
+        self._m = np.zeros((0, 0))
+        self._texts: list[list[str]] = []
+        self._row_labels: list[str] = []
+        self._col_labels: list[str] = []
+        self._marked: dict[tuple[int, int], str] = {}
+        self._highlight_cols: set[int] = set()
+        self._highlight_cells: set[tuple[int, int]] = set()
+        self._breaks: set[int] = set()
+        self._min_cell_w = 0
+        self._min_label_w = 0
+        self._hover_col = -1
+        self._font = QFont(self.font())
+        self._font.setPointSizeF(max(self._font.pointSizeF(), 9.0) + 1.5)
+        self._label_font = QFont(self.font())
+        self._label_font.setPointSizeF(max(self._label_font.pointSizeF(), 9.0) - 0.5)
+        self.setMouseTracking(True)
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.DefaultContextMenu)
+        if matrix is not None:
+            self.set_matrix(matrix, row_labels=row_labels, col_labels=col_labels)
+
+    # -- data ------------------------------------------------------------------
+    def set_matrix(self, matrix: ArrayLike, *, row_labels: Sequence[str] | None = None,
+                   col_labels: Sequence[str] | None = None) -> None:
+        """Show ``matrix`` (0-, 1- or 2-D). Labels given as None keep the old ones
+        when the shape is unchanged and are dropped otherwise."""
+        src = np.asarray(matrix, dtype=np.float64)
+        if src.ndim == 0:
+            m = src.reshape(1, 1)
+        elif src.ndim == 1:
+            m = src.reshape(-1, 1) if self._vector_as == "column" else src.reshape(1, -1)
+        elif src.ndim == 2:
+            m = src
+        else:
+            m = src.reshape(src.shape[0], -1)
+        same_shape = m.shape == self._m.shape
+        self._source, self._m = src.copy(), m.copy()
+        if row_labels is not None:
+            self._row_labels = list(row_labels)
+        elif not same_shape:
+            self._row_labels = []
+        if col_labels is not None:
+            self._col_labels = list(col_labels)
+        elif not same_shape:
+            self._col_labels = []
+        self._refresh_texts()
+
+    def set_options(self, options: DisplayOptions) -> None:
+        self._options = options
+        self._refresh_texts()
+
+    def set_marked(self, cells: Mapping[tuple[int, int], str]) -> None:
+        """Cells to mark (e.g. taken at a non-differentiable point) with their notes."""
+        self._marked = dict(cells)
+        self.update()
+
+    def set_highlighted_columns(self, cols: Iterable[int]) -> None:
+        self._highlight_cols = set(cols)
+        self.update()
+
+    def set_highlighted_cells(self, cells: Iterable[tuple[int, int]]) -> None:
+        self._highlight_cells = set(cells)
+        self.update()
+
+    def set_column_breaks(self, cols: Iterable[int]) -> None:
+        """Draw a thin separator before each of these columns (P's block | Q's block)."""
+        self._breaks = set(cols)
+        self.update()
+
+    def set_min_cell_width(self, width: int) -> None:
+        """Make every column at least ``width`` pixels wide (to align stacked matrices)."""
+        self._min_cell_w = int(width)
+        self.updateGeometry()
+        self.update()
+
+    def set_min_label_width(self, width: int) -> None:
+        """Reserve at least ``width`` pixels for the row labels (to align stacked matrices)."""
+        self._min_label_w = int(width)
+        self.updateGeometry()
+        self.update()
+
+    @property
+    def matrix(self) -> np.ndarray:
+        """The values shown, as a 2-D array (rows × columns on screen)."""
+        return self._m.copy()
+
+    @property
+    def row_labels(self) -> list[str]:
+        return list(self._row_labels)
+
+    @property
+    def col_labels(self) -> list[str]:
+        return list(self._col_labels)
+
+    @property
+    def marked(self) -> dict[tuple[int, int], str]:
+        return dict(self._marked)
+
+    @property
+    def highlighted_columns(self) -> set[int]:
+        return set(self._highlight_cols)
+
+    def texts(self) -> list[list[str]]:
+        """The cell texts as displayed (``"3/4"``, ``"−1/4"`` with U+2212)."""
+        return [list(row) for row in self._texts]
+
+    def _fmt(self, x: float) -> str:
+        exact = self._options.exact and not self._decimals_only
+        return format_scalar(x, exact=exact, digits=self._options.digits, unicode_minus=True)
+
+    def _refresh_texts(self) -> None:
+        self._texts = [[self._fmt(float(x)) for x in row] for row in self._m]
+        self.updateGeometry()
+        self.update()
+
+    # -- LaTeX and text --------------------------------------------------------
+    def latex(self) -> str:
+        """The matrix as LaTeX in the current number mode (a vector as a column or row)."""
+        o = {"exact": self._options.exact and not self._decimals_only,
+             "digits": self._options.digits}
+        if self._source.ndim == 0:
+            return latex_scalar(float(self._source), **o)
+        if self._source.ndim == 1:
+            return latex_vector(self._source, column=self._vector_as == "column", **o)
+        return latex_matrix(self._m, **o)
+
+    def plain_text(self) -> str:
+        exact = self._options.exact and not self._decimals_only
+        return format_array(self._m if self._source.ndim > 1 else self._source, exact=exact,
+                            digits=self._options.digits)
+
+    def copy_latex(self) -> None:
+        QGuiApplication.clipboard().setText(self.latex())
+
+    def copy_text(self) -> None:
+        QGuiApplication.clipboard().setText(self.plain_text())
+
+    def context_menu(self) -> QMenu:
+        """The right-click menu: Copy as LaTeX, Copy as text."""
+        menu = QMenu(self)
+        menu.addAction("Copy as LaTeX", self.copy_latex)
+        menu.addAction("Copy as text", self.copy_text)
+        return menu
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:  # noqa: N802
+        self.context_menu().exec(event.globalPos())
+
+    # -- geometry --------------------------------------------------------------
+    def _metrics(self) -> tuple[QFontMetrics, QFontMetrics]:
+        return QFontMetrics(self._font), QFontMetrics(self._label_font)
+
+    def _cell_w(self) -> int:
+        fm, lm = self._metrics()
+        widths = [fm.horizontalAdvance(t) for row in self._texts for t in row]
+        widths += [lm.horizontalAdvance(c) for c in self._col_labels]
+        return max([self._min_cell_w, 2 * self.PAD_X + max(widths, default=0), 26])
+
+    def natural_cell_width(self) -> int:
+        """The column width this matrix needs on its own (before ``set_min_cell_width``)."""
+        keep, self._min_cell_w = self._min_cell_w, 0
+        try:
+            return self._cell_w()
+        finally:
+            self._min_cell_w = keep
+
+    def _row_h(self) -> int:
+        return QFontMetrics(self._font).height() + self.ROW_GAP
+
+    def _label_w(self) -> int:
+        lm = QFontMetrics(self._label_font)
+        own = max((lm.horizontalAdvance(r) + 8 for r in self._row_labels), default=0)
+        return max(own, self._min_label_w)
+
+    def natural_label_width(self) -> int:
+        """The row-label width this matrix needs on its own."""
+        lm = QFontMetrics(self._label_font)
+        return max((lm.horizontalAdvance(r) + 8 for r in self._row_labels), default=0)
+
+    def _header_h(self) -> int:
+        return QFontMetrics(self._label_font).height() + 4 if self._col_labels else 0
+
+    def _cells_origin(self) -> QPointF:
+        return QPointF(self._label_w() + self.BRACKET_W + 2, self._header_h() + 3)
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        rows, cols = self._m.shape
+        w = self._label_w() + 2 * (self.BRACKET_W + 2) + cols * self._cell_w()
+        h = self._header_h() + 6 + rows * self._row_h()
+        return QSize(int(w) + 2, int(h) + 2)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        return self.sizeHint()
+
+    def column_at(self, pos: QPoint | QPointF) -> int:
+        """The column under a widget position, or -1."""
+        origin = self._cells_origin()
+        cols = self._m.shape[1]
+        x = pos.x() - origin.x()
+        if x < 0 or cols == 0:
+            return -1
+        col = int(x // self._cell_w())
+        return col if col < cols else -1
+
+    def row_at(self, pos: QPoint | QPointF) -> int:
+        origin = self._cells_origin()
+        y = pos.y() - origin.y()
+        if y < 0:
+            return -1
+        row = int(y // self._row_h())
+        return row if row < self._m.shape[0] else -1
+
+    def cell_rect(self, row: int, col: int) -> QRectF:
+        o = self._cells_origin()
+        cw, rh = self._cell_w(), self._row_h()
+        return QRectF(o.x() + col * cw, o.y() + row * rh, cw, rh)
+
+    def column_center(self, col: int) -> QPoint:
+        """A point inside column ``col`` (on its first row), for tests and tooltips."""
+        return self.cell_rect(0, col).center().toPoint()
+
+    # -- mouse -----------------------------------------------------------------
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        col = self.column_at(event.position())
+        if col != self._hover_col:
+            self._hover_col = col
+            self.update()
+            self.columnHovered.emit(col)
+        super().mouseMoveEvent(event)
+
+    def leaveEvent(self, event: QEvent) -> None:  # noqa: N802
+        if self._hover_col != -1:
+            self._hover_col = -1
+            self.update()
+            self.columnHovered.emit(-1)
+        super().leaveEvent(event)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        if event.button() == Qt.MouseButton.LeftButton:
+            col = self.column_at(event.position())
+            if col >= 0:
+                self.columnClicked.emit(col)
+        super().mousePressEvent(event)
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            text = self.tooltip_at(event.pos())
+            if text:
+                QToolTip.showText(event.globalPos(), text, self)
+            else:
+                QToolTip.hideText()
+                event.ignore()
+            return True
+        return super().event(event)
+
+    def tooltip_at(self, pos: QPoint) -> str:
+        """The tooltip of the cell under ``pos``: its labels, exact and decimal value, note."""
+        r, c = self.row_at(pos), self.column_at(pos)
+        if r < 0 or c < 0:
+            return ""
+        x = float(self._m[r, c])
+        where = []
+        if self._row_labels and r < len(self._row_labels):
+            where.append(self._row_labels[r])
+        if self._col_labels and c < len(self._col_labels):
+            where.append(self._col_labels[c])
+        head = " / ".join(where) if where else f"row {r + 1}, column {c + 1}"
+        text = f"{head}: {format_scalar(x, unicode_minus=True)}"
+        if format_scalar(x) != format_scalar(x, exact=False, digits=10):
+            text += f"  ≈ {format_scalar(x, exact=False, digits=10, unicode_minus=True)}"
+        note = self._marked.get((r, c))
+        return f"{text}\n{note}" if note else text
+
+    # -- painting --------------------------------------------------------------
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        theme = self._options.palette
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+        rows, cols = self._m.shape
+        cw, rh = self._cell_w(), self._row_h()
+        o = self._cells_origin()
+        body = QRectF(o.x(), o.y(), cols * cw, rows * rh)
+        highlight = QColor(theme.highlight)
+        highlight.setAlpha(70)
+        hover = QColor(theme.selection)
+        hover.setAlpha(28)
+        for c in sorted(self._highlight_cols | ({self._hover_col} - {-1})):
+            if 0 <= c < cols:
+                color = highlight if c in self._highlight_cols else hover
+                p.fillRect(QRectF(o.x() + c * cw, o.y() - 2, cw, rows * rh + 4), color)
+        for r, c in self._highlight_cells:
+            if 0 <= r < rows and 0 <= c < cols:
+                p.fillRect(self.cell_rect(r, c), highlight)
+        warn = QColor(theme.warning)
+        for (r, c) in self._marked:
+            if 0 <= r < rows and 0 <= c < cols:
+                fill = QColor(warn)
+                fill.setAlpha(40)
+                rect = self.cell_rect(r, c).adjusted(2, 1, -2, -1)
+                p.fillRect(rect, fill)
+                p.setPen(QPen(warn, 1.2, Qt.PenStyle.DashLine))
+                p.drawRect(rect)
+        # column labels and row labels
+        p.setFont(self._label_font)
+        p.setPen(QColor(theme.dim_text))
+        for c, label in enumerate(self._col_labels[:cols]):
+            rect = QRectF(o.x() + c * cw, 0, cw, self._header_h())
+            if c in self._highlight_cols or c == self._hover_col:
+                p.setPen(QColor(theme.text))
+            p.drawText(rect, Qt.AlignmentFlag.AlignCenter, label)
+            p.setPen(QColor(theme.dim_text))
+        for r, label in enumerate(self._row_labels[:rows]):
+            rect = QRectF(0, o.y() + r * rh, self._label_w() - 6, rh)
+            p.drawText(rect, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, label)
+        # separators between parameter blocks
+        sep = QColor(theme.dim_text)
+        sep.setAlpha(120)
+        p.setPen(QPen(sep, 1.0, Qt.PenStyle.DotLine))
+        for c in self._breaks:
+            if 0 < c < cols:
+                x = o.x() + c * cw
+                p.drawLine(QPointF(x, o.y()), QPointF(x, o.y() + rows * rh))
+        # brackets
+        p.setPen(QPen(QColor(theme.text), 1.4))
+        self._draw_brackets(p, body)
+        # entries: zeros dimmed
+        p.setFont(self._font)
+        for r in range(rows):
+            for c in range(cols):
+                text = self._texts[r][c]
+                zero = self._m[r, c] == 0
+                p.setPen(QColor(theme.dim_text if zero else theme.text))
+                if (r, c) in self._marked:
+                    p.setPen(warn)
+                p.drawText(self.cell_rect(r, c).adjusted(self.PAD_X, 0, -self.PAD_X, 0),
+                           Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, text)
+        p.end()
+
+    def _draw_brackets(self, p: QPainter, body: QRectF) -> None:
+        """Round brackets as on paper, as tall as the matrix."""
+        top, bottom = body.top() - 1, body.bottom() + 1
+        bw = self.BRACKET_W - 2
+        h = bottom - top
+        left = QPainterPath(QPointF(body.left(), top))
+        left.cubicTo(QPointF(body.left() - bw, top + h * 0.2),
+                     QPointF(body.left() - bw, top + h * 0.8), QPointF(body.left(), bottom))
+        right = QPainterPath(QPointF(body.right(), top))
+        right.cubicTo(QPointF(body.right() + bw, top + h * 0.2),
+                      QPointF(body.right() + bw, top + h * 0.8), QPointF(body.right(), bottom))
+        p.drawPath(left)
+        p.drawPath(right)

@@ -1,0 +1,270 @@
+"""Gradient descent from the toolbar: the sheet's Q7 one step at a time.
+
+A step is ``Θ ← Θ − lr · ∇l(Θ)`` (``lr`` typed as ``1``, ``0.1`` or ``1/2``),
+pushed as one :class:`~gradviz.qt.undo.SetThetaCommand`; "Run N" takes N steps
+as a single undo entry; Reset puts Θ back to the values the file was loaded
+with. ``doc.loss_history`` lists the loss at every point visited (the start
+first), and :class:`LossPlot` draws it with QPainter.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QPainter, QPainterPath, QPaintEvent, QPen, QUndoStack
+from PySide6.QtWidgets import (
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QToolBar,
+    QWidget,
+)
+
+from gradviz.engine.exact import format_scalar
+from gradviz.engine.numbers import NumberError, parse_number
+from gradviz.model.document import Change, Document
+from gradviz.model.training import gradient_step
+from gradviz.qt.theme import DisplayOptions
+from gradviz.qt.undo import SetThetaCommand
+
+
+class LossPlot(QWidget):
+    """A small line plot of the loss history (oldest left), y from 0 to the maximum."""
+
+    def __init__(self, options: DisplayOptions | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._options = options or DisplayOptions()
+        self._history: list[float] = []
+        self.setMinimumSize(self.sizeHint())
+        self.setToolTip("Loss after each gradient step (the start at the left)")
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return QSize(200, 40)
+
+    @property
+    def history(self) -> list[float]:
+        return list(self._history)
+
+    def set_history(self, losses: list[float]) -> None:
+        self._history = [float(x) for x in losses]
+        if self._history:
+            text = " → ".join(format_scalar(x, exact=False, digits=4, unicode_minus=True)
+                              for x in self._history[-8:])
+            more = "… → " if len(self._history) > 8 else ""
+            self.setToolTip(f"Loss after each of {len(self._history) - 1} step(s): {more}{text}")
+        else:
+            self.setToolTip("Loss after each gradient step (none taken yet)")
+        self.update()
+
+    def set_options(self, options: DisplayOptions) -> None:
+        self._options = options
+        self.update()
+
+    def points(self) -> list[QPointF]:
+        """Where each loss is drawn, in widget coordinates."""
+        finite = [x for x in self._history if math.isfinite(x)]
+        if not finite:
+            return []
+        area = QRectF(self.rect()).adjusted(6, 6, -6, -6)
+        top = max(max(finite), 1e-12)
+        n = len(self._history)
+        pts = []
+        for i, x in enumerate(self._history):
+            fx = i / (n - 1) if n > 1 else 1.0
+            y = x if math.isfinite(x) else top
+            pts.append(QPointF(area.left() + fx * area.width(),
+                               area.bottom() - max(0.0, y) / top * area.height()))
+        return pts
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        theme = self._options.palette
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        frame = QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5)
+        p.setPen(QPen(QColor(theme.grid), 1))
+        p.setBrush(QColor(theme.background))
+        p.drawRoundedRect(frame, 4, 4)
+        pts = self.points()
+        if not pts:
+            p.setPen(QColor(theme.dim_text))
+            p.drawText(frame, Qt.AlignmentFlag.AlignCenter, "loss: no steps yet")
+            p.end()
+            return
+        base = frame.bottom() - 5.5
+        p.setPen(QPen(QColor(theme.grid), 1, Qt.PenStyle.DashLine))
+        p.drawLine(QPointF(frame.left() + 4, base), QPointF(frame.right() - 4, base))
+        path = QPainterPath(pts[0])
+        for pt in pts[1:]:
+            path.lineTo(pt)
+        p.setPen(QPen(QColor(theme.gradient), 1.8))
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.drawPath(path)
+        p.setBrush(QColor(theme.gradient))
+        p.setPen(Qt.PenStyle.NoPen)
+        for pt in pts[-60:]:
+            p.drawEllipse(pt, 2.2, 2.2)
+        p.end()
+
+
+class TrainingToolBar(QToolBar):
+    """Learning rate, Step, Run N steps, Reset, the loss plot and the current loss.
+    ``statusMessage(text)`` explains a refused learning rate or a missing loss."""
+
+    statusMessage = Signal(str)
+
+    def __init__(self, doc: Document, undo_stack: QUndoStack,
+                 options: DisplayOptions | None = None, parent: QWidget | None = None) -> None:
+        super().__init__("Gradient descent", parent)
+        self.setObjectName("gradientDescentToolBar")
+        self._options = options or DisplayOptions()
+        self._undo = undo_stack
+        self.addWidget(QLabel(" Learning rate "))
+        self.lr_edit = QLineEdit("0.05")
+        self.lr_edit.setFixedWidth(64)
+        self.lr_edit.setToolTip("The step size lr in Θ ← Θ − lr·∇l(Θ): 1, 0.1 or 1/2")
+        self.lr_edit.textChanged.connect(self._validate)
+        self.addWidget(self.lr_edit)
+        self.step_button = QPushButton("Step")
+        self.step_button.setToolTip("One step of gradient descent: Θ ← Θ − lr·∇l(Θ)")
+        self.step_button.clicked.connect(self.step)
+        self.addWidget(self.step_button)
+        self.run_button = QPushButton("Run")
+        self.run_button.setToolTip("Take N steps at once (one undo entry)")
+        self.run_button.clicked.connect(lambda: self.run(self.steps_spin.value()))
+        self.addWidget(self.run_button)
+        self.steps_spin = QSpinBox()
+        self.steps_spin.setRange(1, 10_000)
+        self.steps_spin.setValue(10)
+        self.steps_spin.setSuffix(" steps")
+        self.addWidget(self.steps_spin)
+        self.reset_button = QPushButton("Reset")
+        self.reset_button.setToolTip("Θ back to the values the file was loaded with")
+        self.reset_button.clicked.connect(self.reset)
+        self.addWidget(self.reset_button)
+        self.addSeparator()
+        self.plot = LossPlot(self._options)
+        self.addWidget(self.plot)
+        self.loss_label = QLabel()
+        self.loss_label.setMinimumWidth(130)
+        self.loss_label.setStyleSheet("font-size: 11pt; padding-left: 8px;")
+        self.addWidget(self.loss_label)
+        self.doc = doc
+        self._unsubscribe = doc.subscribe(self._on_change)
+        self._refresh()
+
+    # -- document --------------------------------------------------------------
+    def set_document(self, doc: Document, undo_stack: QUndoStack | None = None) -> None:
+        self._unsubscribe()
+        self.doc = doc
+        if undo_stack is not None:
+            self._undo = undo_stack
+        self._unsubscribe = doc.subscribe(self._on_change)
+        self._refresh()
+
+    def set_options(self, options: DisplayOptions) -> None:
+        self._options = options
+        self.plot.set_options(options)
+        self._refresh()
+
+    def detach(self) -> None:
+        self._unsubscribe()
+
+    def _on_change(self, change: Change) -> None:
+        if change.kind != "positions":
+            self._refresh()
+
+    def _refresh(self) -> None:
+        ev = self.doc.evaluation
+        has_loss = ev.loss is not None
+        lr_ok = self.learning_rate() is not None
+        for b in (self.step_button, self.run_button):
+            b.setEnabled(has_loss and lr_ok)
+        self.reset_button.setEnabled(self._can_reset())
+        history = list(self.doc.loss_history)
+        self.plot.set_history(history)
+        if ev.loss is None or ev.loss_node is None:
+            self.loss_label.setText("no loss node")
+            self.setToolTip("This network has no loss node, so there is nothing to descend")
+            return
+        text = format_scalar(ev.loss, exact=self._options.exact, digits=self._options.digits,
+                             unicode_minus=True)
+        self.loss_label.setText(f"{ev.loss_node} = {text}")
+
+    def _can_reset(self) -> bool:
+        init = self.doc.initial.theta
+        cur = self.doc.network.theta
+        return init.shape == cur.shape and not np.array_equal(init, cur)
+
+    # -- learning rate ---------------------------------------------------------
+    def learning_rate(self) -> float | None:
+        """The typed learning rate, or None when it is not a number > 0."""
+        try:
+            lr = parse_number(self.lr_edit.text())
+        except NumberError:
+            return None
+        return lr if lr > 0 else None
+
+    def _validate(self, text: str) -> None:
+        try:
+            lr = parse_number(text)
+            problem = "" if lr > 0 else f"the learning rate must be greater than 0, not {text}"
+        except NumberError as e:
+            problem = f"learning rate: {e}"
+        self.lr_edit.setStyleSheet("background: #fde7e7;" if problem else "")
+        self.lr_edit.setToolTip(problem or "The step size lr in Θ ← Θ − lr·∇l(Θ)")
+        if problem:
+            self.statusMessage.emit(problem)
+        self._refresh()
+
+    # -- actions ---------------------------------------------------------------
+    def step(self) -> bool:
+        """One step as one undo entry; False (and a status message) when impossible."""
+        return self.run(1)
+
+    def run(self, steps: int) -> bool:
+        """``steps`` steps of gradient descent as one undo entry."""
+        lr = self.learning_rate()
+        if lr is None:
+            self.statusMessage.emit(f"'{self.lr_edit.text()}' is not a learning rate > 0")
+            return False
+        if self.doc.network.loss is None:
+            self.statusMessage.emit("This network has no loss node to descend")
+            return False
+        net = self.doc.network.copy()
+        history = list(self.doc.loss_history)
+        first = 0.0
+        for k in range(steps):
+            before, _grad = gradient_step(net, lr)  # the loss before step k+1
+            if k == 0:
+                first = before
+                if not history or history[-1] != before:  # Θ was edited since: restart
+                    history.append(before)
+            else:
+                history.append(before)
+        after = net.evaluate().loss
+        assert after is not None
+        history.append(after)
+        lr_text = self.lr_edit.text().strip()
+        text = (f"Gradient step (lr {lr_text})" if steps == 1
+                else f"{steps} gradient steps (lr {lr_text})")
+        self._undo.push(SetThetaCommand(self.doc, net.theta, text, history))
+        fmt = {"exact": self._options.exact, "digits": self._options.digits,
+               "unicode_minus": True}
+        self.statusMessage.emit(f"{text}: loss {format_scalar(first, **fmt)} → "
+                                f"{format_scalar(after, **fmt)}")
+        return True
+
+    def reset(self) -> bool:
+        """Θ back to the loaded values (one undo entry; the loss history restarts)."""
+        init = self.doc.initial.theta
+        if init.shape != self.doc.network.theta.shape:
+            self.statusMessage.emit("The network's parameters changed shape; Reset cannot "
+                                    "restore the loaded values")
+            return False
+        self._undo.push(SetThetaCommand(self.doc, init, "Reset Θ to the loaded values", []))
+        self.statusMessage.emit("Θ is back to the loaded values")
+        return True

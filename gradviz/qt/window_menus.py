@@ -1,0 +1,185 @@
+"""The main window's menus and the display options they switch.
+
+File: New (from a bundled example), Open…, Open Recent, Save, Save As…, the
+export group, Quit. Edit: Undo/Redo (Ctrl+Z, Ctrl+Shift+Z, Ctrl+Y). View: exact
+fractions or decimals and their digits, values and gradients shown or hidden,
+light or dark theme, zoom, the docks. Gradient descent: Step, Run, Reset.
+Display options are remembered in QSettings under ``view/``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QAction, QActionGroup, QColor, QKeySequence, QPalette
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from gradviz.model.examples import example_names
+from gradviz.qt.theme import THEMES, DisplayOptions
+
+if TYPE_CHECKING:
+    from gradviz.qt.main_window import MainWindow
+
+DIGITS = (2, 3, 4, 5, 6, 8, 10)
+
+
+def load_options(settings: QSettings) -> DisplayOptions:
+    """The display options saved last time (defaults: exact, 4 digits, light)."""
+    d = DisplayOptions()
+    theme = str(settings.value("view/theme", d.theme))
+    digits = settings.value("view/digits", d.digits, type=int)
+    return DisplayOptions(
+        exact=bool(settings.value("view/exact", d.exact, type=bool)),
+        digits=int(digits) if int(digits) in DIGITS else d.digits,  # type: ignore[call-overload]
+        show_values=bool(settings.value("view/showValues", d.show_values, type=bool)),
+        show_gradients=bool(settings.value("view/showGradients", d.show_gradients, type=bool)),
+        theme=theme if theme in THEMES else d.theme,
+    )
+
+
+def save_options(settings: QSettings, o: DisplayOptions) -> None:
+    settings.setValue("view/exact", o.exact)
+    settings.setValue("view/digits", o.digits)
+    settings.setValue("view/showValues", o.show_values)
+    settings.setValue("view/showGradients", o.show_gradients)
+    settings.setValue("view/theme", o.theme)
+
+
+def apply_palette(options: DisplayOptions) -> None:
+    """Dark theme: the whole window goes dark, not only the canvas."""
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        return
+    if options.theme != "dark":
+        app.setPalette(app.style().standardPalette())
+        return
+    t = options.palette
+    pal = QPalette()
+    roles = {
+        QPalette.ColorRole.Window: "#25292f", QPalette.ColorRole.WindowText: t.text,
+        QPalette.ColorRole.Base: t.background, QPalette.ColorRole.AlternateBase: t.grid,
+        QPalette.ColorRole.Text: t.text, QPalette.ColorRole.Button: "#30353d",
+        QPalette.ColorRole.ButtonText: t.text, QPalette.ColorRole.Highlight: t.selection,
+        QPalette.ColorRole.HighlightedText: "#ffffff", QPalette.ColorRole.ToolTipBase: t.grid,
+        QPalette.ColorRole.ToolTipText: t.text, QPalette.ColorRole.PlaceholderText: t.dim_text,
+        QPalette.ColorRole.Link: t.value, QPalette.ColorRole.BrightText: t.highlight,
+    }
+    for role, color in roles.items():
+        pal.setColor(role, QColor(color))
+    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText,
+                 QPalette.ColorRole.WindowText):
+        pal.setColor(QPalette.ColorGroup.Disabled, role, QColor(t.dim_text))
+    app.setPalette(pal)
+
+
+def _action(win: MainWindow, name: str, text: str, slot: object = None, *,
+            shortcuts: tuple[str | QKeySequence.StandardKey, ...] = (),
+            checkable: bool = False, checked: bool = False, tip: str = "") -> QAction:
+    action = QAction(text, win)
+    if shortcuts:
+        action.setShortcuts([QKeySequence(s) for s in shortcuts])
+    if checkable:
+        action.setCheckable(True)
+        action.setChecked(checked)
+    if tip:
+        action.setStatusTip(tip)
+    if slot is not None:
+        action.triggered.connect(slot)
+    win.actions_by_name[name] = action
+    return action
+
+
+def build_menus(win: MainWindow) -> None:
+    """Create the menu bar of ``win`` (actions also in ``win.actions_by_name``)."""
+    bar = win.menuBar()
+    # File
+    file_menu = bar.addMenu("&File")
+    win.file_menu = file_menu
+    new_menu = file_menu.addMenu("&New from Example")
+    for name in example_names():
+        new_menu.addAction(_action(win, f"new:{name}", name,
+                                   lambda _=False, n=name: win.new_from_example(n)))
+    file_menu.addAction(_action(win, "open", "&Open…", lambda: win.open_file(),
+                                shortcuts=(QKeySequence.StandardKey.Open,)))
+    win.recent_menu = file_menu.addMenu("Open &Recent")
+    win._rebuild_recent_menu()
+    file_menu.addSeparator()
+    file_menu.addAction(_action(win, "save", "&Save", win.save,
+                                shortcuts=(QKeySequence.StandardKey.Save,)))
+    file_menu.addAction(_action(win, "save_as", "Save &As…", lambda: win.save_as(),
+                                shortcuts=("Ctrl+Shift+S",)))
+    file_menu.addSeparator()
+    win.add_export_actions(file_menu)
+    file_menu.addSeparator()
+    file_menu.addAction(_action(win, "quit", "&Quit", win.close, shortcuts=("Ctrl+Q",)))
+
+    # Edit
+    edit = bar.addMenu("&Edit")
+    undo = win.undo_stack.createUndoAction(win, "&Undo")
+    undo.setShortcuts([QKeySequence("Ctrl+Z")])
+    redo = win.undo_stack.createRedoAction(win, "&Redo")
+    redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+    win.actions_by_name["undo"], win.actions_by_name["redo"] = undo, redo
+    edit.addAction(undo)
+    edit.addAction(redo)
+
+    # View
+    view = bar.addMenu("&View")
+    o = win.options
+    view.addAction(_action(win, "exact", "&Exact Fractions", shortcuts=("Ctrl+E",),
+                           checkable=True, checked=o.exact,
+                           slot=lambda on: win.set_options(win.options.with_(exact=on)),
+                           tip="3/4 and ln 2 instead of 0.75 and 0.6931"))
+    digits_menu = view.addMenu("&Digits for Decimals")
+    group = QActionGroup(win)
+    for d in DIGITS:
+        a = _action(win, f"digits:{d}", f"{d} significant digits", checkable=True,
+                    checked=o.digits == d,
+                    slot=lambda _=False, d=d: win.set_options(win.options.with_(digits=d)))
+        group.addAction(a)
+        digits_menu.addAction(a)
+    view.addSeparator()
+    view.addAction(_action(win, "show_values", "Show &Values on Edges", checkable=True,
+                           checked=o.show_values,
+                           slot=lambda on: win.set_options(win.options.with_(show_values=on))))
+    view.addAction(_action(win, "show_gradients", "Show &Gradients on Edges", checkable=True,
+                           checked=o.show_gradients,
+                           slot=lambda on: win.set_options(
+                               win.options.with_(show_gradients=on))))
+    view.addAction(_action(win, "show_fd", "Show &Finite Differences in the Inspector",
+                           checkable=True, checked=True, slot=win.inspector.set_fd_visible))
+    view.addSeparator()
+    themes = QActionGroup(win)
+    for name, text in (("light", "&Light Theme"), ("dark", "Dar&k Theme")):
+        a = _action(win, f"theme:{name}", text, checkable=True, checked=o.theme == name,
+                    slot=lambda _=False, n=name: win.set_options(win.options.with_(theme=n)))
+        themes.addAction(a)
+        view.addAction(a)
+    view.addSeparator()
+    view.addAction(_action(win, "zoom_in", "Zoom &In", lambda: win.view.zoom_in(),
+                           shortcuts=("Ctrl++", "Ctrl+=")))
+    view.addAction(_action(win, "zoom_out", "Zoom &Out", lambda: win.view.zoom_out(),
+                           shortcuts=("Ctrl+-",)))
+    view.addAction(_action(win, "fit", "&Fit to Window", lambda: win.view.fit(),
+                           shortcuts=("F",)))
+    view.addSeparator()
+    for dock in (win.inspector_dock, win.jacobian_dock):
+        view.addAction(dock.toggleViewAction())
+    view.addAction(win.training.toggleViewAction())
+
+    # Gradient descent
+    train = bar.addMenu("&Gradient Descent")
+    train.addAction(_action(win, "step", "&Step", win.training.step,
+                            shortcuts=("Ctrl+Return",), tip="Θ ← Θ − lr·∇l(Θ)"))
+    train.addAction(_action(win, "run", "&Run N Steps",
+                            lambda: win.training.run(win.training.steps_spin.value()),
+                            shortcuts=("Ctrl+Shift+Return",)))
+    train.addAction(_action(win, "reset", "Reset Θ to the &Loaded Values", win.training.reset))
+
+    # Help
+    help_menu = bar.addMenu("&Help")
+    help_menu.addAction(_action(win, "about", "&About gradviz", lambda: QMessageBox.about(
+        win, "About gradviz",
+        "<b>gradviz</b> shows backpropagation: forward values above every edge, "
+        "∂l/∂· below it, every Jacobian one click away, in exact fractions.")))
