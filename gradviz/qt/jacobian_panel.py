@@ -42,8 +42,10 @@ class JacobianPanel(QWidget):
         self.note.setWordWrap(True)
         self.note.hide()
         self.theta_widget = MatrixWidget(options=self._options, vector_as="row")
-        self.jacobian_widget = MatrixWidget(options=self._options)
-        self.gradient_widget = MatrixWidget(options=self._options, vector_as="row")
+        # column labels on Θ only; J and ∇l keep them for tooltips and align below Θ
+        self.jacobian_widget = MatrixWidget(options=self._options, show_col_labels=False)
+        self.gradient_widget = MatrixWidget(options=self._options, vector_as="row",
+                                            show_col_labels=False)
         self.theta_title = self._title("Θ =")
         self.jacobian_title = self._title("J<sub>f<sub>E</sub></sub>(Θ) =")
         self.gradient_title = self._title("∇l(Θ) =")
@@ -164,10 +166,10 @@ class JacobianPanel(QWidget):
         has_g = ev.gradient is not None and loss is not None
         if has_j and ev.jacobian is not None and out is not None:
             rows = [f"{out}[{i + 1}]" for i in range(ev.jacobian.shape[0])]
-            self.jacobian_widget.set_matrix(ev.jacobian, row_labels=rows)
+            self.jacobian_widget.set_matrix(ev.jacobian, row_labels=rows, col_labels=labels)
             self.jacobian_title.setText(f"J<sub>{out}<sub>E</sub></sub>(Θ) =")
         if has_g and ev.gradient is not None and loss is not None:
-            self.gradient_widget.set_matrix(ev.gradient)
+            self.gradient_widget.set_matrix(ev.gradient, col_labels=labels)
             self.gradient_title.setText(f"∇{loss}(Θ) =")
         for w, title, shown in ((self.jacobian_widget, self.jacobian_title, has_j),
                                 (self.gradient_widget, self.gradient_title, has_g)):

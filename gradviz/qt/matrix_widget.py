@@ -90,9 +90,11 @@ class MatrixWidget(QWidget):
         options: DisplayOptions | None = None,
         vector_as: str = "column",
         decimals_only: bool = False,
+        show_col_labels: bool = True,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        self._show_col_labels = show_col_labels
         self._options = options or DisplayOptions()
         self._vector_as = vector_as
         self._decimals_only = decimals_only
@@ -251,7 +253,8 @@ class MatrixWidget(QWidget):
     def _cell_w(self) -> int:
         fm, lm = self._metrics()
         widths = [fm.horizontalAdvance(t) for row in self._texts for t in row]
-        widths += [lm.horizontalAdvance(c) for c in self._col_labels]
+        if self._show_col_labels:
+            widths += [lm.horizontalAdvance(c) for c in self._col_labels]
         return max([self._min_cell_w, 2 * self.PAD_X + max(widths, default=0), 26])
 
     def natural_cell_width(self) -> int:
@@ -276,7 +279,8 @@ class MatrixWidget(QWidget):
         return max((lm.horizontalAdvance(r) + 8 for r in self._row_labels), default=0)
 
     def _header_h(self) -> int:
-        return QFontMetrics(self._label_font).height() + 4 if self._col_labels else 0
+        shown = self._col_labels and self._show_col_labels
+        return QFontMetrics(self._label_font).height() + 4 if shown else 0
 
     def _cells_origin(self) -> QPointF:
         return QPointF(self._label_w() + self.BRACKET_W + 2, self._header_h() + 3)
@@ -402,7 +406,7 @@ class MatrixWidget(QWidget):
         # column labels and row labels
         p.setFont(self._label_font)
         p.setPen(QColor(theme.dim_text))
-        for c, label in enumerate(self._col_labels[:cols]):
+        for c, label in enumerate(self._col_labels[:cols] if self._show_col_labels else []):
             rect = QRectF(o.x() + c * cw, 0, cw, self._header_h())
             if c in self._highlight_cols or c == self._hover_col:
                 p.setPen(QColor(theme.text))
