@@ -126,6 +126,9 @@ def report_text(net: Network, ev: Evaluation, exact: bool = True, digits: int = 
                            digits)
         out += ["  " + line for line in grad_rows]
     out.append("")
+    overflowed = [nid for nid, v in ev.values.items() if not np.all(np.isfinite(v))]
+    if overflowed:
+        out.append("Not finite (a number overflowed float64): " + ", ".join(overflowed))
     if ev.nondifferentiable:
         out.append("Non-differentiable points (derivative taken as 0):")
         for nid, idx in ev.nondifferentiable:

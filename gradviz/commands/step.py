@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import math
 from pathlib import Path
+
+import numpy as np
 
 from gradviz.cli import UsageError
 from gradviz.commands.common import add_model_argument, load_model, positive_float, positive_int
@@ -37,6 +40,9 @@ def run(args: argparse.Namespace) -> int:
         after = net.evaluate().loss
         assert after is not None  # the network has a loss, checked above
         print(f"step {k + 1}: loss {format_scalar(before)} → {format_scalar(after)}")
+        if not (math.isfinite(after) and np.all(np.isfinite(net.theta))):
+            raise UsageError(f"{args.model}: the loss is no longer finite after step {k + 1} "
+                             f"(try a smaller --lr than {args.lr:g}); nothing was written")
     try:
         save(net, args.output)
     except OSError as e:

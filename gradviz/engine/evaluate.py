@@ -91,15 +91,19 @@ def _fused_log_softmax(program: Program, i: int) -> int | None:
 def forward(program: Program) -> list[Array]:
     """Every node's value, in program order. ``neg_log`` after ``softmax`` is
     evaluated from the logits (log-sum-exp), so it is finite and exact even when
-    the probability underflows to 0."""
+    the probability underflows to 0.
+
+    Overflow (weights near 1e300) is not warned about: the values themselves carry
+    the ``inf``/``NaN`` that the report and the canvas show."""
     values: list[Array] = []
-    for i, node in enumerate(program.nodes):
-        soft = _fused_log_softmax(program, i)
-        if soft is not None:
-            logits = values[program.nodes[soft].inputs[0]]
-            values.append(np.asarray(NegLog.from_logits(logits, node.attrs["index"])))
-        else:
-            values.append(node.op.forward([values[k] for k in node.inputs], node.attrs))
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        for i, node in enumerate(program.nodes):
+            soft = _fused_log_softmax(program, i)
+            if soft is not None:
+                logits = values[program.nodes[soft].inputs[0]]
+                values.append(np.asarray(NegLog.from_logits(logits, node.attrs["index"])))
+            else:
+                values.append(node.op.forward([values[k] for k in node.inputs], node.attrs))
     return values
 
 
@@ -114,6 +118,12 @@ def reverse(program: Program, values: Sequence[Array], seeds: Mapping[int, Array
     softmax node's cotangent *after* the sweep, so every node (the softmax too)
     reports its true cotangent while nothing is propagated twice.
     """
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        return _reverse(program, values, seeds)
+
+
+def _reverse(program: Program, values: Sequence[Array],
+             seeds: Mapping[int, Array]) -> list[Array | None]:
     cot: list[Array | None] = [None] * len(program.nodes)
     for i, s in seeds.items():
         cot[i] = s.copy()
@@ -137,8 +147,7 @@ def reverse(program: Program, values: Sequence[Array], seeds: Mapping[int, Array
             cot[j] = d if prev is None else prev + d  # accumulate over fan-out
     for s_pos, past in skipped.items():
         prev = cot[s_pos]
-        with np.errstate(invalid="ignore"):
-            cot[s_pos] = past if prev is None else prev + past
+        cot[s_pos] = past if prev is None else prev + past
     return cot
 
 

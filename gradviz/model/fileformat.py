@@ -274,18 +274,22 @@ def validate(net: Network) -> None:
 
 
 def to_dict(net: Network) -> dict[str, Any]:
-    """The JSON document of a network; unknown keys come back where they were."""
+    """The JSON document of a network; unknown keys come back where they were.
+
+    Raises :class:`ModelError` when a value or target is NaN or infinite (after a
+    diverging gradient step, say): JSON cannot hold it and :func:`load` would refuse
+    the file, so none is ever written."""
     nodes = []
     for n in net.nodes:
         d: dict[str, Any] = {"id": n.id, "op": n.op}
         if n.inputs:
             d["inputs"] = list(n.inputs)
         if n.value is not None:
-            d["value"] = _plain(n.value)
+            d["value"] = _plain(_finite(n.value, n.id, "value"))
         if "index" in n.attrs:
             d["index"] = int(n.attrs["index"])
         if "target" in n.attrs:
-            d["target"] = _plain(np.asarray(n.attrs["target"]))
+            d["target"] = _plain(_finite(np.asarray(n.attrs["target"]), n.id, "target"))
         if n.label is not None:
             d["label"] = n.label
         d.update(n.extra)
@@ -298,6 +302,17 @@ def to_dict(net: Network) -> dict[str, Any]:
     if net.loss is not None:
         doc["loss"] = net.loss
     return doc
+
+
+def _finite(a: np.ndarray, nid: str, key: str) -> np.ndarray:
+    """``a`` itself when every entry is finite, else a one-line :class:`ModelError`."""
+    arr = np.asarray(a, dtype=np.float64)
+    if not np.all(np.isfinite(arr)):
+        bad = tuple(int(i) for i in np.argwhere(~np.isfinite(arr))[0])
+        at = " at " + "".join(f"[{i}]" for i in bad) if bad else ""
+        raise ModelError(f"node '{nid}': '{key}' holds {float(arr[bad])}{at}; "
+                         "a network file holds finite numbers only")
+    return arr
 
 
 def _plain(a: np.ndarray) -> Any:

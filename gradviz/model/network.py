@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import heapq
+import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -46,8 +47,12 @@ class Node:
 
     @property
     def pos(self) -> tuple[float, float] | None:
+        """The saved canvas position ``[x, y]``; None when absent or not two finite
+        numbers (a hand-edited ``"pos": ["a", 1]`` falls back to the layout)."""
         p = self.extra.get("pos")
-        if isinstance(p, list) and len(p) == 2:
+        if (isinstance(p, (list, tuple)) and len(p) == 2
+                and all(isinstance(v, (int, float)) and not isinstance(v, bool)
+                        and math.isfinite(v) for v in p)):
             return float(p[0]), float(p[1])
         return None
 
@@ -139,7 +144,12 @@ class Network:
         return np.concatenate(parts) if parts else np.zeros(0)
 
     def set_theta(self, theta: Array) -> None:
-        """Write a flat Θ back into the parameters (shapes unchanged)."""
+        """Write a flat Θ back into the parameters (shapes unchanged). Raises
+        ``ValueError`` when ``theta`` does not have one entry per parameter entry."""
+        theta = np.asarray(theta, dtype=np.float64)
+        expected = sum(np.asarray(self.node(p).value).size for p in self.param_ids)
+        if theta.shape != (expected,):
+            raise ValueError(f"Θ needs {expected} entries, got shape {theta.shape}")
         at = 0
         for pid in self.param_ids:
             n = self.node(pid)

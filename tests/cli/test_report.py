@@ -207,3 +207,17 @@ def test_check_at_a_kink_skips_rather_than_fails(tmp_path: Path,
     out = capsys.readouterr().out
     assert "skipped: at a ReLU kink (input exactly 0)" in out
     assert "MISMATCH" not in out
+
+
+def test_report_of_an_overflowing_network(tmp_path: Path) -> None:
+    """Weights near 1e300 overflow z = P×E: the report says so instead of numpy warnings."""
+    doc = kinked_network()
+    doc["nodes"][1]["value"] = [[1e308, 1e308], [2, 1]]
+    doc["nodes"][0]["value"] = [1, 1]
+    save(from_dict(doc), tmp_path / "big.json")
+    proc = run_gradviz("report", "big.json", cwd=tmp_path)
+    assert proc.returncode == 0
+    assert proc.stderr == ""
+    assert "Not finite (a number overflowed float64): z, g, l" in proc.stdout
+    data = json.loads(run_gradviz("report", "big.json", "--json", cwd=tmp_path).stdout)
+    assert data["values"]["z"] == [None, 3]  # JSON has no inf: null

@@ -103,3 +103,14 @@ def test_step_overwrites_its_output_and_leaves_the_input_alone(tmp_path: Path) -
     assert src.read_bytes() == before
     np.testing.assert_array_equal(gradviz.load(out).theta, THETA0 - GRAD0)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["net.json", "out.json"]
+
+
+def test_a_diverging_step_writes_nothing(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "gradviz", "step", "exercise3", "--lr", "1e300", "-o", "out.json"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+        env={"PATH": "/usr/bin:/bin", "PYTHONIOENCODING": "utf-8"})
+    assert proc.returncode == 2
+    assert proc.stderr == ("gradviz: error: exercise3: the loss is no longer finite after step 1 "
+                           "(try a smaller --lr than 1e+300); nothing was written\n")
+    assert not (tmp_path / "out.json").exists()

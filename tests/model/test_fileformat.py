@@ -245,3 +245,34 @@ def test_saved_positions_win() -> None:
     assert pos["E"] == (-120.5, 40.0)
     assert pos["z"] == (100.0, 0.0)
     assert pos["g"] == layered_layout(net)["g"]
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_save_refuses_what_load_would_refuse(tmp_path: Path, bad: float) -> None:
+    net = gradviz.load("exercise3")
+    q = net.node("Q").value
+    assert q is not None
+    q[1, 2] = bad
+    target = tmp_path / "net.json"
+    target.write_text("old", encoding="utf-8")
+    with pytest.raises(ModelError, match=r"node 'Q': 'value' holds .* at \[1\]\[2\]; "):
+        save(net, target)
+    assert target.read_text(encoding="utf-8") == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["net.json"]
+
+
+def test_set_theta_checks_its_length() -> None:
+    net = gradviz.load("exercise3")
+    with pytest.raises(ValueError, match="Θ needs 12 entries, got shape"):
+        net.set_theta(np.zeros(11))
+    np.testing.assert_array_equal(net.theta, [3, 1, 1, 0, -1, 2, 1, -1, 3, -2, 5, 4])
+
+
+@pytest.mark.parametrize("pos", [["a", 1], [1], [True, 2], None, "0,0", [1, 2, 3]])
+def test_a_malformed_saved_position_falls_back_to_the_layout(pos: Any) -> None:
+    doc = rich_doc()
+    doc["nodes"][0]["pos"] = pos
+    net = from_dict(doc)
+    assert net.node("E").pos is None
+    assert positions(net)["E"] == layered_layout(net)["E"]
+    assert net.node("E").extra["pos"] == pos  # still kept for the round trip
