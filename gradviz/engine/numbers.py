@@ -19,6 +19,8 @@ def parse_number(text: str) -> float:
     if t.lower().lstrip("+-") in ("nan", "inf", "infinity"):
         raise NumberError(f"'{text.strip()}' is refused: only finite numbers can be weights")
     try:
+        if t.count("/") > 1:
+            raise ValueError("more than one '/'")
         if "/" in t:
             num, _, den = t.partition("/")
             q = Fraction(num) / Fraction(den)
