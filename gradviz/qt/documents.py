@@ -64,10 +64,12 @@ class RecentFiles:
         self.settings, self.key, self.limit = settings, key, limit
 
     def paths(self) -> list[str]:
-        raw = self.settings.value(self.key, [])
+        raw: object = self.settings.value(self.key, [])
         if isinstance(raw, str):  # one entry comes back as a plain string
-            raw = [raw] if raw else []
-        return [str(p) for p in (raw or []) if p]
+            return [raw] if raw else []
+        if isinstance(raw, (list, tuple)):
+            return [str(p) for p in raw if p]
+        return []
 
     def _store(self, paths: list[str]) -> None:
         self.settings.setValue(self.key, paths[: self.limit])

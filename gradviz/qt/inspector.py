@@ -21,7 +21,6 @@ edit, so scrubbing a weight updates the inspector live.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 import networkx as nx
@@ -31,7 +30,6 @@ from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QCheckBox,
     QFrame,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QScrollArea,
@@ -41,53 +39,27 @@ from PySide6.QtWidgets import (
 )
 
 from gradviz.engine.evaluate import Evaluation
-from gradviz.engine.exact import format_scalar, format_vector
-from gradviz.engine.numbers import NumberError, parse_number
-from gradviz.engine.ops import OPS, Array
+from gradviz.engine.ops import Array
 from gradviz.model.document import Change, Document
-from gradviz.model.fileformat import ModelError
 from gradviz.model.network import Network
 from gradviz.qt.inspector_blocks import (
+    LossIndexSelector,
     MatrixBlock,
+    TargetEditor,
     numeric_downstream_jacobian,
     numeric_local_jacobian,
 )
-from gradviz.qt.matrix_widget import entry_labels
+from gradviz.qt.sheet_notation import (
+    KINDS,
+    entry_labels,
+    formula_text,
+    function_symbol,
+    number,
+    vector,
+)
 from gradviz.qt.theme import DisplayOptions
-from gradviz.qt.undo import SetAttrCommand
 
 Updater = Callable[[Evaluation], None]
-
-_KINDS = {
-    "input": "input — held fixed, not part of Θ",
-    "param": "parameter — its entries are part of Θ",
-    "matmul": "matrix product",
-    "add": "sum (a bias)",
-    "relu": "ReLU: R(x) = x · 1<sub>x&gt;0</sub>, entry by entry",
-    "sigmoid": "sigmoid: σ(x) = 1 / (1 + e<sup>−x</sup>)",
-    "tanh": "hyperbolic tangent",
-    "softmax": "softmax: S(x)<sub>i</sub> = e<sup>x<sub>i</sub></sup> / Σ<sub>j</sub> "
-               "e<sup>x<sub>j</sub></sup>",
-    "neg_log": "negative log-likelihood",
-    "mse": "mean squared error against the target t",
-}
-
-
-def formula_text(net: Network, node_id: str) -> str:
-    """The node's formula as the sheet writes it: ``z = P × E``, ``g = R(z)``,
-    ``f = S(z2)``, ``l = −ln f[1]`` (the index 1-based)."""
-    node = net.node(node_id)
-    op = OPS[node.op]
-    index = node.attrs.get("index")
-    return op.formula.format(*node.inputs, y=node.id,
-                             index=(index + 1) if isinstance(index, int) else "?")
-
-
-def function_symbol(op_name: str) -> str | None:
-    """``R`` for relu, ``S`` for softmax, ``σ``, ``tanh``: the letter in ``y = R(x)``."""
-    m = re.search(r"= (\S+?)\(\{0\}\)$", OPS[op_name].formula)
-    return m.group(1) if m else None
-
 
 def _sub(text: str) -> str:
     return f"<sub>{text}</sub>"
@@ -112,6 +84,8 @@ class Inspector(QScrollArea):
         self.formula_label: QLabel | None = None
         self.index_spin: QSpinBox | None = None
         self.target_edit: QLineEdit | None = None
+        self.index_selector: LossIndexSelector | None = None
+        self.target_editor: TargetEditor | None = None
         self.fd_check: QCheckBox | None = None
         self.doc = doc
         self._unsubscribe = doc.subscribe(self._on_change)
@@ -177,6 +151,7 @@ class Inspector(QScrollArea):
         scroll = self.verticalScrollBar().value()
         self.blocks, self._updaters = {}, []
         self.formula_label = self.index_spin = self.target_edit = self.fd_check = None
+        self.index_selector = self.target_editor = None
         content = QWidget()
         layout = QVBoxLayout(content)
         layout.setContentsMargins(12, 10, 12, 12)
@@ -249,14 +224,13 @@ class Inspector(QScrollArea):
     def _forward_line(self, ev: Evaluation, nid: str) -> str:
         """``z = P × E = (2, −1, 3)``; a matrix by its size."""
         value = ev.values[nid]
-        o = {"exact": self._options.exact, "digits": self._options.digits,
-             "unicode_minus": True}
         node = self.doc.network.node(nid)
         head = formula_text(self.doc.network, nid)
         if value.ndim == 2:
             kind = "parameter" if node.op == "param" else "matrix"
             return f"{head}: a {value.shape[0]} × {value.shape[1]} {kind}"
-        text = format_scalar(float(value), **o) if value.ndim == 0 else format_vector(value, **o)
+        text = (number(float(value), self._options) if value.ndim == 0
+                else vector(value, self._options))
         return f"{head} = {text}"
 
     def _build_node(self, layout: QVBoxLayout, nid: str) -> None:
@@ -268,7 +242,7 @@ class Inspector(QScrollArea):
         head = f"{nid}" + (f"  <span style='font-weight:400'>({node.label})</span>"
                            if node.label and node.label != nid else "")
         self._label(layout, head, size=14, bold=True)
-        kind = _KINDS.get(node.op, node.op) + ("; " + " and ".join(roles) if roles else "")
+        kind = KINDS.get(node.op, node.op) + ("; " + " and ".join(roles) if roles else "")
         self._label(layout, kind, dim=True)
         self.formula_label = self._label(layout, formula_text(net, nid), size=15)
         self.formula_label.setTextFormat(Qt.TextFormat.PlainText)
@@ -277,9 +251,16 @@ class Inspector(QScrollArea):
         self.fd_check.toggled.connect(self.set_fd_visible)
         layout.addWidget(self.fd_check)
         if node.op == "neg_log":
-            self._build_index_selector(layout, nid)
+            self.index_selector = LossIndexSelector(self.doc, self._undo, nid)
+            layout.addWidget(self.index_selector)
+            self.index_spin = self.index_selector.spin
+            self._updaters.append(self._index_updater(nid))
         elif node.op == "mse":
-            self._build_target_editor(layout, nid)
+            self.target_editor = TargetEditor(self.doc, self._undo, nid, self._options)
+            layout.addWidget(self.target_editor)
+            self.target_edit = self.target_editor.edit
+            self._updaters.append(lambda ev: self.target_editor.refresh()
+                                  if self.target_editor is not None else None)
 
         self._section(layout, "Values")
         for pos, src in enumerate(node.inputs):
@@ -333,6 +314,15 @@ class Inspector(QScrollArea):
         return f"∂{loss}/∂{nid} = ∇{_sub(nid)}{loss}"
 
     # -- updaters --------------------------------------------------------------
+    def _index_updater(self, nid: str) -> Updater:
+        def update(ev: Evaluation) -> None:
+            if self.index_selector is not None:
+                self.index_selector.refresh()
+            if self.formula_label is not None:
+                self.formula_label.setText(formula_text(self.doc.network, nid))
+
+        return update
+
     def _value_updater(self, key: str, nid: str) -> Updater:
         def update(ev: Evaluation) -> None:
             self.blocks[key].set_data(ev.values[nid])
@@ -493,86 +483,3 @@ class Inspector(QScrollArea):
                                         param=net.node(nid).op == "param"))
 
         return update
-
-    # -- loss settings ---------------------------------------------------------
-    def _build_index_selector(self, layout: QVBoxLayout, nid: str) -> None:
-        node = self.doc.network.node(nid)
-        src = node.inputs[0]
-        row = QHBoxLayout()
-        row.addWidget(QLabel(f"The loss reads {src}["))
-        spin = QSpinBox()
-        spin.setRange(1, int(self.doc.evaluation.values[src].size))
-        spin.setToolTip(f"Which component of {src} the loss −ln reads (1-based, as on the "
-                        "sheet: the class of the training example)")
-        row.addWidget(spin)
-        row.addWidget(QLabel("]  (the true class)"))
-        row.addStretch(1)
-        layout.addLayout(row)
-        self.index_spin = spin
-
-        def update(ev: Evaluation) -> None:
-            spin.blockSignals(True)
-            spin.setValue(int(self.doc.network.node(nid).attrs.get("index", 0)) + 1)
-            spin.blockSignals(False)
-            if self.formula_label is not None:
-                self.formula_label.setText(formula_text(self.doc.network, nid))
-
-        def changed(k: int) -> None:
-            if self.doc.network.node(nid).attrs.get("index") == k - 1:
-                return
-            self._undo.push(SetAttrCommand(self.doc, nid, "index", k - 1,
-                                           f"Loss reads {src}[{k}]"))
-
-        spin.valueChanged.connect(changed)
-        self._updaters.append(update)
-
-    def _build_target_editor(self, layout: QVBoxLayout, nid: str) -> None:
-        row = QHBoxLayout()
-        row.addWidget(QLabel("Target t ="))
-        edit = QLineEdit()
-        edit.setToolTip("The target's entries, separated by commas (3/4 and 1e-2 work); "
-                        "Enter applies")
-        row.addWidget(edit, 1)
-        layout.addLayout(row)
-        error = QLabel()
-        error.setStyleSheet(f"color: {self._options.palette.gradient};")
-        error.hide()
-        layout.addWidget(error)
-        self.target_edit = edit
-
-        def update(ev: Evaluation) -> None:
-            target = np.asarray(self.doc.network.node(nid).attrs["target"], dtype=np.float64)
-            if not edit.hasFocus():
-                edit.setText(format_vector(target.ravel(), unicode_minus=False)[1:-1])
-
-        def apply() -> None:
-            old = np.asarray(self.doc.network.node(nid).attrs["target"], dtype=np.float64)
-            parts = [p for p in edit.text().strip().strip("()[]").split(",") if p.strip()]
-            try:
-                numbers = [parse_number(p.strip()) for p in parts]
-                if len(numbers) != old.size:
-                    raise NumberError(f"the target needs {old.size} numbers, got {len(numbers)}")
-                new = np.asarray(numbers, dtype=np.float64).reshape(old.shape)
-                if np.array_equal(new, old):
-                    error.hide()
-                    return
-                self._undo.push(SetAttrCommand(
-                    self.doc, nid, "target", new,
-                    f"Set target t = {format_vector(new.ravel(), unicode_minus=True)}"))
-            except (NumberError, ModelError) as e:
-                edit.setStyleSheet("background: #fde7e7;")
-                error.setText(str(e))
-                error.show()
-                return
-            edit.setStyleSheet("")
-            error.hide()
-
-        edit.editingFinished.connect(apply)
-        self._updaters.append(update)
-
-
-def loss_text(ev: Evaluation) -> str:
-    """``l = ln 2`` for a status line, empty without a loss."""
-    if ev.loss is None or ev.loss_node is None:
-        return ""
-    return f"{ev.loss_node} = {format_scalar(ev.loss, unicode_minus=True)}"

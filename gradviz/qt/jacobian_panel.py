@@ -18,9 +18,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
-from gradviz.engine.exact import format_scalar
 from gradviz.model.document import Change, Document
-from gradviz.qt.matrix_widget import MatrixWidget, sheet_name
+from gradviz.qt.matrix_widget import MatrixWidget
+from gradviz.qt.sheet_notation import number, sheet_name
 from gradviz.qt.theme import DisplayOptions
 
 
@@ -194,9 +194,7 @@ class JacobianPanel(QWidget):
                          f"{out} w.r.t. all n = {n} parameters ({m} × {n}); column j is "
                          f"∂{out}/∂θ<sub>j</sub>")
         if has_g and ev.loss is not None:
-            value = format_scalar(ev.loss, exact=self._options.exact,
-                                  digits=self._options.digits, unicode_minus=True)
-            parts.append(f"loss <b>{loss} = {value}</b>")
+            parts.append(f"loss <b>{loss} = {number(ev.loss, self._options)}</b>")
         parts.append(f"<span style='color:{self._options.palette.dim_text}'>hover a column "
                      "to find its weight on the canvas; right-click a matrix to copy it as "
                      "LaTeX</span>")

@@ -11,6 +11,7 @@ unsaved changes asks Save/Discard/Cancel first.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer
@@ -245,8 +246,7 @@ class MainWindow(QMainWindow):
 
         copy = QAction("Copy Canvas as Image", self)
         copy.setShortcut(QKeySequence("Ctrl+Shift+C"))
-        copy.triggered.connect(lambda: (render.copy_image_to_clipboard(self.scene),
-                                        self.show_status("Canvas copied as an image")))
+        copy.triggered.connect(lambda: self._copy_canvas_image(render.copy_image_to_clipboard))
         menu.addAction(copy)
         self.actions_by_name["copy_image"] = copy
 
@@ -255,6 +255,10 @@ class MainWindow(QMainWindow):
         if not self._shown:  # fit once the docks have their final sizes
             self._shown = True
             QTimer.singleShot(0, self.view.fit)
+
+    def _copy_canvas_image(self, copy: Callable[[GraphScene], object]) -> None:
+        copy(self.scene)
+        self.show_status("The canvas is on the clipboard as an image (twice the screen size)")
 
     # -- messages --------------------------------------------------------------
     def show_error(self, message: str) -> None:

@@ -41,34 +41,6 @@ from gradviz.engine.exact import (
 )
 from gradviz.qt.theme import DisplayOptions
 
-_SUBSCRIPTS = str.maketrans("0123456789-", "₀₁₂₃₄₅₆₇₈₉₋")
-
-
-def subscript(text: str) -> str:
-    """Digits as Unicode subscripts: ``"1,2"`` → ``"₁,₂"``."""
-    return text.translate(_SUBSCRIPTS)
-
-
-def sheet_name(theta_name: str) -> str:
-    """The sheet's name of one parameter entry: ``P[1,2]`` → ``p₁,₂``, ``b[3]`` →
-    ``b₃``, a scalar ``w`` stays ``w``."""
-    base, sep, rest = theta_name.partition("[")
-    if not sep:
-        return base.lower()
-    return base.lower() + subscript(rest.rstrip("]"))
-
-
-def entry_labels(node_id: str, shape: tuple[int, ...], *, param: bool = False) -> list[str]:
-    """Labels of a value's entries, row-major and 1-based: ``z[1]``, ``z[2]`` …;
-    for a parameter the sheet's ``p₁,₁`` …; a scalar is just its id."""
-    if not shape:
-        return [node_id.lower() if param else node_id]
-    labels = []
-    for idx in np.ndindex(*shape):
-        inside = ",".join(str(k + 1) for k in idx)
-        labels.append(sheet_name(f"{node_id}[{inside}]") if param else f"{node_id}[{inside}]")
-    return labels
-
 
 class MatrixWidget(QWidget):
     """A read-only matrix. ``columnHovered(col)`` (``-1`` when the pointer leaves)
@@ -217,13 +189,14 @@ class MatrixWidget(QWidget):
     # -- LaTeX and text --------------------------------------------------------
     def latex(self) -> str:
         """The matrix as LaTeX in the current number mode (a vector as a column or row)."""
-        o = {"exact": self._options.exact and not self._decimals_only,
-             "digits": self._options.digits}
+        exact = self._options.exact and not self._decimals_only
+        digits = self._options.digits
         if self._source.ndim == 0:
-            return latex_scalar(float(self._source), **o)
+            return latex_scalar(float(self._source), exact=exact, digits=digits)
         if self._source.ndim == 1:
-            return latex_vector(self._source, column=self._vector_as == "column", **o)
-        return latex_matrix(self._m, **o)
+            return latex_vector(self._source, column=self._vector_as == "column", exact=exact,
+                                digits=digits)
+        return latex_matrix(self._m, exact=exact, digits=digits)
 
     def plain_text(self) -> str:
         exact = self._options.exact and not self._decimals_only

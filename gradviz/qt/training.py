@@ -27,6 +27,7 @@ from gradviz.engine.exact import format_scalar
 from gradviz.engine.numbers import NumberError, parse_number
 from gradviz.model.document import Change, Document
 from gradviz.model.training import gradient_step
+from gradviz.qt.sheet_notation import number
 from gradviz.qt.theme import DisplayOptions
 from gradviz.qt.undo import SetThetaCommand
 
@@ -134,7 +135,7 @@ class TrainingToolBar(QToolBar):
         self.addWidget(self.step_button)
         self.run_button = QPushButton("Run")
         self.run_button.setToolTip("Take N steps at once (one undo entry)")
-        self.run_button.clicked.connect(lambda: self.run(self.steps_spin.value()))
+        self.run_button.clicked.connect(self._run_clicked)
         self.addWidget(self.run_button)
         self.steps_spin = QSpinBox()
         self.steps_spin.setRange(1, 10_000)
@@ -190,9 +191,7 @@ class TrainingToolBar(QToolBar):
             self.loss_label.setText("no loss node")
             self.setToolTip("This network has no loss node, so there is nothing to descend")
             return
-        text = format_scalar(ev.loss, exact=self._options.exact, digits=self._options.digits,
-                             unicode_minus=True)
-        self.loss_label.setText(f"{ev.loss_node} = {text}")
+        self.loss_label.setText(f"{ev.loss_node} = {number(ev.loss, self._options)}")
 
     def _can_reset(self) -> bool:
         init = self.doc.initial.theta
@@ -219,6 +218,9 @@ class TrainingToolBar(QToolBar):
         if problem:
             self.statusMessage.emit(problem)
         self._refresh()
+
+    def _run_clicked(self) -> None:
+        self.run(self.steps_spin.value())
 
     # -- actions ---------------------------------------------------------------
     def step(self) -> bool:
@@ -252,10 +254,8 @@ class TrainingToolBar(QToolBar):
         text = (f"Gradient step (lr {lr_text})" if steps == 1
                 else f"{steps} gradient steps (lr {lr_text})")
         self._undo.push(SetThetaCommand(self.doc, net.theta, text, history))
-        fmt = {"exact": self._options.exact, "digits": self._options.digits,
-               "unicode_minus": True}
-        self.statusMessage.emit(f"{text}: loss {format_scalar(first, **fmt)} → "
-                                f"{format_scalar(after, **fmt)}")
+        self.statusMessage.emit(f"{text}: loss {number(first, self._options)} → "
+                                f"{number(after, self._options)}")
         return True
 
     def reset(self) -> bool:
