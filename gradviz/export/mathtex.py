@@ -2,10 +2,12 @@
 sheet's style, each op's formula and the name and meaning of its local Jacobian.
 
 Conventions (amsmath): a node's vector value is a column ``pmatrix`` (the sheet's
-``z_{E_0}(Θ_0) = (2, 1, −3)ᵀ`` written upright); Θ-length vectors (Θ, ∇l) are
-tuples ``(3, 1, …)`` broken every :data:`TUPLE_CHUNK` entries; Jacobians are
-``pmatrix`` blocks of at most :data:`TUPLE_CHUNK` columns. Arrays with more than
-:data:`PRINT_LIMIT` entries are described by their shape instead of printed.
+``z_{E_0}(Θ_0) = (2, 1, −3)ᵀ`` written upright), up to :data:`COLUMN_VECTOR_LIMIT`
+entries, a shortened row ``(a, …, z)ᵀ`` beyond; Θ-length vectors (Θ, ∇l) are
+tuples ``(3, 1, …)`` broken into lines that fit the page (very long ones elided,
+:func:`shown_indices`); Jacobians are ``pmatrix`` blocks of at most
+:data:`TUPLE_CHUNK` columns. Matrices with more than :data:`PRINT_LIMIT` entries
+are described by their shape instead of printed.
 """
 
 from __future__ import annotations
@@ -21,8 +23,9 @@ from gradviz.export.notation import Notation
 from gradviz.model.network import Network
 
 TUPLE_CHUNK = 12
+TUPLE_MAX, TUPLE_HEAD, TUPLE_TAIL = 96, 48, 12
 PRINT_LIMIT = 400
-COLUMN_VECTOR_LIMIT = 12
+COLUMN_VECTOR_LIMIT = 24
 LINE_BUDGET_EM = 36.0
 """Rough width of a display line (A4, 2 cm margins, 11 pt) left for a right side."""
 
@@ -67,7 +70,7 @@ class Formatter:
 
     def too_big(self, a: np.ndarray) -> str | None:
         arr = np.asarray(a)
-        if arr.size <= PRINT_LIMIT:
+        if arr.size <= PRINT_LIMIT or arr.ndim == 1:
             return None
         shape = r" \times ".join(str(s) for s in arr.shape)
         return rf"\text{{(a ${shape}$ array, not printed)}}"
@@ -83,7 +86,12 @@ class Formatter:
         if arr.ndim == 1:
             if arr.size <= COLUMN_VECTOR_LIMIT:
                 return self._pmatrix([[self.num(x)] for x in arr])
-            return self.tuple_inline(arr) + "^{T}"
+            head = ", ".join(self.num(x) for x in arr[:4])
+            tail = ", ".join(self.num(x) for x in arr[-2:])
+            return (
+                rf"\left({head}, \ldots, {tail}\right)^{{T}}"
+                rf"\ \text{{({arr.size} entries)}}"
+            )
         if arr.ndim == 2:
             return self._pmatrix([[self.num(x) for x in row] for row in arr])
         return r"\left[" + r",\ ".join(self.value(sub) for sub in arr) + r"\right]"
@@ -134,7 +142,20 @@ class Formatter:
         return lines
 
     def number_tuple(self, v: np.ndarray) -> list[str]:
-        return self.tuple_lines([self.num(x) for x in np.ravel(v)])
+        """A vector as tuple lines; a very long one elided (:func:`shown_indices`)."""
+        flat = np.ravel(v)
+        return self.tuple_lines(
+            [r"\ldots" if k is None else self.num(flat[k]) for k in shown_indices(flat.size)]
+        )
+
+
+def shown_indices(n: int) -> list[int | None]:
+    """Which entries of an ``n``-vector a tuple prints: all up to :data:`TUPLE_MAX`,
+    else the first :data:`TUPLE_HEAD`, ``None`` (for ``\\ldots``) and the last
+    :data:`TUPLE_TAIL` (a 269 322-entry Θ is not a document)."""
+    if n <= TUPLE_MAX:
+        return list(range(n))
+    return [*range(TUPLE_HEAD), None, *range(n - TUPLE_TAIL, n)]
 
 
 def operand(net: Network, note: Notation, node_id: str, point: bool) -> str:

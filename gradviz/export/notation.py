@@ -71,6 +71,14 @@ class Notation:
             for nid in clash:
                 raw[nid] = (latex_math_text(nid), None)
         self._parts = raw
+        bases = {nid: self._entry_base(nid) for nid in net.ids}
+        counts: dict[str, int] = {}
+        for b in bases.values():
+            counts[b] = counts.get(b, 0) + 1
+        # W1 and w1 would both write w^{(1)}_{i,j}: such entries keep their brackets
+        self._entry_bases = {
+            nid: b if counts[b] == 1 else f"({self.sym(nid)})" for nid, b in bases.items()
+        }
         inputs = [n.id for n in net.nodes if n.op == "input"]
         self.input_id = inputs[0] if len(inputs) == 1 else None
         self._depends_on_input = self._descendants(self.input_id) if self.input_id else set()
@@ -151,8 +159,12 @@ class Notation:
         return f"{{{_join(base, sub)}}}^{{({step})}}"
 
     def entry_base(self, node_id: str) -> str:
-        """The letter of the entries: ``p`` for ``P`` (when ``p`` is not a node),
-        ``w^{(1)}`` for ``W1``, ``b^{(1)}`` for ``b1``; else the symbol in brackets."""
+        r"""The letter of the entries: ``p`` for ``P`` (when ``p`` is not a node),
+        ``w^{(1)}`` for ``W1``, ``b^{(1)}`` for ``b1``; else (or when two nodes would
+        share it) the symbol in brackets, ``(W_{\mathrm{out}})``."""
+        return self._entry_bases[node_id]
+
+    def _entry_base(self, node_id: str) -> str:
         base, sub = self._parts[node_id]
         if re.fullmatch(r"[A-Za-z]", base):
             letter = base.lower() if base.lower() not in self.net.ids or base.islower() else base

@@ -26,7 +26,7 @@ import numpy as np
 
 from gradviz.engine.evaluate import Evaluation
 from gradviz.export.document import Doc, Math, render_latex, render_markdown
-from gradviz.export.mathtex import formula
+from gradviz.export.mathtex import formula, shown_indices
 from gradviz.export.solution_chain import OP_WORDS, Rows, SolutionBase
 from gradviz.model.network import Network
 
@@ -66,7 +66,11 @@ class _Builder(SolutionBase):
         if net.output is not None:
             tail = [", the loss is ", Math(note.sym(net.loss))] if net.loss is not None else []
             s.para("The output is ", Math(note.fn(net.output)), *tail, ".")
-        entries = [note.entry(p, i) for p, i in note.theta_entries()]
+        all_entries = note.theta_entries()
+        entries = [
+            r"\ldots" if k is None else note.entry(*all_entries[k])
+            for k in shown_indices(len(all_entries))
+        ]
         if not entries:
             s.para("The network has no parameter: ", Math(r"\Theta"), " is empty.")
             return
@@ -157,9 +161,22 @@ class _Builder(SolutionBase):
             s.para("There is no parameter, so the gradient is empty.")
             return
         local = np.asarray(ev.local_jacobian(lid, 0)).reshape(-1)
-        jx = self.d_theta(x)
         lhs = rf"\nabla {loss_sym}(\Theta_0)"
         jname = rf"J_{{{note.fn_point(x)}}}(\Theta_0)"
+        if not self.fits(x):
+            s.para(
+                "By the chain rule, the row vector ",
+                Math(
+                    rf"\frac{{\partial {loss_sym}}}"
+                    rf"{{\partial {note.fn_point(x)}}}"
+                ),
+                " times ",
+                Math(jname),
+                f" (too large to print here: {self.jacobian_size(x)} entries):",
+            )
+            s.equations(self.tuple_rows(lhs, grad_lines))
+            return
+        jx = self.d_theta(x)
         if net.node(lid).op == "neg_log":
             k = int(net.node(lid).attrs["index"])
             fk = rf"{note.fn_point(x)}[{k + 1}]"
@@ -179,8 +196,8 @@ class _Builder(SolutionBase):
             )
             rows = self.tuple_rows(
                 lhs,
-                [fmt.num(local[k]) + r" \times " + fmt.tuple_lines([fmt.num(v) for v in jx[k]])[0]]
-                + fmt.tuple_lines([fmt.num(v) for v in jx[k]])[1:],
+                [fmt.num(local[k]) + r" \times " + fmt.number_tuple(jx[k])[0]]
+                + fmt.number_tuple(jx[k])[1:],
             )
         else:
             s.para(

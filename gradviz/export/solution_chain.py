@@ -37,6 +37,9 @@ COLUMN_GRID_LIMIT = 48
 
 CELLS_PER_ROW = 4
 
+JACOBIAN_ENTRY_LIMIT = 2_000_000
+"""``∂node/∂Θ`` with more entries (16 MB of float64) is not computed for the document."""
+
 OP_WORDS = {
     "input": "input",
     "param": "parameter",
@@ -73,6 +76,14 @@ class SolutionBase:
         if nid not in self.theta_jac:
             self.theta_jac[nid] = self.ev.jacobian_between(nid, None)
         return self.theta_jac[nid]
+
+    def jacobian_size(self, nid: str) -> int:
+        """Entries of ``∂node/∂Θ``: node size × len(Θ)."""
+        return int(np.size(self.ev.values[nid])) * int(self.ev.theta.size)
+
+    def fits(self, nid: str) -> bool:
+        """Whether ``∂node/∂Θ`` is small enough to compute for the document."""
+        return self.jacobian_size(nid) <= JACOBIAN_ENTRY_LIMIT
 
     def theta_slice(self, pid: str) -> slice:
         start = 0
@@ -149,6 +160,9 @@ class SolutionBase:
                 )
         s.para("The derivatives with respect to the entries of ", Math(note.sym(pid)), ":")
         s.equation(self.partial(nid, generic), " + ".join(terms))
+        if not self.fits(nid):
+            s.para(f"(∂/∂Θ of this node has {self.jacobian_size(nid)} entries: too many to print.)")
+            return
         block = self.d_theta(nid)[:, self.theta_slice(pid)]
         shape = np.shape(ev.values[nid])
         entries = [i for p, i in note.theta_entries() if p == pid]

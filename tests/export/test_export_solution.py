@@ -251,3 +251,69 @@ def test_hostile_solution_compiles_and_prints_literally(tmp_path: Path) -> None:
     for label in (HOSTILE[0], HOSTILE[1], HOSTILE[2], "<script>alert(1)</script>"):
         assert "".join(label.split()) in flat, label
     assert not (tmp_path / "pwned").exists()
+
+
+def test_notation_follows_the_sheet_and_keeps_names_apart() -> None:
+    note = Notation(gradviz.load("exercise3"))
+    assert [note.sym(i) for i in ("E", "P", "z", "g", "Q", "z2", "f", "l")] == [
+        "E",
+        "P",
+        "z",
+        "g",
+        "Q",
+        "z'",
+        "f",
+        "l",
+    ]
+    assert note.fn("z2") == "z'_{E}" and note.value("z2") == r"z'_{E_{0}}(\Theta_0)"
+    assert note.entry("P", (2, 0)) == "p_{3,1}" and note.at("Q", 1) == "Q_{1}"
+    net = from_dict(
+        {
+            "format": "gradviz",
+            "version": 1,
+            "nodes": [
+                {"id": "x", "op": "input", "value": [1, 2]},
+                {"id": "W1", "op": "param", "value": [[1, 2], [3, 4]]},
+                {"id": "w1", "op": "param", "value": [[1, 0], [0, 1]]},
+                {"id": "a", "op": "matmul", "inputs": ["W1", "x"]},
+                {"id": "b", "op": "matmul", "inputs": ["w1", "a"]},
+                {"id": "hidden state", "op": "relu", "inputs": ["b"]},
+            ],
+        }
+    )
+    other = Notation(net)
+    names = {other.entry(p, i) for p, i in other.theta_entries()}
+    assert len(names) == 8  # W1 and w1 would both be w^{(1)}: brackets keep them apart
+    assert other.sym("hidden state") == r"\mbox{hidden state}"
+
+
+def test_a_large_network_is_summarised_not_exhausted() -> None:
+    rng = np.random.default_rng(1)
+    net = from_dict(
+        {
+            "format": "gradviz",
+            "version": 1,
+            "title": "big",
+            "nodes": [
+                {"id": "x", "op": "input", "value": rng.integers(-2, 3, 300).tolist()},
+                {"id": "W", "op": "param", "value": rng.integers(-2, 3, (300, 300)).tolist()},
+                {"id": "m", "op": "matmul", "inputs": ["W", "x"]},
+                {"id": "h", "op": "relu", "inputs": ["m"]},
+                {"id": "V", "op": "param", "value": rng.integers(-2, 3, (3, 300)).tolist()},
+                {"id": "y", "op": "matmul", "inputs": ["V", "h"]},
+                {"id": "S", "op": "softmax", "inputs": ["y"]},
+                {"id": "L", "op": "neg_log", "inputs": ["S"], "index": 0},
+            ],
+            "output": "S",
+            "loss": "L",
+        }
+    )
+    ev = net.evaluate()
+    md = solution_markdown(net, ev)
+    assert len(md) < 200_000
+    assert "too many to print" in md and r"\ldots" in md
+    cells = display_cells(md)
+    grad = tex_numbers(cells[r"\nabla L(\Theta_0)"])
+    assert len(grad) == 48 + 12  # the first 48 and last 12 of 90 900 entries
+    np.testing.assert_allclose(grad[:48], ev.gradient[:48], rtol=1e-3, atol=1e-12)
+    np.testing.assert_allclose(grad[48:], ev.gradient[-12:], rtol=1e-3, atol=1e-12)
