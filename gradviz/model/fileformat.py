@@ -250,8 +250,32 @@ def _nesting(value: Any, depth: int = 0) -> int:
 
 
 def validate(net: Network) -> None:
-    """Structure and shapes: no cycles, every op's inputs fit, the loss is a
-    scalar. Raises :class:`ModelError` (without the file name) on the first fault."""
+    """Structure and shapes: unique ids, known ops, existing inputs in the right
+    number, leaves with values, no cycles, every op's inputs fit, ``output`` and
+    ``loss`` exist and the loss is a scalar. Works on networks built or edited in
+    memory as well as loaded ones. Raises :class:`ModelError` (without the file
+    name) on the first fault."""
+    ids: set[str] = set()
+    for node in net.nodes:
+        if node.id in ids:
+            raise ModelError(f"node '{node.id}': duplicate id")
+        ids.add(node.id)
+    for node in net.nodes:
+        spec = OPS.get(node.op)
+        if spec is None:
+            raise ModelError(f"node '{node.id}': unknown op {json.dumps(node.op)}")
+        for src in node.inputs:
+            if src not in ids:
+                raise ModelError(f"node '{node.id}': input '{src}' is not a node")
+        if len(node.inputs) != spec.arity:
+            raise ModelError(f"node '{node.id}': {node.op} takes {spec.arity} input(s), "
+                             f"got {len(node.inputs)}")
+        if spec.arity == 0 and node.value is None:
+            raise ModelError(f"node '{node.id}': 'value' is missing")
+    for key in ("output", "loss"):
+        ref = getattr(net, key)
+        if ref is not None and ref not in ids:
+            raise ModelError(f"key '{key}': {json.dumps(ref)} is not a node")
     try:
         order = net.topological_order()
     except ValueError as e:
@@ -260,9 +284,8 @@ def validate(net: Network) -> None:
     for nid in order:
         node = net.node(nid)
         spec = OPS[node.op]
-        if spec.arity == 0:
-            assert node.value is not None
-            shapes[nid] = tuple(node.value.shape)
+        if node.value is not None and spec.arity == 0:
+            shapes[nid] = tuple(np.shape(node.value))
             continue
         try:
             shapes[nid] = spec.infer_shape([shapes[s] for s in node.inputs], node.attrs)

@@ -19,9 +19,18 @@ import pytest
 import gradviz
 from gradviz.model import fileformat
 from gradviz.model.examples import example_names, example_path
-from gradviz.model.fileformat import ModelError, dumps, from_dict, load, loads, save, to_dict
+from gradviz.model.fileformat import (
+    ModelError,
+    dumps,
+    from_dict,
+    load,
+    loads,
+    save,
+    to_dict,
+    validate,
+)
 from gradviz.model.layout import COLUMN_SPACING, layered_layout, positions
-from gradviz.model.network import Network
+from gradviz.model.network import Network, Node
 
 
 def rich_doc() -> dict[str, Any]:
@@ -276,3 +285,42 @@ def test_a_malformed_saved_position_falls_back_to_the_layout(pos: Any) -> None:
     assert net.node("E").pos is None
     assert positions(net)["E"] == layered_layout(net)["E"]
     assert net.node("E").extra["pos"] == pos  # still kept for the round trip
+
+
+def _edited(change: str) -> Network:
+    net = gradviz.load("exercise3")
+    if change == "duplicate":
+        net.nodes.append(Node("z", "relu", ["g"]))
+    elif change == "unknown-op":
+        net.node("g").op = "gelu"
+    elif change == "unknown-input":
+        net.node("z2").inputs = ["Q", "h"]
+    elif change == "arity":
+        net.node("z").inputs = ["P"]
+    elif change == "no-value":
+        net.node("Q").value = None
+    elif change == "output":
+        net.output = "gone"
+    elif change == "cycle":
+        net.node("z").inputs = ["P", "g"]
+    elif change == "shape":
+        net.node("E").value = np.zeros(3)
+    return net
+
+
+@pytest.mark.parametrize("change,message", [
+    ("duplicate", "node 'z': duplicate id"),
+    ("unknown-op", "node 'g': unknown op \"gelu\""),
+    ("unknown-input", "node 'z2': input 'h' is not a node"),
+    ("arity", "node 'z': matmul takes 2 input(s), got 1"),
+    ("no-value", "node 'Q': 'value' is missing"),
+    ("output", "key 'output': \"gone\" is not a node"),
+    ("cycle", "node 'z' is on a cycle"),
+    ("shape", "node 'z': matmul of (3, 2) by (3,) does not fit"),
+])
+def test_validate_networks_edited_in_memory(change: str, message: str) -> None:
+    """The editor validates networks it changed in memory: a ModelError, never a
+    KeyError or AssertionError."""
+    with pytest.raises(ModelError) as info:
+        validate(_edited(change))
+    assert str(info.value) == message
