@@ -244,8 +244,13 @@ class Inspector(QScrollArea):
         self._label(layout, head, size=14, bold=True)
         kind = KINDS.get(node.op, node.op) + ("; " + " and ".join(roles) if roles else "")
         self._label(layout, kind, dim=True)
-        self.formula_label = self._label(layout, formula_text(net, nid), size=15)
-        self.formula_label.setTextFormat(Qt.TextFormat.PlainText)
+        if node.value is not None:  # a leaf: where it lives, "P ∈ ℝ^{3×2}"
+            dims = "×".join(str(d) for d in node.value.shape)
+            self.formula_label = self._label(
+                layout, f"{nid} ∈ ℝ<sup>{dims}</sup>" if dims else f"{nid} ∈ ℝ", size=15)
+        else:
+            self.formula_label = self._label(layout, formula_text(net, nid), size=15)
+            self.formula_label.setTextFormat(Qt.TextFormat.PlainText)
         self.fd_check = QCheckBox("Show finite differences beside each Jacobian")
         self.fd_check.setChecked(self._show_fd)
         self.fd_check.toggled.connect(self.set_fd_visible)

@@ -41,11 +41,13 @@ class JacobianPanel(QWidget):
         self.note = QLabel()
         self.note.setWordWrap(True)
         self.note.hide()
-        self.theta_widget = MatrixWidget(options=self._options, vector_as="row")
+        big = 3.0  # the panel is what the class reads from afar
+        self.theta_widget = MatrixWidget(options=self._options, vector_as="row", font_delta=big)
         # column labels on Θ only; J and ∇l keep them for tooltips and align below Θ
-        self.jacobian_widget = MatrixWidget(options=self._options, show_col_labels=False)
+        self.jacobian_widget = MatrixWidget(options=self._options, show_col_labels=False,
+                                            font_delta=big)
         self.gradient_widget = MatrixWidget(options=self._options, vector_as="row",
-                                            show_col_labels=False)
+                                            show_col_labels=False, font_delta=big)
         self.theta_title = self._title("Θ =")
         self.jacobian_title = self._title("J<sub>f<sub>E</sub></sub>(Θ) =")
         self.gradient_title = self._title("∇l(Θ) =")
@@ -84,7 +86,7 @@ class JacobianPanel(QWidget):
     def _title(self, html: str) -> QLabel:
         label = QLabel(html)
         label.setTextFormat(Qt.TextFormat.RichText)
-        label.setStyleSheet("font-size: 12pt;")
+        label.setStyleSheet("font-size: 13pt;")
         return label
 
     # -- public ----------------------------------------------------------------
@@ -181,11 +183,12 @@ class JacobianPanel(QWidget):
             breaks.append(at)
             at += value.size if value is not None else 0
         widgets = self._widgets()
-        cell = max(w.natural_cell_width() for w in widgets)
+        cols = [w.natural_column_widths() for w in widgets if w.isVisibleTo(self)]
+        shared = [max(ws[c] for ws in cols) for c in range(n)]
         label_w = max(w.natural_label_width() for w in widgets)
         for w in widgets:
             w.set_column_breaks(breaks)
-            w.set_min_cell_width(cell)
+            w.set_min_column_widths(shared)
             w.set_min_label_width(label_w)
         m = ev.jacobian.shape[0] if ev.jacobian is not None else 0
         parts = []

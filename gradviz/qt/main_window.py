@@ -104,7 +104,7 @@ class MainWindow(QMainWindow):
         else:
             self.resize(1600, 1000)
         if state is None or not self.restoreState(state):
-            self.resizeDocks([self.inspector_dock], [460], Qt.Orientation.Horizontal)
+            self.resizeDocks([self.inspector_dock], [500], Qt.Orientation.Horizontal)
             self.resizeDocks([self.jacobian_dock], [250], Qt.Orientation.Vertical)
 
     def save_layout(self) -> None:

@@ -63,6 +63,7 @@ class MatrixWidget(QWidget):
         vector_as: str = "column",
         decimals_only: bool = False,
         show_col_labels: bool = True,
+        font_delta: float = 1.5,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -79,13 +80,15 @@ class MatrixWidget(QWidget):
         self._highlight_cols: set[int] = set()
         self._highlight_cells: set[tuple[int, int]] = set()
         self._breaks: set[int] = set()
-        self._min_cell_w = 0
+        self._min_col_ws: list[int] = []
+        self._ws: list[int] | None = None  # column widths, recomputed after changes
         self._min_label_w = 0
         self._hover_col = -1
         self._font = QFont(self.font())
-        self._font.setPointSizeF(max(self._font.pointSizeF(), 9.0) + 1.5)
+        self._font.setPointSizeF(max(self._font.pointSizeF(), 9.0) + font_delta)
         self._label_font = QFont(self.font())
-        self._label_font.setPointSizeF(max(self._label_font.pointSizeF(), 9.0) - 0.5)
+        self._label_font.setPointSizeF(max(self._label_font.pointSizeF(), 9.0)
+                                       + max(-0.5, font_delta - 2.5))
         self.setMouseTracking(True)
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.DefaultContextMenu)
@@ -108,6 +111,7 @@ class MatrixWidget(QWidget):
             m = src.reshape(src.shape[0], -1)
         same_shape = m.shape == self._m.shape
         self._source, self._m = src.copy(), m.copy()
+        self._ws = None
         if row_labels is not None:
             self._row_labels = list(row_labels)
         elif not same_shape:
@@ -140,9 +144,10 @@ class MatrixWidget(QWidget):
         self._breaks = set(cols)
         self.update()
 
-    def set_min_cell_width(self, width: int) -> None:
-        """Make every column at least ``width`` pixels wide (to align stacked matrices)."""
-        self._min_cell_w = int(width)
+    def set_min_column_widths(self, widths: Sequence[int]) -> None:
+        """Make column ``j`` at least ``widths[j]`` pixels wide (to align stacked matrices)."""
+        self._min_col_ws = [int(w) for w in widths]
+        self._ws = None
         self.updateGeometry()
         self.update()
 
@@ -183,6 +188,7 @@ class MatrixWidget(QWidget):
 
     def _refresh_texts(self) -> None:
         self._texts = [[self._fmt(float(x)) for x in row] for row in self._m]
+        self._ws = None
         self.updateGeometry()
         self.update()
 
@@ -223,20 +229,27 @@ class MatrixWidget(QWidget):
     def _metrics(self) -> tuple[QFontMetrics, QFontMetrics]:
         return QFontMetrics(self._font), QFontMetrics(self._label_font)
 
-    def _cell_w(self) -> int:
+    def natural_column_widths(self) -> list[int]:
+        """The width each column needs on its own: its widest entry (and label)."""
         fm, lm = self._metrics()
-        widths = [fm.horizontalAdvance(t) for row in self._texts for t in row]
-        if self._show_col_labels:
-            widths += [lm.horizontalAdvance(c) for c in self._col_labels]
-        return max([self._min_cell_w, 2 * self.PAD_X + max(widths, default=0), 26])
+        widths = []
+        for c in range(self._m.shape[1]):
+            w = max((fm.horizontalAdvance(row[c]) for row in self._texts), default=0)
+            if self._show_col_labels and c < len(self._col_labels):
+                w = max(w, lm.horizontalAdvance(self._col_labels[c]))
+            widths.append(max(2 * self.PAD_X + w, 26))
+        return widths
 
-    def natural_cell_width(self) -> int:
-        """The column width this matrix needs on its own (before ``set_min_cell_width``)."""
-        keep, self._min_cell_w = self._min_cell_w, 0
-        try:
-            return self._cell_w()
-        finally:
-            self._min_cell_w = keep
+    def _col_ws(self) -> list[int]:
+        if self._ws is None:
+            mins = self._min_col_ws
+            self._ws = [max(w, mins[c] if c < len(mins) else 0)
+                        for c, w in enumerate(self.natural_column_widths())]
+        return self._ws
+
+    def _col_x(self, col: int) -> int:
+        """Left edge of column ``col`` relative to the first column."""
+        return sum(self._col_ws()[:col])
 
     def _row_h(self) -> int:
         return QFontMetrics(self._font).height() + self.ROW_GAP
@@ -260,7 +273,7 @@ class MatrixWidget(QWidget):
 
     def sizeHint(self) -> QSize:  # noqa: N802
         rows, cols = self._m.shape
-        w = self._label_w() + 2 * (self.BRACKET_W + 2) + cols * self._cell_w()
+        w = self._label_w() + 2 * (self.BRACKET_W + 2) + sum(self._col_ws())
         h = self._header_h() + 6 + rows * self._row_h()
         return QSize(int(w) + 2, int(h) + 2)
 
@@ -274,8 +287,11 @@ class MatrixWidget(QWidget):
         x = pos.x() - origin.x()
         if x < 0 or cols == 0:
             return -1
-        col = int(x // self._cell_w())
-        return col if col < cols else -1
+        for col, w in enumerate(self._col_ws()):
+            if x < w:
+                return col
+            x -= w
+        return -1
 
     def row_at(self, pos: QPoint | QPointF) -> int:
         origin = self._cells_origin()
@@ -287,8 +303,8 @@ class MatrixWidget(QWidget):
 
     def cell_rect(self, row: int, col: int) -> QRectF:
         o = self._cells_origin()
-        cw, rh = self._cell_w(), self._row_h()
-        return QRectF(o.x() + col * cw, o.y() + row * rh, cw, rh)
+        rh = self._row_h()
+        return QRectF(o.x() + self._col_x(col), o.y() + row * rh, self._col_ws()[col], rh)
 
     def column_center(self, col: int) -> QPoint:
         """A point inside column ``col`` (on its first row), for tests and tooltips."""
@@ -353,9 +369,9 @@ class MatrixWidget(QWidget):
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         p.setRenderHint(QPainter.RenderHint.TextAntialiasing)
         rows, cols = self._m.shape
-        cw, rh = self._cell_w(), self._row_h()
+        rh = self._row_h()
         o = self._cells_origin()
-        body = QRectF(o.x(), o.y(), cols * cw, rows * rh)
+        body = QRectF(o.x(), o.y(), sum(self._col_ws()), rows * rh)
         highlight = QColor(theme.highlight)
         highlight.setAlpha(70)
         hover = QColor(theme.selection)
@@ -363,7 +379,8 @@ class MatrixWidget(QWidget):
         for c in sorted(self._highlight_cols | ({self._hover_col} - {-1})):
             if 0 <= c < cols:
                 color = highlight if c in self._highlight_cols else hover
-                p.fillRect(QRectF(o.x() + c * cw, o.y() - 2, cw, rows * rh + 4), color)
+                x, w = o.x() + self._col_x(c), self._col_ws()[c]
+                p.fillRect(QRectF(x, o.y() - 2, w, rows * rh + 4), color)
         for r, c in self._highlight_cells:
             if 0 <= r < rows and 0 <= c < cols:
                 p.fillRect(self.cell_rect(r, c), highlight)
@@ -380,7 +397,7 @@ class MatrixWidget(QWidget):
         p.setFont(self._label_font)
         p.setPen(QColor(theme.dim_text))
         for c, label in enumerate(self._col_labels[:cols] if self._show_col_labels else []):
-            rect = QRectF(o.x() + c * cw, 0, cw, self._header_h())
+            rect = QRectF(o.x() + self._col_x(c), 0, self._col_ws()[c], self._header_h())
             if c in self._highlight_cols or c == self._hover_col:
                 p.setPen(QColor(theme.text))
             p.drawText(rect, Qt.AlignmentFlag.AlignCenter, label)
@@ -394,7 +411,7 @@ class MatrixWidget(QWidget):
         p.setPen(QPen(sep, 1.0, Qt.PenStyle.DotLine))
         for c in self._breaks:
             if 0 < c < cols:
-                x = o.x() + c * cw
+                x = o.x() + self._col_x(c)
                 p.drawLine(QPointF(x, o.y()), QPointF(x, o.y() + rows * rh))
         # brackets
         p.setPen(QPen(QColor(theme.text), 1.4))
