@@ -129,6 +129,7 @@ def scene_to_svg(
     gen.setFileName(str(path))
     gen.setSize(QSize(math.ceil(source.width()), math.ceil(source.height())))
     gen.setViewBox(QRectF(0, 0, source.width(), source.height()))
+    gen.setResolution(96)  # 1 scene unit = 1 CSS pixel, so the mm size Qt writes is right
     gen.setTitle(title or "gradviz drawing")
     gen.setDescription("Computation graph with forward values and gradients, drawn by gradviz")
     painter = QPainter()

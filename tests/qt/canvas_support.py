@@ -44,8 +44,8 @@ class Canvas:
 
     def entry_point(self, node_id: str, index: tuple[int, ...]) -> QPoint:
         """Viewport coordinates of the centre of one entry."""
-        entry = self.leaf(node_id).entries[index]
-        return self.view.mapFromScene(entry.mapToScene(entry.rect.center()))
+        leaf = self.leaf(node_id)
+        return self.view.mapFromScene(leaf.mapToScene(leaf.entries[index].rect.center()))
 
     def node_point(self, node_id: str, dy: float = 0.0) -> QPoint:
         item = self.scene.node_items[node_id]

@@ -86,14 +86,15 @@ class MathLabel(QGraphicsItem):
     def _layout(self) -> None:
         fm = style.metrics(self._px)
         line_h = fm.height()
-        prefix_w = fm.horizontalAdvance(self._prefix)
+        px = self._px
+        prefix_w = style.text_width(self._prefix, px)
         if self._inline is not None:
-            w = prefix_w + fm.horizontalAdvance(self._inline)
+            w = prefix_w + style.text_width(self._inline, px)
             self._rect = QRectF(0, 0, w + 2 * PAD, line_h + 2 * PAD)
             return
         ncols = max((len(r) for r in self._cells), default=0)
         self._col_widths = [
-            max((fm.horizontalAdvance(r[j]) for r in self._cells if j < len(r)), default=0.0)
+            max((style.text_width(r[j], px) for r in self._cells if j < len(r)), default=0.0)
             for j in range(ncols)
         ]
         grid_w = sum(self._col_widths) + COL_GAP * max(ncols - 1, 0)
@@ -129,7 +130,7 @@ class MathLabel(QGraphicsItem):
             return
         h = self._rect.height() - 2 * PAD
         painter.drawText(QPointF(PAD, PAD + (h - line_h) / 2 + fm.ascent()), self._prefix)
-        x0 = PAD + fm.horizontalAdvance(self._prefix)
+        x0 = PAD + style.text_width(self._prefix, self._px)
         grid_h = line_h * len(self._cells)
         top = PAD + (h - grid_h) / 2
         grid_w = sum(self._col_widths) + COL_GAP * max(len(self._col_widths) - 1, 0)
@@ -141,7 +142,8 @@ class MathLabel(QGraphicsItem):
             base = top + i * line_h + fm.ascent()
             for j, cell in enumerate(row):
                 cw = self._col_widths[j]
-                painter.drawText(QPointF(x + (cw - fm.horizontalAdvance(cell)) / 2, base), cell)
+                cell_w = style.text_width(cell, self._px)
+                painter.drawText(QPointF(x + (cw - cell_w) / 2, base), cell)
                 x += cw + COL_GAP
 
 

@@ -1,257 +1,40 @@
-"""Nodes on the canvas.
+"""The two kinds of node on the canvas.
 
 * :class:`LeafNodeItem` — an ``input`` or ``param`` (E, P, Q): its name above a
   box holding its entries in a bracketed grid (a vector as a column, as on the
-  sheet). Each entry is an :class:`EntryItem` the teacher can double-click to
-  type a value, or scrub with the wheel / Alt+drag.
+  sheet). The node paints its entries itself (a big matrix stays one item); the
+  teacher double-clicks an entry to type a value, or scrubs it with the wheel /
+  Alt+drag.
 * :class:`OpNodeItem` — an operation (``P×E``, ``ReLU``, ``Q×·``, ``softmax``,
   ``−ln``): its label in a rounded box. The network's output has a double
   border and the caption "output"; the loss node the caption "loss" and its value
   (``l = ln 2``). ReLU kinks and non-finite values are noted under the box in the
   warning colour.
-
-A node's ``pos()`` is the centre of its box, the point saved as ``pos`` in the file.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
-from PySide6.QtWidgets import (
-    QGraphicsItem,
-    QGraphicsSceneHoverEvent,
-    QGraphicsSceneMouseEvent,
-    QStyleOptionGraphicsItem,
-    QWidget,
-)
+from PySide6.QtWidgets import QGraphicsSceneHoverEvent, QStyleOptionGraphicsItem, QWidget
 
 from gradviz.qt.canvas import style
-from gradviz.qt.theme import DisplayOptions, Theme
+from gradviz.qt.canvas.node_base import (
+    BOX_PAD_X,
+    BOX_PAD_Y,
+    ENTRY_COL_GAP,
+    ENTRY_MIN_W,
+    OP_H,
+    OP_MIN_W,
+    OP_PAD_X,
+    Entry,
+    NodeItem,
+    _lod,
+)
+from gradviz.qt.theme import DisplayOptions
 
-if TYPE_CHECKING:
-    from gradviz.qt.canvas.edge_items import EdgeItem
-    from gradviz.qt.canvas.scene import GraphScene
-
-ENTRY_COL_GAP = 14.0
-ENTRY_MIN_W = 18.0
-BOX_PAD_X, BOX_PAD_Y = 12.0, 9.0
-OP_PAD_X, OP_MIN_W, OP_H = 18.0, 70.0, 46.0
-RADIUS = 9.0
-
-
-def _lod(painter: QPainter, option: QStyleOptionGraphicsItem) -> float:
-    return option.levelOfDetailFromTransform(painter.worldTransform())
-
-
-class NodeItem(QGraphicsItem):
-    """What every node shares: its box, edges, selection, dragging and scrubbing."""
-
-    def __init__(self, node_id: str, op: str, editable: bool) -> None:
-        super().__init__()
-        self.node_id = node_id
-        self.op = op
-        self.edges: list[EdgeItem] = []
-        self.theme: Theme | None = None
-        self.body = QRectF(-30, -20, 60, 40)
-        self._bounds = QRectF(self.body)
-        self.warning = False
-        self.notes: list[str] = []
-        self._scrub: tuple[EntryItem, float, int] | None = None
-        flags = (
-            QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
-            | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges
-        )
-        if editable:
-            flags |= QGraphicsItem.GraphicsItemFlag.ItemIsMovable
-            self.setCursor(Qt.CursorShape.SizeAllCursor)
-        self.setFlags(flags)
-        self.setZValue(1)
-
-    # -- geometry ---------------------------------------------------------------
-    def boundingRect(self) -> QRectF:
-        return self._bounds
-
-    def body_in_scene(self) -> QRectF:
-        return self.body.translated(self.pos())
-
-    def anchor(self, toward: QPointF, offset: QPointF | None = None) -> QPointF:
-        """Where the line from the box's centre (shifted by ``offset``) toward
-        ``toward`` leaves the box, 2 units outside it."""
-        c = self.pos() + (offset or QPointF())
-        d = toward - c
-        hw, hh = self.body.width() / 2 + 2, self.body.height() / 2 + 2
-        sx = hw / abs(d.x()) if d.x() else float("inf")
-        sy = hh / abs(d.y()) if d.y() else float("inf")
-        s = min(sx, sy, 1.0)
-        return c + d * s
-
-    def _set_bounds(self, extra: QRectF | None = None) -> None:
-        self.prepareGeometryChange()
-        r = self.body.adjusted(-6, -6, 6, 6)
-        if extra is not None:
-            r = r.united(extra)
-        self._bounds = r
-
-    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: object) -> object:
-        if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
-            for e in self.edges:
-                e.adjust()
-        return super().itemChange(change, value)
-
-    # -- painting helpers -----------------------------------------------------------
-    def _graph_scene(self) -> GraphScene | None:
-        from gradviz.qt.canvas.scene import GraphScene
-
-        s = self.scene()
-        return s if isinstance(s, GraphScene) else None
-
-    def _decorations(self) -> bool:
-        s = self._graph_scene()
-        return s is None or not s.exporting
-
-    def _paint_box(self, painter: QPainter, fill: str, double: bool = False) -> None:
-        t = self.theme
-        assert t is not None
-        border = QColor(t.warning if self.warning else t.node_border)
-        painter.setPen(QPen(border, 2.2 if self.warning else 1.4))
-        painter.setBrush(QColor(fill))
-        painter.drawRoundedRect(self.body, RADIUS, RADIUS)
-        if double:
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawRoundedRect(
-                self.body.adjusted(3.5, 3.5, -3.5, -3.5), RADIUS - 3, RADIUS - 3
-            )
-        if self.isSelected() and self._decorations():
-            painter.setPen(QPen(QColor(t.selection), 2.5))
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawRoundedRect(self.body.adjusted(-4, -4, 4, 4), RADIUS + 3, RADIUS + 3)
-
-    def _paint_notes(self, painter: QPainter) -> None:
-        if not self.notes or self.theme is None:
-            return
-        fm = style.metrics(style.CAPTION_PX)
-        painter.setFont(style.font(style.CAPTION_PX))
-        painter.setPen(QColor(self.theme.warning))
-        y = self.body.bottom() + 6 + fm.ascent()
-        for note in self.notes:
-            painter.drawText(QPointF(-fm.horizontalAdvance(note) / 2, y), note)
-            y += fm.height()
-
-    def _notes_rect(self) -> QRectF | None:
-        if not self.notes:
-            return None
-        fm = style.metrics(style.CAPTION_PX)
-        w = max(fm.horizontalAdvance(n) for n in self.notes)
-        return QRectF(-w / 2 - 2, self.body.bottom() + 4, w + 4, fm.height() * len(self.notes) + 4)
-
-    # -- mouse: select, drag (Qt), scrub and edit entries -------------------------------
-    def entry_at(self, pos: QPointF) -> EntryItem | None:
-        """The entry under ``pos`` (item coordinates), if this node has entries."""
-        return None
-
-    def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
-        scene = self._graph_scene()
-        entry = self.entry_at(event.pos())
-        if entry is not None and scene is not None:
-            scene.entrySelected.emit(self.node_id, entry.index)
-            if (
-                event.modifiers() & Qt.KeyboardModifier.AltModifier
-                and scene.editable
-                and event.button() == Qt.MouseButton.LeftButton
-            ):
-                self._scrub = (entry, float(event.screenPos().x()), 0)
-                event.accept()
-                return
-        super().mousePressEvent(event)
-
-    def mouseMoveEvent(self, event: QGraphicsSceneMouseEvent) -> None:
-        if self._scrub is None:
-            super().mouseMoveEvent(event)
-            return
-        entry, x0, done = self._scrub
-        steps = int((event.screenPos().x() - x0) / style.SCRUB_PIXELS)
-        scene = self._graph_scene()
-        if steps != done and scene is not None:
-            coarse = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
-            scene.scrub_entry(self.node_id, entry.index, steps - done, coarse)
-            self._scrub = (entry, x0, steps)
-
-    def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:
-        if self._scrub is not None:
-            self._scrub = None
-            event.accept()
-            return
-        super().mouseReleaseEvent(event)
-
-    def mouseDoubleClickEvent(self, event: QGraphicsSceneMouseEvent) -> None:
-        scene = self._graph_scene()
-        entry = self.entry_at(event.pos())
-        if entry is not None and scene is not None and scene.editable:
-            scene.open_editor(self.node_id, entry.index)
-            event.accept()
-            return
-        super().mouseDoubleClickEvent(event)
-
-
-class EntryItem(QGraphicsItem):
-    """One entry of a leaf, in its node's coordinates. Clicks go to the node
-    (which knows about dragging); the entry only paints and hovers."""
-
-    def __init__(self, parent: LeafNodeItem, index: tuple[int, ...]) -> None:
-        super().__init__(parent)
-        self.index = index
-        self.text = ""
-        self.rect = QRectF()
-        self.highlighted = False
-        self.hovered = False
-        self.finite = True
-        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
-        self.setAcceptHoverEvents(True)
-        self.setCursor(Qt.CursorShape.PointingHandCursor)
-
-    def boundingRect(self) -> QRectF:
-        return self.rect
-
-    def hoverEnterEvent(self, event: QGraphicsSceneHoverEvent) -> None:
-        self.hovered = True
-        self.update()
-
-    def hoverLeaveEvent(self, event: QGraphicsSceneHoverEvent) -> None:
-        self.hovered = False
-        self.update()
-
-    def paint(
-        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
-    ) -> None:
-        parent = self.parentItem()
-        assert isinstance(parent, LeafNodeItem)
-        t = parent.theme
-        if t is None:
-            return
-        decorate = parent._decorations()
-        if self.highlighted:
-            c = QColor(t.highlight)
-            c.setAlpha(150)
-            painter.setPen(QPen(QColor(t.highlight), 1.5))
-            painter.setBrush(c)
-            painter.drawRoundedRect(self.rect.adjusted(-4, -1, 4, 1), 4, 4)
-        elif self.hovered and decorate and parent.editable:
-            c = QColor(t.selection)
-            c.setAlpha(45)
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(c)
-            painter.drawRoundedRect(self.rect.adjusted(-4, -1, 4, 1), 4, 4)
-        if _lod(painter, option) * style.ENTRY_PX < 3:
-            return
-        fm = style.metrics(style.ENTRY_PX)
-        painter.setFont(style.font(style.ENTRY_PX))
-        painter.setPen(QColor(t.text if self.finite else t.warning))
-        w = fm.horizontalAdvance(self.text)
-        base = self.rect.top() + (self.rect.height() - fm.height()) / 2 + fm.ascent()
-        painter.drawText(QPointF(self.rect.center().x() - w / 2, base), self.text)
+__all__ = ["Entry", "LeafNodeItem", "NodeItem", "OpNodeItem"]
 
 
 class LeafNodeItem(NodeItem):
@@ -264,14 +47,15 @@ class LeafNodeItem(NodeItem):
         self.name = name
         self.value_shape = shape
         self.editable = editable
-        self.entries: dict[tuple[int, ...], EntryItem] = {
-            idx: EntryItem(self, idx) for idx in np.ndindex(*shape)
-        }
+        self.entries: dict[tuple[int, ...], Entry] = {idx: Entry(idx) for idx in np.ndindex(*shape)}
+        self.hovered: Entry | None = None
+        self.setAcceptHoverEvents(editable)
         self._grid_rect = QRectF()
         self._col_widths: list[float] = []
         kind = "input" if op == "input" else "parameter"
         dims = "×".join(str(d) for d in shape) or "scalar"
-        self.setToolTip(f"{name}: {kind}, {dims}")
+        self._tip = f"{name}: {kind}, {dims}"
+        self.setToolTip(self._tip)
 
     def _grid(self) -> tuple[int, int]:
         if len(self.value_shape) == 2:
@@ -291,36 +75,34 @@ class LeafNodeItem(NodeItem):
         value: np.ndarray,
         opts: DisplayOptions,
         highlight: tuple[int, ...] | None,
-        tips: bool = True,
     ) -> bool:
         """Show ``value``; returns True when the node changed size (edges re-anchor)."""
         self.theme = opts.palette
-        texts = {idx: style.number(float(value[idx]), opts) for idx in self.entries}
         self.warning = not style.all_finite(value)
-        self.notes = ["non-finite value"] if self.warning else []
+        notes = ["non-finite value"] if self.warning else []
+        notes_changed = notes != self.notes
+        self.notes = notes
         for idx, e in self.entries.items():
-            e.text = texts[idx]
-            e.finite = bool(np.isfinite(value[idx]))
+            x = float(value[idx])
+            e.text = style.number(x, opts)
+            e.finite = x == x and abs(x) != float("inf")
             e.highlighted = highlight == idx
-            if tips:
-                name = style.entry_label(self.node_id, idx)
-                e.setToolTip(
-                    f"{name} = {texts[idx]}\n{style.SCRUB_TIP}"
-                    if self.editable
-                    else f"{name} = {texts[idx]}"
-                )
-        return self._layout()
+        if self.hovered is not None:
+            self.setToolTip(self._entry_tip(self.hovered))
+        return self._layout(notes_changed)
 
-    def _layout(self) -> bool:
+    def _entry_tip(self, e: Entry) -> str:
+        return f"{style.entry_label(self.node_id, e.index)} = {e.text}\n{style.SCRUB_TIP}"
+
+    def _layout(self, force: bool = False) -> bool:
         rows, cols = self._grid()
         fm = style.metrics(style.ENTRY_PX)
         widths = [ENTRY_MIN_W] * cols
         for idx, e in self.entries.items():
             _, c = self._cell(idx)
-            widths[c] = max(widths[c], fm.horizontalAdvance(e.text))
-        if widths == self._col_widths:
-            for e in self.entries.values():
-                e.update()
+            widths[c] = max(widths[c], style.text_width(e.text, style.ENTRY_PX))
+        if widths == self._col_widths and not force:
+            self.update()
             return False
         self._col_widths = widths
         line_h = fm.height() + 3
@@ -336,9 +118,7 @@ class LeafNodeItem(NodeItem):
             xs.append(xs[-1] + cw + ENTRY_COL_GAP)
         for idx, e in self.entries.items():
             r, c = self._cell(idx)
-            e.prepareGeometryChange()
             e.rect = QRectF(xs[c], self._grid_rect.top() + r * line_h, widths[c], line_h)
-            e.update()
         nm = style.metrics(style.NAME_PX, True)
         name_w = nm.horizontalAdvance(self.name)
         name_rect = QRectF(
@@ -346,13 +126,35 @@ class LeafNodeItem(NodeItem):
         )
         notes = self._notes_rect()
         self._set_bounds(name_rect if notes is None else name_rect.united(notes))
+        self.update()
         return True
 
-    def entry_at(self, pos: QPointF) -> EntryItem | None:
+    def entry_at(self, pos: QPointF) -> Entry | None:
+        if not self._grid_rect.adjusted(-ENTRY_COL_GAP, -2, ENTRY_COL_GAP, 2).contains(pos):
+            return None
         for e in self.entries.values():
             if e.rect.adjusted(-ENTRY_COL_GAP / 2, -1, ENTRY_COL_GAP / 2, 1).contains(pos):
                 return e
         return None
+
+    # -- hover: the entry under the mouse lights up and explains how to edit it -----
+    def hoverMoveEvent(self, event: QGraphicsSceneHoverEvent) -> None:
+        entry = self.entry_at(event.pos())
+        if entry is not self.hovered:
+            self.hovered = entry
+            if entry is None:
+                self.setToolTip(self._tip)
+                self.setCursor(Qt.CursorShape.SizeAllCursor)
+            else:
+                self.setToolTip(self._entry_tip(entry))
+                self.setCursor(Qt.CursorShape.PointingHandCursor)
+            self.update()
+
+    def hoverLeaveEvent(self, event: QGraphicsSceneHoverEvent) -> None:
+        if self.hovered is not None:
+            self.hovered = None
+            self.setToolTip(self._tip)
+            self.update()
 
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
@@ -361,11 +163,35 @@ class LeafNodeItem(NodeItem):
         if t is None:
             return
         self._paint_box(painter, t.param_fill if self.op == "param" else t.leaf_fill)
+        lod = _lod(painter, option)
         if self.value_shape:
             g = self._grid_rect.adjusted(-11, 0, 11, 0)
             style.draw_parens(painter, g, QPen(QColor(t.text), 1.3))
-        if _lod(painter, option) * style.NAME_PX < 3:
+        decorate = self._decorations()
+        for e in self.entries.values():
+            back = e.rect.adjusted(-4, -1, 4, 1)
+            if e.highlighted:
+                c = QColor(t.highlight)
+                c.setAlpha(150)
+                painter.setPen(QPen(QColor(t.highlight), 1.5))
+                painter.setBrush(c)
+                painter.drawRoundedRect(back, 4, 4)
+            elif e is self.hovered and decorate:
+                c = QColor(t.selection)
+                c.setAlpha(45)
+                painter.setPen(Qt.PenStyle.NoPen)
+                painter.setBrush(c)
+                painter.drawRoundedRect(back, 4, 4)
+        if lod * style.ENTRY_PX < 3:
             return
+        fm = style.metrics(style.ENTRY_PX)
+        painter.setFont(style.font(style.ENTRY_PX))
+        text_pen, warn_pen = QPen(QColor(t.text)), QPen(QColor(t.warning))
+        for e in self.entries.values():
+            painter.setPen(text_pen if e.finite else warn_pen)
+            w = style.text_width(e.text, style.ENTRY_PX)
+            base = e.rect.top() + (e.rect.height() - fm.height()) / 2 + fm.ascent()
+            painter.drawText(QPointF(e.rect.center().x() - w / 2, base), e.text)
         nm = style.metrics(style.NAME_PX, True)
         painter.setFont(style.font(style.NAME_PX, True))
         painter.setPen(QColor(t.text))

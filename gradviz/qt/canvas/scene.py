@@ -281,7 +281,7 @@ class GraphScene(QGraphicsScene):
             value = np.asarray(ev.values[nid])
             if isinstance(item, LeafNodeItem):
                 hl = target[1] if target is not None and target[0] == nid else None
-                item.refresh(value, opts, hl, tips=self.editable)
+                item.refresh(value, opts, hl)
             elif isinstance(item, OpNodeItem):
                 item.refresh(value, opts, f"{style.pretty_name(nid)} = ", kinks.get(nid, []))
         loss = ev.loss_node
@@ -348,6 +348,7 @@ class GraphScene(QGraphicsScene):
                 x, y = self.position_of(nid)
                 if item.pos() != QPointF(x, y):
                     item.setPos(x, y)
+                    item.adjust_edges()
         self.layoutChanged.emit()
 
     # -- selection and highlight -----------------------------------------------------------
@@ -404,7 +405,7 @@ class GraphScene(QGraphicsScene):
                     want = target is not None and target == (nid, idx)
                     if entry.highlighted != want:
                         entry.highlighted = want
-                        entry.update()
+                        item.update()
         for e in self.edge_items:
             want = self._edge_on_path(e, target)
             if e.highlighted != want:
@@ -447,7 +448,7 @@ class GraphScene(QGraphicsScene):
         editor.cancelled.connect(self._cancel_editor)
         proxy = self.addWidget(editor)
         proxy.setZValue(100)
-        r = entry.mapRectToScene(entry.rect)
+        r = item.mapRectToScene(entry.rect)
         w = max(r.width() + 44.0, 96.0)
         h = max(float(editor.sizeHint().height()), r.height() + 6)
         editor.resize(int(w), int(h))

@@ -77,7 +77,12 @@ def pretty_name(node_id: str) -> str:
 
 def number(x: float, opts: DisplayOptions) -> str:
     """One number as the options ask: ``3/4`` (exact) or ``0.75`` (decimals), minus as U+2212."""
-    return format_scalar(x, exact=opts.exact, digits=opts.digits, unicode_minus=True)
+    return _number(x, opts.exact, opts.digits)
+
+
+@lru_cache(maxsize=16384)
+def _number(x: float, exact: bool, digits: int) -> str:
+    return format_scalar(x, exact=exact, digits=digits, unicode_minus=True)
 
 
 def inline_text(value: np.ndarray, opts: DisplayOptions) -> str | None:

@@ -20,7 +20,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QFrame, QGraphicsView, QWidget
 
-from gradviz.qt.canvas.node_items import EntryItem
+from gradviz.qt.canvas.node_items import Entry, LeafNodeItem
 from gradviz.qt.canvas.scene import GraphScene
 
 MIN_ZOOM, MAX_ZOOM = 0.05, 12.0
@@ -120,11 +120,13 @@ class GraphView(QGraphicsView):
         if not self._fitted and self.isVisible():
             self.fit()
 
-    def entry_at(self, pos: QPoint) -> EntryItem | None:
-        """The entry under a viewport position, if any."""
+    def entry_at(self, pos: QPoint) -> tuple[LeafNodeItem, Entry] | None:
+        """The node and entry under a viewport position, if any."""
+        scene_pos = self.mapToScene(pos)
         for item in self.items(pos):
-            if isinstance(item, EntryItem):
-                return item
+            if isinstance(item, LeafNodeItem):
+                entry = item.entry_at(item.mapFromScene(scene_pos))
+                return None if entry is None else (item, entry)
         return None
 
     def wheelEvent(self, event: QWheelEvent) -> None:
@@ -132,16 +134,10 @@ class GraphView(QGraphicsView):
         if not delta:
             event.ignore()
             return
-        entry = self.entry_at(event.position().toPoint())
-        if entry is not None and self._graph.editable:
-            parent = entry.parentItem()
+        hit = self.entry_at(event.position().toPoint())
+        if hit is not None and self._graph.editable:
             coarse = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
-            self._graph.scrub_entry(
-                parent.node_id,
-                entry.index,
-                delta / 120.0,  # type: ignore[union-attr]
-                coarse,
-            )
+            self._graph.scrub_entry(hit[0].node_id, hit[1].index, delta / 120.0, coarse)
             event.accept()
             return
         anchor = self.mapToScene(event.position().toPoint())

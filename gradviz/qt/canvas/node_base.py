@@ -1,0 +1,195 @@
+"""What every node on the canvas shares: its rounded box centred on ``pos()``
+(the point saved as ``pos`` in the file), its edges, selection, notes under the
+box (ReLU kinks, non-finite values), dragging (the edges follow) and, for nodes
+with entries, the mouse gestures on an entry: click (``entrySelected``),
+double-click (the inline editor) and Alt+drag (scrubbing).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsSceneMouseEvent, QStyleOptionGraphicsItem
+
+from gradviz.qt.canvas import style
+from gradviz.qt.theme import Theme
+
+if TYPE_CHECKING:
+    from gradviz.qt.canvas.edge_items import EdgeItem
+    from gradviz.qt.canvas.scene import GraphScene
+
+ENTRY_COL_GAP = 14.0
+ENTRY_MIN_W = 18.0
+BOX_PAD_X, BOX_PAD_Y = 12.0, 9.0
+OP_PAD_X, OP_MIN_W, OP_H = 18.0, 70.0, 46.0
+RADIUS = 9.0
+
+
+def _lod(painter: QPainter, option: QStyleOptionGraphicsItem) -> float:
+    return option.levelOfDetailFromTransform(painter.worldTransform())
+
+
+@dataclass
+class Entry:
+    """One entry of an input or parameter, painted by its node; ``rect`` in the
+    node's coordinates."""
+
+    index: tuple[int, ...]
+    text: str = ""
+    rect: QRectF = field(default_factory=QRectF)
+    highlighted: bool = False
+    finite: bool = True
+
+
+class NodeItem(QGraphicsItem):
+    """What every node shares: its box, edges, selection, dragging and scrubbing."""
+
+    def __init__(self, node_id: str, op: str, editable: bool) -> None:
+        super().__init__()
+        self.node_id = node_id
+        self.op = op
+        self.edges: list[EdgeItem] = []
+        self.theme: Theme | None = None
+        self.body = QRectF(-30, -20, 60, 40)
+        self._bounds = QRectF(self.body)
+        self.warning = False
+        self.notes: list[str] = []
+        self._scrub: tuple[Entry, float, int] | None = None
+        flags = QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
+        if editable:
+            flags |= QGraphicsItem.GraphicsItemFlag.ItemIsMovable
+            self.setCursor(Qt.CursorShape.SizeAllCursor)
+        self.setFlags(flags)
+        self.setZValue(1)
+
+    # -- geometry ---------------------------------------------------------------
+    def boundingRect(self) -> QRectF:
+        return self._bounds
+
+    def body_in_scene(self) -> QRectF:
+        return self.body.translated(self.pos())
+
+    def anchor(self, toward: QPointF, offset: QPointF | None = None) -> QPointF:
+        """Where the line from the box's centre (shifted by ``offset``) toward
+        ``toward`` leaves the box, 2 units outside it."""
+        c = self.pos() + (offset or QPointF())
+        d = toward - c
+        hw, hh = self.body.width() / 2 + 2, self.body.height() / 2 + 2
+        sx = hw / abs(d.x()) if d.x() else float("inf")
+        sy = hh / abs(d.y()) if d.y() else float("inf")
+        s = min(sx, sy, 1.0)
+        return c + d * s
+
+    def _set_bounds(self, extra: QRectF | None = None) -> None:
+        self.prepareGeometryChange()
+        r = self.body.adjusted(-6, -6, 6, 6)
+        if extra is not None:
+            r = r.united(extra)
+        self._bounds = r
+
+    def adjust_edges(self) -> None:
+        """Re-anchor this node's edges (after a move or a change of size)."""
+        for e in self.edges:
+            e.adjust()
+
+    # -- painting helpers -----------------------------------------------------------
+    def _graph_scene(self) -> GraphScene | None:
+        from gradviz.qt.canvas.scene import GraphScene
+
+        s = self.scene()
+        return s if isinstance(s, GraphScene) else None
+
+    def _decorations(self) -> bool:
+        s = self._graph_scene()
+        return s is None or not s.exporting
+
+    def _paint_box(self, painter: QPainter, fill: str, double: bool = False) -> None:
+        t = self.theme
+        assert t is not None
+        border = QColor(t.warning if self.warning else t.node_border)
+        painter.setPen(QPen(border, 2.2 if self.warning else 1.4))
+        painter.setBrush(QColor(fill))
+        painter.drawRoundedRect(self.body, RADIUS, RADIUS)
+        if double:
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(
+                self.body.adjusted(3.5, 3.5, -3.5, -3.5), RADIUS - 3, RADIUS - 3
+            )
+        if self.isSelected() and self._decorations():
+            painter.setPen(QPen(QColor(t.selection), 2.5))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(self.body.adjusted(-4, -4, 4, 4), RADIUS + 3, RADIUS + 3)
+
+    def _paint_notes(self, painter: QPainter) -> None:
+        if not self.notes or self.theme is None:
+            return
+        fm = style.metrics(style.CAPTION_PX)
+        painter.setFont(style.font(style.CAPTION_PX))
+        painter.setPen(QColor(self.theme.warning))
+        y = self.body.bottom() + 6 + fm.ascent()
+        for note in self.notes:
+            painter.drawText(QPointF(-fm.horizontalAdvance(note) / 2, y), note)
+            y += fm.height()
+
+    def _notes_rect(self) -> QRectF | None:
+        if not self.notes:
+            return None
+        fm = style.metrics(style.CAPTION_PX)
+        w = max(fm.horizontalAdvance(n) for n in self.notes)
+        return QRectF(-w / 2 - 2, self.body.bottom() + 4, w + 4, fm.height() * len(self.notes) + 4)
+
+    # -- mouse: select, drag (Qt), scrub and edit entries -------------------------------
+    def entry_at(self, pos: QPointF) -> Entry | None:
+        """The entry under ``pos`` (item coordinates), if this node has entries."""
+        return None
+
+    def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        scene = self._graph_scene()
+        entry = self.entry_at(event.pos())
+        if entry is not None and scene is not None:
+            scene.entrySelected.emit(self.node_id, entry.index)
+            if (
+                event.modifiers() & Qt.KeyboardModifier.AltModifier
+                and scene.editable
+                and event.button() == Qt.MouseButton.LeftButton
+            ):
+                self._scrub = (entry, float(event.screenPos().x()), 0)
+                event.accept()
+                return
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        if self._scrub is None:
+            super().mouseMoveEvent(event)  # Qt moves every selected movable node
+            scene = self.scene()
+            moved = scene.selectedItems() if scene is not None else []
+            for item in moved if self in moved else [*moved, self]:
+                if isinstance(item, NodeItem):
+                    item.adjust_edges()
+            return
+        entry, x0, done = self._scrub
+        steps = int((event.screenPos().x() - x0) / style.SCRUB_PIXELS)
+        scene = self._graph_scene()
+        if steps != done and scene is not None:
+            coarse = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+            scene.scrub_entry(self.node_id, entry.index, steps - done, coarse)
+            self._scrub = (entry, x0, steps)
+
+    def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        if self._scrub is not None:
+            self._scrub = None
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
+
+    def mouseDoubleClickEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        scene = self._graph_scene()
+        entry = self.entry_at(event.pos())
+        if entry is not None and scene is not None and scene.editable:
+            scene.open_editor(self.node_id, entry.index)
+            event.accept()
+            return
+        super().mouseDoubleClickEvent(event)
