@@ -186,3 +186,22 @@ def test_picture_only_inputs_into_a_beamer_frame(ex3: gradviz.Network, tmp_path:
     )
     text = pdf_text(compile_latex(slides, tmp_path, "slides"))
     assert "Backpropagation" in text and "P×E" in text
+
+
+def test_a_relu_at_its_kink_is_marked() -> None:
+    net = from_dict(
+        {
+            "format": "gradviz",
+            "version": 1,
+            "nodes": [
+                {"id": "x", "op": "input", "value": [1, -1]},
+                {"id": "W", "op": "param", "value": [[1, 1], [2, 1]]},
+                {"id": "z", "op": "matmul", "inputs": ["W", "x"]},
+                {"id": "h", "op": "relu", "inputs": ["z"]},
+            ],
+            "output": "h",
+        }
+    )
+    pic = tikz_picture(net)
+    assert re.search(r"\\node\[gvop, draw=gvwarn\] \(n3\)", pic)
+    assert "draw=gvwarn] (n2)" not in pic
