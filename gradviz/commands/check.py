@@ -18,9 +18,11 @@ def run(args: argparse.Namespace) -> int:
     net = load_model(args)
     rows = check_evaluation(net.evaluate())
     name_w = max(len("Jacobian"), *(len(r.name) for r in rows)) if rows else 8
-    print(f"Central differences in float64 (h = 1e-6·max(1, |x|), Richardson-refined, "
-          f"smaller where needed); an entry agrees when "
-          f"|analytic − numeric| ≤ {ATOL:g} + {RTOL:g}·|numeric|.")
+    print(
+        f"Central differences in float64 (h = 1e-6·max(1, |x|), Richardson-refined, "
+        f"smaller where needed); an entry agrees when "
+        f"|analytic − numeric| ≤ {ATOL:g} + {RTOL:g}·|numeric|."
+    )
     print(f"{'Jacobian'.ljust(name_w)}  {'shape':>9}  {'max |error|':>11}  result")
     failed = 0
     for r in rows:
@@ -35,9 +37,14 @@ def run(args: argparse.Namespace) -> int:
         print(f"{r.name.ljust(name_w)}  {shape:>9}  {r.max_error:11.2e}  {verdict}")
     skipped = sum(r.skipped for r in rows)
     agree = len(rows) - failed - skipped
-    summary = f"all {len(rows)} Jacobians agree" if agree == len(rows) else (
-        f"{agree} of {len(rows)} Jacobians agree"
-        + (f", {failed} disagree" if failed else "")
-        + (f", {skipped} skipped at a ReLU kink" if skipped else ""))
+    summary = (
+        f"all {len(rows)} Jacobians agree"
+        if agree == len(rows)
+        else (
+            f"{agree} of {len(rows)} Jacobians agree"
+            + (f", {failed} disagree" if failed else "")
+            + (f", {skipped} skipped at a ReLU kink" if skipped else "")
+        )
+    )
     print(summary)
     return 1 if failed else 0

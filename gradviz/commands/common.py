@@ -10,8 +10,11 @@ from gradviz.model.network import Network
 
 
 def add_model_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("model", metavar="MODEL",
-                        help="a network file (.json) or a bundled example's name, e.g. exercise3")
+    parser.add_argument(
+        "model",
+        metavar="MODEL",
+        help="a network file (.json) or a bundled example's name, e.g. exercise3",
+    )
 
 
 def load_model(args: argparse.Namespace) -> Network:

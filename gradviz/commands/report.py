@@ -21,8 +21,13 @@ HELP = "print every node's value, J_f(Θ), the loss and ∇l(Θ) in exact fracti
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_model_argument(parser)
     parser.add_argument("--json", action="store_true", help="one JSON object instead of text")
-    parser.add_argument("--decimals", type=positive_int, metavar="DIGITS", default=None,
-                        help="decimals with DIGITS significant digits instead of fractions")
+    parser.add_argument(
+        "--decimals",
+        type=positive_int,
+        metavar="DIGITS",
+        default=None,
+        help="decimals with DIGITS significant digits instead of fractions",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -62,7 +67,8 @@ def report_dict(net: Network, ev: Evaluation) -> dict[str, Any]:
         "loss_node": ev.loss_node,
         "loss": _plain(ev.loss),
         "gradient": _plain(ev.gradient),
-        "node_gradients": {k: _plain(v) for k, v in ev.node_gradients.items()} if ev.loss_node
+        "node_gradients": {k: _plain(v) for k, v in ev.node_gradients.items()}
+        if ev.loss_node
         else {},
         "nondifferentiable": [{"node": n, "index": list(i)} for n, i in ev.nondifferentiable],
         "exact": {
@@ -83,8 +89,9 @@ def _exact(a: Any) -> Any:
     return [_exact(x) for x in arr]
 
 
-def _table(row_names: list[str], col_names: list[str], m: np.ndarray, exact: bool,
-           digits: int) -> list[str]:
+def _table(
+    row_names: list[str], col_names: list[str], m: np.ndarray, exact: bool, digits: int
+) -> list[str]:
     cells = [[format_scalar(float(x), exact=exact, digits=digits) for x in row] for row in m]
     widths = [max(len(c), *(len(r[j]) for r in cells)) for j, c in enumerate(col_names)]
     left = max(len(r) for r in row_names)
@@ -115,15 +122,22 @@ def report_text(net: Network, ev: Evaluation, exact: bool = True, digits: int = 
     out.append("  = (" + ", ".join(format_scalar(float(x), **fmt) for x in ev.theta) + ")")
     if ev.jacobian is not None and ev.output is not None:
         m = ev.jacobian.shape[0]
-        out += ["", f"J_{ev.output}(Θ), the Jacobian of the output '{ev.output}' "
-                f"({m} × {len(ev.theta)})"]
+        out += [
+            "",
+            f"J_{ev.output}(Θ), the Jacobian of the output '{ev.output}' ({m} × {len(ev.theta)})",
+        ]
         rows = [f"{ev.output}[{i + 1}]" for i in range(m)]
         out += ["  " + line for line in _table(rows, ev.theta_names, ev.jacobian, exact, digits)]
     if ev.loss is not None and ev.gradient is not None:
-        out += ["", f"Loss {ev.loss_node} = {format_scalar(ev.loss, **fmt)}", "",
-                f"∇{ev.loss_node}(Θ), the direction of a gradient-descent step"]
-        grad_rows = _table([f"∂{ev.loss_node}/∂θ"], ev.theta_names, ev.gradient[None, :], exact,
-                           digits)
+        out += [
+            "",
+            f"Loss {ev.loss_node} = {format_scalar(ev.loss, **fmt)}",
+            "",
+            f"∇{ev.loss_node}(Θ), the direction of a gradient-descent step",
+        ]
+        grad_rows = _table(
+            [f"∂{ev.loss_node}/∂θ"], ev.theta_names, ev.gradient[None, :], exact, digits
+        )
         out += ["  " + line for line in grad_rows]
     out.append("")
     overflowed = [nid for nid, v in ev.values.items() if not np.all(np.isfinite(v))]

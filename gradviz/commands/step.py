@@ -19,11 +19,17 @@ HELP = "take gradient-descent steps Θ ← Θ − lr·∇l(Θ) and write the new
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_model_argument(parser)
-    parser.add_argument("--lr", type=positive_float, required=True,
-                        help="learning rate (a number > 0; 1/2 works)")
+    parser.add_argument(
+        "--lr", type=positive_float, required=True, help="learning rate (a number > 0; 1/2 works)"
+    )
     parser.add_argument("--steps", type=positive_int, default=1, help="number of steps (1)")
-    parser.add_argument("-o", "--output", required=True, metavar="OUT",
-                        help="where to write the new network (.json)")
+    parser.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="OUT",
+        help="where to write the new network (.json)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -41,8 +47,10 @@ def run(args: argparse.Namespace) -> int:
         assert after is not None  # the network has a loss, checked above
         print(f"step {k + 1}: loss {format_scalar(before)} → {format_scalar(after)}")
         if not (math.isfinite(after) and np.all(np.isfinite(net.theta))):
-            raise UsageError(f"{args.model}: the loss is no longer finite after step {k + 1} "
-                             f"(try a smaller --lr than {args.lr:g}); nothing was written")
+            raise UsageError(
+                f"{args.model}: the loss is no longer finite after step {k + 1} "
+                f"(try a smaller --lr than {args.lr:g}); nothing was written"
+            )
     try:
         save(net, args.output)
     except OSError as e:

@@ -91,8 +91,14 @@ def numeric_jacobian(fn: Callable[[Array], Array], x: Array, rel_step: float = 1
     return np.stack(cols, axis=1) if cols else np.zeros((fn(x).size, 0))
 
 
-def compare(name: str, analytic: Array, numeric: Array, near_kink: bool = False,
-            rtol: float = RTOL, atol: float = ATOL) -> CheckRow:
+def compare(
+    name: str,
+    analytic: Array,
+    numeric: Array,
+    near_kink: bool = False,
+    rtol: float = RTOL,
+    atol: float = ATOL,
+) -> CheckRow:
     """A :class:`CheckRow` for one analytic/numeric pair of equal shape."""
     with np.errstate(invalid="ignore"):
         err = np.abs(analytic - numeric)
@@ -112,6 +118,7 @@ def check_evaluation(ev: Evaluation) -> list[CheckRow]:
     def at_theta(index: int) -> Callable[[Array], Array]:
         def fn(theta: Array) -> Array:
             return forward(program.with_theta(theta))[index]
+
         return fn
 
     if program.output is not None and ev.jacobian is not None:

@@ -65,8 +65,9 @@ class Program:
             old = np.asarray(nodes[i].attrs["value"], dtype=np.float64)
             new = np.asarray(theta[at : at + old.size], dtype=np.float64).reshape(old.shape)
             at += old.size
-            nodes[i] = ProgramNode(nodes[i].id, nodes[i].op, nodes[i].inputs,
-                                   {**nodes[i].attrs, "value": new})
+            nodes[i] = ProgramNode(
+                nodes[i].id, nodes[i].op, nodes[i].inputs, {**nodes[i].attrs, "value": new}
+            )
         return Program(tuple(nodes), self.output, self.loss)
 
 
@@ -107,8 +108,9 @@ def forward(program: Program) -> list[Array]:
     return values
 
 
-def reverse(program: Program, values: Sequence[Array], seeds: Mapping[int, Array],
-            k: int) -> list[Array | None]:
+def reverse(
+    program: Program, values: Sequence[Array], seeds: Mapping[int, Array], k: int
+) -> list[Array | None]:
     """One batched reverse sweep. ``seeds[i]`` (shape ``(k, *values[i].shape)``)
     starts the cotangent of node ``i``; returns every node's accumulated
     cotangent ``(k, *shape)`` (None where nothing flows).
@@ -122,8 +124,9 @@ def reverse(program: Program, values: Sequence[Array], seeds: Mapping[int, Array
         return _reverse(program, values, seeds)
 
 
-def _reverse(program: Program, values: Sequence[Array],
-             seeds: Mapping[int, Array]) -> list[Array | None]:
+def _reverse(
+    program: Program, values: Sequence[Array], seeds: Mapping[int, Array]
+) -> list[Array | None]:
     cot: list[Array | None] = [None] * len(program.nodes)
     for i, s in seeds.items():
         cot[i] = s.copy()
@@ -203,8 +206,9 @@ class Evaluation:
         return np.zeros((y.size, size)) if c is None else c.reshape(y.size, size)
 
 
-def _gather_theta(program: Program, values: Sequence[Array], cot: Sequence[Array | None],
-                  k: int) -> Array:
+def _gather_theta(
+    program: Program, values: Sequence[Array], cot: Sequence[Array | None], k: int
+) -> Array:
     """Concatenate the parameters' cotangents into a (k, n) matrix in Θ order."""
     blocks = []
     for p in program.params:
@@ -218,8 +222,7 @@ def evaluate_program(program: Program) -> Evaluation:
     """Forward values, ``J_f(Θ)``, the loss and ``∇l(Θ)`` in one reverse sweep."""
     values = forward(program)
     params = program.params
-    theta = (np.concatenate([values[p].ravel() for p in params]) if params
-             else np.zeros(0))
+    theta = np.concatenate([values[p].ravel() for p in params]) if params else np.zeros(0)
     names = [name for p in params for name in theta_names(program.nodes[p].id, values[p].shape)]
 
     m = values[program.output].size if program.output is not None else 0
@@ -243,8 +246,9 @@ def evaluate_program(program: Program) -> Evaluation:
         if program.loss is not None:  # always an ndarray, a 0-d one for a scalar
             node_grads[node.id] = np.zeros(shape) if c is None else np.array(c[m], dtype=np.float64)
         if program.output is not None:
-            out_jacs[node.id] = (np.zeros((m, values[i].size)) if c is None
-                                 else c[:m].reshape(m, values[i].size))
+            out_jacs[node.id] = (
+                np.zeros((m, values[i].size)) if c is None else c[:m].reshape(m, values[i].size)
+            )
 
     nondiff = [
         (node.id, idx)

@@ -32,9 +32,7 @@ def parse_number(text: str) -> float:
     except OverflowError:
         raise NumberError(f"'{text.strip()}' is too large for a float64") from None
     except ValueError:
-        raise NumberError(
-            f"'{text.strip()}' is not a number (try 3, -1.5e-2 or 3/4)"
-        ) from None
+        raise NumberError(f"'{text.strip()}' is not a number (try 3, -1.5e-2 or 3/4)") from None
     if not math.isfinite(value):
         raise NumberError(f"'{text.strip()}' is too large for a float64")
     return value

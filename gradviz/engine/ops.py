@@ -345,7 +345,16 @@ class MSE(Op):
 OPS: dict[str, Op] = {
     op.name: op
     for op in (
-        Input(), Param(), MatMul(), Add(), ReLU(), Sigmoid(), Tanh(), Softmax(), NegLog(), MSE()
+        Input(),
+        Param(),
+        MatMul(),
+        Add(),
+        ReLU(),
+        Sigmoid(),
+        Tanh(),
+        Softmax(),
+        NegLog(),
+        MSE(),
     )
 }
 """Every op by its file-format name."""

@@ -106,8 +106,13 @@ def _first_nonfinite(value: Any, path: str = "") -> tuple[str, str] | None:
         return path, value.text
     if isinstance(value, float) and not math.isfinite(value):
         return path, repr(value)
-    items: Any = (value.items() if isinstance(value, dict)
-                  else enumerate(value) if isinstance(value, list) else ())
+    items: Any = (
+        value.items()
+        if isinstance(value, dict)
+        else enumerate(value)
+        if isinstance(value, list)
+        else ()
+    )
     for key, v in items:
         sub = f"{path}.{key}" if isinstance(key, str) else f"{path}[{key}]"
         found = _first_nonfinite(v, sub)
@@ -147,8 +152,11 @@ def from_dict(data: Any, where: str = "<data>") -> Network:
             if src not in seen:
                 raise fail(f"node '{node.id}': input '{src}' is not a node")
 
-    extra = {k: v for k, v in data.items()
-             if k not in ("format", "version", "title", "nodes", "output", "loss")}
+    extra = {
+        k: v
+        for k, v in data.items()
+        if k not in ("format", "version", "title", "nodes", "output", "loss")
+    }
     net = Network(nodes, title, None, None, extra)
     for key in ("output", "loss"):
         ref = data.get(key)
@@ -165,8 +173,10 @@ def from_dict(data: Any, where: str = "<data>") -> Network:
     for node, raw in zip(nodes, raw_nodes, strict=True):
         bad = _first_nonfinite(raw)
         if bad is not None:
-            raise fail(f"node '{node.id}': key '{bad[0].lstrip('.')}' holds {bad[1]}; "
-                       "only finite numbers are allowed")
+            raise fail(
+                f"node '{node.id}': key '{bad[0].lstrip('.')}' holds {bad[1]}; "
+                "only finite numbers are allowed"
+            )
     bad = _first_nonfinite(extra)
     if bad is not None:
         raise fail(f"key '{bad[0].lstrip('.')}' holds {bad[1]}; only finite numbers are allowed")
@@ -194,8 +204,13 @@ def _parse_node(raw: Any, k: int, seen: set[str], fail: Any) -> Node:
     label = raw.get("label")
     if label is not None and not isinstance(label, str):
         raise fail(f"node '{nid}': 'label' must be a string")
-    node = Node(nid, op, list(inputs), label=label,
-                extra={key: v for key, v in raw.items() if key not in NODE_KEYS})
+    node = Node(
+        nid,
+        op,
+        list(inputs),
+        label=label,
+        extra={key: v for key, v in raw.items() if key not in NODE_KEYS},
+    )
     if spec.arity == 0:
         node.value = _number_array(raw.get("value"), f"node '{nid}': 'value'", fail)
     if "index" in spec.attributes:
@@ -229,8 +244,11 @@ def _number_array(value: Any, what: str, fail: Any) -> np.ndarray:
     if bad is not None or not np.all(np.isfinite(arr)):
         at, text = bad if bad is not None else ("", "a number too large for float64")
         at_text = f" at {at}" if at else ""
-        why = ("is too large for float64" if text.lstrip("+-")[:1].isdigit()
-               else "is not a finite number")
+        why = (
+            "is too large for float64"
+            if text.lstrip("+-")[:1].isdigit()
+            else "is not a finite number"
+        )
         raise fail(f"{what} holds {text}{at_text}, which {why}")
     return arr
 
@@ -268,8 +286,9 @@ def validate(net: Network) -> None:
             if src not in ids:
                 raise ModelError(f"node '{node.id}': input '{src}' is not a node")
         if len(node.inputs) != spec.arity:
-            raise ModelError(f"node '{node.id}': {node.op} takes {spec.arity} input(s), "
-                             f"got {len(node.inputs)}")
+            raise ModelError(
+                f"node '{node.id}': {node.op} takes {spec.arity} input(s), got {len(node.inputs)}"
+            )
         if spec.arity == 0 and node.value is None:
             raise ModelError(f"node '{node.id}': 'value' is missing")
     for key in ("output", "loss"):
@@ -292,8 +311,9 @@ def validate(net: Network) -> None:
         except ShapeError as e:
             raise ModelError(f"node '{nid}': {e}") from None
     if net.loss is not None and shapes[net.loss] not in ((), (1,)):
-        raise ModelError(f"key 'loss': node '{net.loss}' is not a scalar "
-                         f"(shape {shapes[net.loss]})")
+        raise ModelError(
+            f"key 'loss': node '{net.loss}' is not a scalar (shape {shapes[net.loss]})"
+        )
 
 
 def to_dict(net: Network) -> dict[str, Any]:
@@ -333,8 +353,10 @@ def _finite(a: np.ndarray, nid: str, key: str) -> np.ndarray:
     if not np.all(np.isfinite(arr)):
         bad = tuple(int(i) for i in np.argwhere(~np.isfinite(arr))[0])
         at = " at " + "".join(f"[{i}]" for i in bad) if bad else ""
-        raise ModelError(f"node '{nid}': '{key}' holds {float(arr[bad])}{at}; "
-                         "a network file holds finite numbers only")
+        raise ModelError(
+            f"node '{nid}': '{key}' holds {float(arr[bad])}{at}; "
+            "a network file holds finite numbers only"
+        )
     return arr
 
 
@@ -378,5 +400,12 @@ def save(net: Network, path: str | os.PathLike[str]) -> None:
 
 
 def _json_type(v: Any) -> str:
-    return {dict: "an object", list: "a list", str: "a string", bool: "a boolean",
-            int: "a number", float: "a number", type(None): "null"}.get(type(v), type(v).__name__)
+    return {
+        dict: "an object",
+        list: "a list",
+        str: "a string",
+        bool: "a boolean",
+        int: "a number",
+        float: "a number",
+        type(None): "null",
+    }.get(type(v), type(v).__name__)

@@ -50,9 +50,14 @@ class Node:
         """The saved canvas position ``[x, y]``; None when absent or not two finite
         numbers (a hand-edited ``"pos": ["a", 1]`` falls back to the layout)."""
         p = self.extra.get("pos")
-        if (isinstance(p, (list, tuple)) and len(p) == 2
-                and all(isinstance(v, (int, float)) and not isinstance(v, bool)
-                        and math.isfinite(v) for v in p)):
+        if (
+            isinstance(p, (list, tuple))
+            and len(p) == 2
+            and all(
+                isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+                for v in p
+            )
+        ):
             return float(p[0]), float(p[1])
         return None
 

@@ -16,31 +16,58 @@ from gradviz.cli import main
 from gradviz.engine.ops import OPS
 from gradviz.model.fileformat import from_dict, save
 
-SHEET_ROW1 = ("3/4    -3/4    -3/2     3/2       0       0     1/2     1/4       0    -1/2"
-              "    -1/4       0")
-SHEET_ROW2 = ("-3/4     3/4     3/2    -3/2       0       0    -1/2    -1/4       0     1/2"
-              "     1/4       0")
-GRADIENT = ("-3/2     3/2       3      -3       0       0      -1    -1/2       0       1"
-            "     1/2       0")
-NAMES = ["P[1,1]", "P[1,2]", "P[2,1]", "P[2,2]", "P[3,1]", "P[3,2]",
-         "Q[1,1]", "Q[1,2]", "Q[1,3]", "Q[2,1]", "Q[2,2]", "Q[2,3]"]
+SHEET_ROW1 = (
+    "3/4    -3/4    -3/2     3/2       0       0     1/2     1/4       0    -1/2    -1/4       0"
+)
+SHEET_ROW2 = (
+    "-3/4     3/4     3/2    -3/2       0       0    -1/2    -1/4       0     1/2     1/4       0"
+)
+GRADIENT = (
+    "-3/2     3/2       3      -3       0       0      -1    -1/2       0       1     1/2       0"
+)
+NAMES = [
+    "P[1,1]",
+    "P[1,2]",
+    "P[2,1]",
+    "P[2,2]",
+    "P[3,1]",
+    "P[3,2]",
+    "Q[1,1]",
+    "Q[1,2]",
+    "Q[1,3]",
+    "Q[2,1]",
+    "Q[2,2]",
+    "Q[2,3]",
+]
 
 
 def run_gradviz(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "gradviz", *args], capture_output=True,
-                          text=True, timeout=120, cwd=cwd,
-                          env={"PATH": "/usr/bin:/bin", "PYTHONIOENCODING": "utf-8"})
+    return subprocess.run(
+        [sys.executable, "-m", "gradviz", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=cwd,
+        env={"PATH": "/usr/bin:/bin", "PYTHONIOENCODING": "utf-8"},
+    )
 
 
 def kinked_network() -> dict[str, Any]:
     """A ReLU whose first input is exactly 0."""
-    return {"format": "gradviz", "version": 1, "title": "kink", "nodes": [
-        {"id": "x", "op": "input", "value": [1, -1]},
-        {"id": "W", "op": "param", "value": [[1, 1], [2, 1]]},
-        {"id": "z", "op": "matmul", "inputs": ["W", "x"]},
-        {"id": "g", "op": "relu", "inputs": ["z"]},
-        {"id": "l", "op": "mse", "inputs": ["g"], "target": [1, 0]}],
-        "output": "g", "loss": "l"}
+    return {
+        "format": "gradviz",
+        "version": 1,
+        "title": "kink",
+        "nodes": [
+            {"id": "x", "op": "input", "value": [1, -1]},
+            {"id": "W", "op": "param", "value": [[1, 1], [2, 1]]},
+            {"id": "z", "op": "matmul", "inputs": ["W", "x"]},
+            {"id": "g", "op": "relu", "inputs": ["z"]},
+            {"id": "l", "op": "mse", "inputs": ["g"], "target": [1, 0]},
+        ],
+        "output": "g",
+        "loss": "l",
+    }
 
 
 # --- report (text) ----------------------------------------------------------------
@@ -98,8 +125,17 @@ def report_json() -> dict[str, Any]:
 
 
 def test_report_json_keys(report_json: dict[str, Any]) -> None:
-    for key in ("theta_names", "theta", "values", "output", "jacobian", "loss", "gradient",
-                "node_gradients", "nondifferentiable"):
+    for key in (
+        "theta_names",
+        "theta",
+        "values",
+        "output",
+        "jacobian",
+        "loss",
+        "gradient",
+        "node_gradients",
+        "nondifferentiable",
+    ):
         assert key in report_json, key
 
 
@@ -166,8 +202,7 @@ def test_report_does_not_import_qt() -> None:
         "qt = sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'shiboken6'))\n"
         "print(qt)\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=120)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "[]"
 
@@ -183,8 +218,9 @@ def test_check_exercise3_passes() -> None:
     assert "J_f(Θ)         2×12" in proc.stdout
 
 
-def test_check_catches_a_broken_jacobian(monkeypatch: pytest.MonkeyPatch,
-                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_check_catches_a_broken_jacobian(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """A matmul whose VJP forgets to transpose: J_f(Θ) and ∇l(Θ) go wrong, exit 1."""
     matmul = type(OPS["matmul"])
     right = matmul.vjp
@@ -200,8 +236,9 @@ def test_check_catches_a_broken_jacobian(monkeypatch: pytest.MonkeyPatch,
     assert "J_f(Θ)" in out and "7 of 9 Jacobians agree, 2 disagree" in out
 
 
-def test_check_at_a_kink_skips_rather_than_fails(tmp_path: Path,
-                                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_check_at_a_kink_skips_rather_than_fails(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     save(from_dict(kinked_network()), tmp_path / "kink.json")
     assert main(["check", str(tmp_path / "kink.json")]) == 0
     out = capsys.readouterr().out

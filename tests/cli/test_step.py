@@ -29,8 +29,12 @@ def exercise3_text() -> str:
 def test_one_step_with_lr_1_through_the_real_cli(tmp_path: Path) -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "gradviz", "step", "exercise3", "--lr", "1", "-o", "out.json"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=120,
-        env={"PATH": "/usr/bin:/bin", "PYTHONIOENCODING": "utf-8"})
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PATH": "/usr/bin:/bin", "PYTHONIOENCODING": "utf-8"},
+    )
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr == ""
     lines = proc.stdout.splitlines()
@@ -55,8 +59,9 @@ def test_one_step_with_lr_1_through_the_real_cli(tmp_path: Path) -> None:
         assert a == b
 
 
-def test_several_steps_keep_lowering_the_loss(tmp_path: Path,
-                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_several_steps_keep_lowering_the_loss(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "three.json"
     assert main(["step", "exercise3", "--lr", "1/10", "--steps", "3", "-o", str(out)]) == 0
     text = capsys.readouterr().out
@@ -108,9 +113,15 @@ def test_step_overwrites_its_output_and_leaves_the_input_alone(tmp_path: Path) -
 def test_a_diverging_step_writes_nothing(tmp_path: Path) -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "gradviz", "step", "exercise3", "--lr", "1e300", "-o", "out.json"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=120,
-        env={"PATH": "/usr/bin:/bin", "PYTHONIOENCODING": "utf-8"})
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PATH": "/usr/bin:/bin", "PYTHONIOENCODING": "utf-8"},
+    )
     assert proc.returncode == 2
-    assert proc.stderr == ("gradviz: error: exercise3: the loss is no longer finite after step 1 "
-                           "(try a smaller --lr than 1e+300); nothing was written\n")
+    assert proc.stderr == (
+        "gradviz: error: exercise3: the loss is no longer finite after step 1 "
+        "(try a smaller --lr than 1e+300); nothing was written\n"
+    )
     assert not (tmp_path / "out.json").exists()

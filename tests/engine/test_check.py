@@ -42,8 +42,9 @@ def test_checker_catches_a_wrong_vjp(monkeypatch: pytest.MonkeyPatch) -> None:
     ev_ok = gradviz.evaluate("exercise3")
     assert all(r.ok and not r.skipped for r in check_evaluation(ev_ok))
     softmax = OPS["softmax"]
-    monkeypatch.setattr(type(softmax), "vjp",
-                        lambda self, g, xs, y, attrs: [g * y[None, :]])  # forgets −S Sᵀ
+    monkeypatch.setattr(
+        type(softmax), "vjp", lambda self, g, xs, y, attrs: [g * y[None, :]]
+    )  # forgets −S Sᵀ
     rows = {r.name: r for r in check_evaluation(gradviz.evaluate("exercise3"))}
     assert not rows["J_f(Θ)"].ok
     assert rows["J_f(Θ)"].max_error == pytest.approx(1.0, abs=1e-6)  # ∂f/∂p21: (−1/2, 5/2)

@@ -25,8 +25,7 @@ from gradviz.engine.check import check_evaluation, numeric_jacobian
 from gradviz.engine.ops import OPS, Array
 from gradviz.model.fileformat import from_dict
 
-SETTINGS = settings(max_examples=60, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 ACTS = ("relu", "sigmoid", "tanh")
 KINK_MARGIN = 1e-3  # ReLU inputs closer to 0 than this could cross the kink under a FD step
 
@@ -34,8 +33,11 @@ floats = st.floats(min_value=-2.0, max_value=2.0, allow_nan=False, allow_infinit
 
 
 def array(draw: st.DrawFn, *shape: int) -> list[Any]:
-    return np.asarray(draw(st.lists(floats, min_size=math.prod(shape),
-                                    max_size=math.prod(shape)))).reshape(shape).tolist()
+    return (
+        np.asarray(draw(st.lists(floats, min_size=math.prod(shape), max_size=math.prod(shape))))
+        .reshape(shape)
+        .tolist()
+    )
 
 
 @st.composite
@@ -60,8 +62,10 @@ def layered_networks(draw: st.DrawFn) -> dict[str, Any]:
         if k >= 2 and draw(st.booleans()):
             src, src_w = layers[draw(st.integers(0, len(layers) - 2))]
             if src_w != h:
-                nodes += [{"id": f"S{k}", "op": "param", "value": array(draw, h, src_w)},
-                          {"id": f"s{k}", "op": "matmul", "inputs": [f"S{k}", src]}]
+                nodes += [
+                    {"id": f"S{k}", "op": "param", "value": array(draw, h, src_w)},
+                    {"id": f"s{k}", "op": "matmul", "inputs": [f"S{k}", src]},
+                ]
                 src = f"s{k}"
             nodes.append({"id": f"k{k}", "op": "add", "inputs": [pre, src]})
             pre = f"k{k}"
@@ -79,8 +83,10 @@ def layered_networks(draw: st.DrawFn) -> dict[str, Any]:
             {"id": "z", "op": "matmul", "inputs": ["T", prev]},
         ]
     else:
-        nodes += [{"id": "Wo", "op": "param", "value": array(draw, m, width)},
-                  {"id": "z", "op": "matmul", "inputs": ["Wo", prev]}]
+        nodes += [
+            {"id": "Wo", "op": "param", "value": array(draw, m, width)},
+            {"id": "z", "op": "matmul", "inputs": ["Wo", prev]},
+        ]
     head = draw(st.sampled_from(("softmax+neg_log", "softmax+mse", "sigmoid+mse", "mse")))
     if head == "mse":
         nodes.append({"id": "l", "op": "mse", "inputs": ["z"], "target": array(draw, m)})
@@ -89,8 +95,9 @@ def layered_networks(draw: st.DrawFn) -> dict[str, Any]:
         act, loss = head.split("+")
         nodes.append({"id": "f", "op": act, "inputs": ["z"]})
         if loss == "neg_log":
-            nodes.append({"id": "l", "op": "neg_log", "inputs": ["f"],
-                          "index": draw(st.integers(0, m - 1))})
+            nodes.append(
+                {"id": "l", "op": "neg_log", "inputs": ["f"], "index": draw(st.integers(0, m - 1))}
+            )
         else:
             nodes.append({"id": "l", "op": "mse", "inputs": ["f"], "target": array(draw, m)})
         output = "f"
@@ -146,13 +153,16 @@ def test_random_networks_agree_with_finite_differences(doc: dict[str, Any]) -> N
     assert bad == []
     # ∂l/∂v for every node is an ndarray of v's shape, and ∇l(Θ) is J_l(Θ)
     for nid, value in ev.values.items():
-        assert type(ev.node_gradients[nid]) is np.ndarray and \
-            ev.node_gradients[nid].shape == value.shape
+        assert (
+            type(ev.node_gradients[nid]) is np.ndarray
+            and ev.node_gradients[nid].shape == value.shape
+        )
     assert ev.gradient is not None
     np.testing.assert_allclose(ev.jacobian_between("l")[0], ev.gradient, rtol=1e-12, atol=1e-15)
 
 
 # --- every op on its own ----------------------------------------------------------
+
 
 def op_cases() -> list[tuple[str, list[tuple[int, ...]], dict[str, Any]]]:
     """(op, input shapes, attrs) covering every op and both matmul forms."""
@@ -176,12 +186,16 @@ def op_cases() -> list[tuple[str, list[tuple[int, ...]], dict[str, Any]]]:
     ]
 
 
-@pytest.mark.parametrize("name,shapes,attrs", op_cases(),
-                         ids=[f"{c[0]}-{'x'.join(map(str, c[1][0]))}" for c in op_cases()])
+@pytest.mark.parametrize(
+    "name,shapes,attrs",
+    op_cases(),
+    ids=[f"{c[0]}-{'x'.join(map(str, c[1][0]))}" for c in op_cases()],
+)
 @settings(max_examples=40, deadline=None)
 @given(seed=st.integers(0, 2**32 - 1))
-def test_every_op_against_finite_differences(name: str, shapes: list[tuple[int, ...]],
-                                             attrs: dict[str, Any], seed: int) -> None:
+def test_every_op_against_finite_differences(
+    name: str, shapes: list[tuple[int, ...]], attrs: dict[str, Any], seed: int
+) -> None:
     op = OPS[name]
     rng = np.random.default_rng(seed)
     xs = [rng.uniform(-2, 2, size=s) for s in shapes]
@@ -205,23 +219,33 @@ def test_every_op_against_finite_differences(name: str, shapes: list[tuple[int, 
         g = rng.normal(size=(3, *y.shape))
         vjp = op.vjp(g, xs, y, attrs)[i]
         assert vjp.shape == (3, *x.shape)
-        np.testing.assert_allclose(vjp.reshape(3, x.size), g.reshape(3, y.size) @ jac,
-                                   rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(
+            vjp.reshape(3, x.size), g.reshape(3, y.size) @ jac, rtol=1e-12, atol=1e-12
+        )
 
 
 # --- fan-out: gradients accumulate, never overwrite -------------------------------
 
+
 def test_fan_out_accumulates() -> None:
     """x feeds tanh, sigmoid and both slots of an add: ∂l/∂x sums all four paths."""
     x0 = np.array([0.3, -0.7])
-    net = from_dict({"format": "gradviz", "version": 1, "nodes": [
-        {"id": "x", "op": "param", "value": x0.tolist()},
-        {"id": "a", "op": "tanh", "inputs": ["x"]},
-        {"id": "b", "op": "sigmoid", "inputs": ["x"]},
-        {"id": "c", "op": "add", "inputs": ["a", "b"]},
-        {"id": "d", "op": "add", "inputs": ["x", "x"]},
-        {"id": "e", "op": "add", "inputs": ["c", "d"]},
-        {"id": "l", "op": "mse", "inputs": ["e"], "target": [0.0, 0.0]}], "loss": "l"})
+    net = from_dict(
+        {
+            "format": "gradviz",
+            "version": 1,
+            "nodes": [
+                {"id": "x", "op": "param", "value": x0.tolist()},
+                {"id": "a", "op": "tanh", "inputs": ["x"]},
+                {"id": "b", "op": "sigmoid", "inputs": ["x"]},
+                {"id": "c", "op": "add", "inputs": ["a", "b"]},
+                {"id": "d", "op": "add", "inputs": ["x", "x"]},
+                {"id": "e", "op": "add", "inputs": ["c", "d"]},
+                {"id": "l", "op": "mse", "inputs": ["e"], "target": [0.0, 0.0]},
+            ],
+            "loss": "l",
+        }
+    )
     ev = net.evaluate()
     s = 1 / (1 + np.exp(-x0))
     e = np.tanh(x0) + s + 2 * x0
@@ -239,32 +263,50 @@ def test_param_used_twice_sums_both_uses() -> None:
     """z = W × (W × x): ∂z/∂W has a term from each matmul."""
     w = np.array([[1.0, 2.0], [-1.0, 0.5]])
     x = np.array([1.0, -2.0])
-    net = from_dict({"format": "gradviz", "version": 1, "nodes": [
-        {"id": "x", "op": "input", "value": x.tolist()},
-        {"id": "W", "op": "param", "value": w.tolist()},
-        {"id": "h", "op": "matmul", "inputs": ["W", "x"]},
-        {"id": "z", "op": "matmul", "inputs": ["W", "h"]}], "output": "z"})
+    net = from_dict(
+        {
+            "format": "gradviz",
+            "version": 1,
+            "nodes": [
+                {"id": "x", "op": "input", "value": x.tolist()},
+                {"id": "W", "op": "param", "value": w.tolist()},
+                {"id": "h", "op": "matmul", "inputs": ["W", "x"]},
+                {"id": "z", "op": "matmul", "inputs": ["W", "h"]},
+            ],
+            "output": "z",
+        }
+    )
     ev = net.evaluate()
     h = w @ x
     # ∂z_r/∂W_{st} = 1_{r=s} h_t + W_{rs} x_t
-    expected = np.array([[(r == s) * h[t] + w[r, s] * x[t] for s in range(2) for t in range(2)]
-                         for r in range(2)])
+    expected = np.array(
+        [[(r == s) * h[t] + w[r, s] * x[t] for s in range(2) for t in range(2)] for r in range(2)]
+    )
     assert ev.jacobian is not None
     np.testing.assert_array_equal(ev.jacobian, expected)
 
 
 # --- numerics ---------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("index", [0, 1, 2])
 def test_logits_of_800_give_the_exact_log_sum_exp(index: int) -> None:
     """S(800, 799, −800) underflows in its last entry; −ln S[i] must still be exact."""
-    net = from_dict({"format": "gradviz", "version": 1, "nodes": [
-        {"id": "x", "op": "input", "value": [1.0]},
-        {"id": "W", "op": "param", "value": [[800.0], [799.0], [-800.0]]},
-        {"id": "z", "op": "matmul", "inputs": ["W", "x"]},
-        {"id": "f", "op": "softmax", "inputs": ["z"]},
-        {"id": "l", "op": "neg_log", "inputs": ["f"], "index": index}],
-        "output": "f", "loss": "l"})
+    net = from_dict(
+        {
+            "format": "gradviz",
+            "version": 1,
+            "nodes": [
+                {"id": "x", "op": "input", "value": [1.0]},
+                {"id": "W", "op": "param", "value": [[800.0], [799.0], [-800.0]]},
+                {"id": "z", "op": "matmul", "inputs": ["W", "x"]},
+                {"id": "f", "op": "softmax", "inputs": ["z"]},
+                {"id": "l", "op": "neg_log", "inputs": ["f"], "index": index},
+            ],
+            "output": "f",
+            "loss": "l",
+        }
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         ev = net.evaluate()
@@ -281,13 +323,21 @@ def test_logits_of_800_give_the_exact_log_sum_exp(index: int) -> None:
 
 
 def test_relu_input_exactly_zero_is_reported_and_has_derivative_zero() -> None:
-    net = from_dict({"format": "gradviz", "version": 1, "nodes": [
-        {"id": "x", "op": "input", "value": [1.0, -1.0]},
-        {"id": "W", "op": "param", "value": [[1.0, 1.0], [2.0, 1.0], [0.0, 3.0]]},
-        {"id": "z", "op": "matmul", "inputs": ["W", "x"]},
-        {"id": "g", "op": "relu", "inputs": ["z"]},
-        {"id": "l", "op": "mse", "inputs": ["g"], "target": [1.0, 1.0, 1.0]}],
-        "output": "g", "loss": "l"})
+    net = from_dict(
+        {
+            "format": "gradviz",
+            "version": 1,
+            "nodes": [
+                {"id": "x", "op": "input", "value": [1.0, -1.0]},
+                {"id": "W", "op": "param", "value": [[1.0, 1.0], [2.0, 1.0], [0.0, 3.0]]},
+                {"id": "z", "op": "matmul", "inputs": ["W", "x"]},
+                {"id": "g", "op": "relu", "inputs": ["z"]},
+                {"id": "l", "op": "mse", "inputs": ["g"], "target": [1.0, 1.0, 1.0]},
+            ],
+            "output": "g",
+            "loss": "l",
+        }
+    )
     ev = net.evaluate()
     np.testing.assert_array_equal(ev.values["z"], [0.0, 1.0, -3.0])
     assert ev.nondifferentiable == [("g", (0,))]

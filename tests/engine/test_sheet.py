@@ -20,8 +20,10 @@ from gradviz.engine.evaluate import Evaluation
 from gradviz.engine.exact import format_scalar
 from gradviz.model.fileformat import from_dict
 
+# fmt: off
 NAMES = ["P[1,1]", "P[1,2]", "P[2,1]", "P[2,2]", "P[3,1]", "P[3,2]",
          "Q[1,1]", "Q[1,2]", "Q[1,3]", "Q[2,1]", "Q[2,2]", "Q[2,3]"]
+# fmt: on
 P_COLUMNS = NAMES[:6]
 Q_COLUMNS = NAMES[6:]
 
@@ -83,6 +85,8 @@ def test_local_jacobians_j_s_and_j_r(ev: Evaluation) -> None:
     assert_sheet(ev.local_jacobian("z", 1), [["3", "1"], ["1", "0"], ["-1", "2"]])
 
 
+# the sheet's columns, as it writes them
+# fmt: off
 DZ_DP = {"P[1,1]": ["1", "0", "0"], "P[1,2]": ["-1", "0", "0"],
          "P[2,1]": ["0", "1", "0"], "P[2,2]": ["0", "-1", "0"],
          "P[3,1]": ["0", "0", "1"], "P[3,2]": ["0", "0", "-1"]}
@@ -99,6 +103,7 @@ DF_DP = {"P[1,1]": ["3/4", "-3/4"], "P[1,2]": ["-3/4", "3/4"],
          "P[3,1]": ["0", "0"], "P[3,2]": ["0", "0"]}
 DF_DQ = {"Q[1,1]": ["1/2", "-1/2"], "Q[1,2]": ["1/4", "-1/4"], "Q[1,3]": ["0", "0"],
          "Q[2,1]": ["-1/2", "1/2"], "Q[2,2]": ["-1/4", "1/4"], "Q[2,3]": ["0", "0"]}
+# fmt: on
 
 
 @pytest.mark.parametrize("name", P_COLUMNS)
@@ -115,8 +120,9 @@ def test_dg_dp_is_j_r_times_dz_dp(ev: Evaluation, name: str) -> None:
     """Q4: ∂g/∂p_ij = J_R(z) × ∂z/∂p_ij; the third row is cut by the ReLU."""
     jg = ev.jacobian_between("g")
     assert_sheet(column(jg, name), DG_DP[name])
-    np.testing.assert_array_equal(column(jg, name),
-                                  ev.local_jacobian("g") @ column(ev.jacobian_between("z"), name))
+    np.testing.assert_array_equal(
+        column(jg, name), ev.local_jacobian("g") @ column(ev.jacobian_between("z"), name)
+    )
 
 
 @pytest.mark.parametrize("name", P_COLUMNS)
@@ -156,8 +162,9 @@ def test_whole_jacobian_j_fe_theta0(ev: Evaluation) -> None:
 def test_gradient_of_the_loss(ev: Evaluation) -> None:
     """Q7: ∇l(Θ0) = −1/f[1] · ∇f[1](Θ0) = −2 × (first row of J)."""
     assert ev.gradient is not None and ev.jacobian is not None
-    assert_sheet(ev.gradient,
-                 ["-3/2", "3/2", "3", "-3", "0", "0", "-1", "-1/2", "0", "1", "1/2", "0"])
+    assert_sheet(
+        ev.gradient, ["-3/2", "3/2", "3", "-3", "0", "0", "-1", "-1/2", "0", "1", "1/2", "0"]
+    )
     np.testing.assert_array_equal(ev.gradient, -2.0 * ev.jacobian[0])
     np.testing.assert_array_equal(ev.jacobian_between("l")[0], ev.gradient)
 
@@ -187,10 +194,18 @@ def test_ex1_jacobian_of_linear_map_is_m(seed: int) -> None:
     rows, cols = (int(n) for n in rng.integers(1, 7, size=2))
     m = rng.normal(size=(rows, cols))
     x = rng.normal(size=cols)
-    net = from_dict({"format": "gradviz", "version": 1, "nodes": [
-        {"id": "X", "op": "input", "value": x.tolist()},
-        {"id": "M", "op": "param", "value": m.tolist()},
-        {"id": "z", "op": "matmul", "inputs": ["M", "X"]}], "output": "z"})
+    net = from_dict(
+        {
+            "format": "gradviz",
+            "version": 1,
+            "nodes": [
+                {"id": "X", "op": "input", "value": x.tolist()},
+                {"id": "M", "op": "param", "value": m.tolist()},
+                {"id": "z", "op": "matmul", "inputs": ["M", "X"]},
+            ],
+            "output": "z",
+        }
+    )
     ev = net.evaluate()
     np.testing.assert_array_equal(ev.local_jacobian("z", 1), m)
     np.testing.assert_allclose(ev.jacobian_between("z", "X"), m, rtol=0, atol=1e-15)
@@ -212,17 +227,23 @@ def random_network(seed: int) -> dict[str, Any]:
     k, h, m = (int(n) for n in rng.integers(2, 6, size=3))
     act = ACTS[seed % 3]
     act2 = ACTS[(seed // 3) % 3]
-    return {"format": "gradviz", "version": 1, "nodes": [
-        {"id": "X", "op": "input", "value": rng.normal(size=k).tolist()},
-        {"id": "W1", "op": "param", "value": rng.normal(size=(h, k)).tolist()},
-        {"id": "b1", "op": "param", "value": rng.normal(size=h).tolist()},
-        {"id": "u", "op": "matmul", "inputs": ["W1", "X"]},
-        {"id": "v", "op": "add", "inputs": ["u", "b1"]},
-        {"id": "g", "op": act, "inputs": ["v"]},
-        {"id": "a", "op": act2, "inputs": ["g"]},
-        {"id": "W2", "op": "param", "value": rng.normal(size=(m, h)).tolist()},
-        {"id": "z", "op": "matmul", "inputs": ["W2", "a"]},
-        {"id": "f", "op": "softmax", "inputs": ["z"]}], "output": "f"}
+    return {
+        "format": "gradviz",
+        "version": 1,
+        "nodes": [
+            {"id": "X", "op": "input", "value": rng.normal(size=k).tolist()},
+            {"id": "W1", "op": "param", "value": rng.normal(size=(h, k)).tolist()},
+            {"id": "b1", "op": "param", "value": rng.normal(size=h).tolist()},
+            {"id": "u", "op": "matmul", "inputs": ["W1", "X"]},
+            {"id": "v", "op": "add", "inputs": ["u", "b1"]},
+            {"id": "g", "op": act, "inputs": ["v"]},
+            {"id": "a", "op": act2, "inputs": ["g"]},
+            {"id": "W2", "op": "param", "value": rng.normal(size=(m, h)).tolist()},
+            {"id": "z", "op": "matmul", "inputs": ["W2", "a"]},
+            {"id": "f", "op": "softmax", "inputs": ["z"]},
+        ],
+        "output": "f",
+    }
 
 
 @pytest.mark.parametrize("seed", range(12))
@@ -237,5 +258,9 @@ def test_ex0_chain_rule_entry_by_entry(seed: int) -> None:
             assert j_fg[i, j] == pytest.approx(float(j_f[i] @ j_g[:, j]), rel=1e-12, abs=1e-14)
     # the same matrix identity J_{f∘g} = J_f(g) × J_g for the weights before g
     for wrt in ("W1", "b1"):
-        np.testing.assert_allclose(ev.jacobian_between("f", wrt),
-                                   j_f @ ev.jacobian_between("g", wrt), rtol=1e-12, atol=1e-14)
+        np.testing.assert_allclose(
+            ev.jacobian_between("f", wrt),
+            j_f @ ev.jacobian_between("g", wrt),
+            rtol=1e-12,
+            atol=1e-14,
+        )

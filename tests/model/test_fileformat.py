@@ -43,8 +43,9 @@ def rich_doc() -> dict[str, Any]:
     doc["nodes"][2]["pos"] = [100, 0]
     doc["nodes"][2]["note"] = {"colour": "#ff0000", "shown": True, "w": [1, 2.5]}
     doc["nodes"][1]["label"] = "P (weights)"
-    doc["nodes"].append({"id": "m", "op": "mse", "inputs": ["z2"], "target": [0.25, -1],
-                         "label": "MSE"})
+    doc["nodes"].append(
+        {"id": "m", "op": "mse", "inputs": ["z2"], "target": [0.25, -1], "label": "MSE"}
+    )
     return doc
 
 
@@ -89,8 +90,9 @@ def test_values_round_trip_bit_for_bit(tmp_path: Path) -> None:
     value = load(tmp_path / "t.json").node("T").value
     assert value is not None
     np.testing.assert_array_equal(value, np.array(tricky))
-    assert '"value": [0.1, 0.3333333333333333, -2.5e-300, 1e+300, 0, ' in \
-        (tmp_path / "t.json").read_text(encoding="utf-8")  # -0.0 is written as 0
+    assert '"value": [0.1, 0.3333333333333333, -2.5e-300, 1e+300, 0, ' in (
+        tmp_path / "t.json"
+    ).read_text(encoding="utf-8")  # -0.0 is written as 0
 
 
 def test_file_order_need_not_be_topological() -> None:
@@ -101,15 +103,22 @@ def test_file_order_need_not_be_topological() -> None:
     ev = net.evaluate()
     assert ev.theta_names[:6] == ["Q[1,1]", "Q[1,2]", "Q[1,3]", "Q[2,1]", "Q[2,2]", "Q[2,3]"]
     assert ev.gradient is not None
-    np.testing.assert_array_equal(ev.gradient, [-1, -0.5, 0, 1, 0.5, 0,
-                                                -1.5, 1.5, 3, -3, 0, 0])
+    np.testing.assert_array_equal(ev.gradient, [-1, -0.5, 0, 1, 0.5, 0, -1.5, 1.5, 3, -3, 0, 0])
 
 
 def test_loss_of_shape_one_is_a_scalar() -> None:
-    net = from_dict({"format": "gradviz", "version": 1, "nodes": [
-        {"id": "x", "op": "input", "value": [1, 2]},
-        {"id": "w", "op": "param", "value": [[0.5, -1]]},
-        {"id": "y", "op": "matmul", "inputs": ["w", "x"]}], "loss": "y"})
+    net = from_dict(
+        {
+            "format": "gradviz",
+            "version": 1,
+            "nodes": [
+                {"id": "x", "op": "input", "value": [1, 2]},
+                {"id": "w", "op": "param", "value": [[0.5, -1]]},
+                {"id": "y", "op": "matmul", "inputs": ["w", "x"]},
+            ],
+            "loss": "y",
+        }
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         ev = net.evaluate()
@@ -120,12 +129,16 @@ def test_loss_of_shape_one_is_a_scalar() -> None:
 
 def test_model_error_is_one_line_naming_the_file(tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
-    bad.write_text('{"format": "gradviz", "version": 1, "nodes": [{"id": "a", "op": "nope"}]}',
-                   encoding="utf-8")
+    bad.write_text(
+        '{"format": "gradviz", "version": 1, "nodes": [{"id": "a", "op": "nope"}]}',
+        encoding="utf-8",
+    )
     with pytest.raises(ModelError) as info:
         load(bad)
-    assert str(info.value) == (f"{bad}: node 'a': unknown op \"nope\" (known: add, input, "
-                               "matmul, mse, neg_log, param, relu, sigmoid, softmax, tanh)")
+    assert str(info.value) == (
+        f"{bad}: node 'a': unknown op \"nope\" (known: add, input, "
+        "matmul, mse, neg_log, param, relu, sigmoid, softmax, tanh)"
+    )
 
 
 # --- atomic save -------------------------------------------------------------------
@@ -242,8 +255,9 @@ def test_layout_of_random_dags(seed: int) -> None:
         else:
             arity = 2 if kind == "add" else 1
             picks = rng.integers(0, len(nodes), size=arity)
-            nodes.append({"id": f"n{k}", "op": str(kind),
-                          "inputs": [nodes[int(i)]["id"] for i in picks]})
+            nodes.append(
+                {"id": f"n{k}", "op": str(kind), "inputs": [nodes[int(i)]["id"] for i in picks]}
+            )
     net = from_dict({"format": "gradviz", "version": 1, "nodes": nodes})
     assert_left_to_right(net, layered_layout(net))
 
@@ -308,16 +322,19 @@ def _edited(change: str) -> Network:
     return net
 
 
-@pytest.mark.parametrize("change,message", [
-    ("duplicate", "node 'z': duplicate id"),
-    ("unknown-op", "node 'g': unknown op \"gelu\""),
-    ("unknown-input", "node 'z2': input 'h' is not a node"),
-    ("arity", "node 'z': matmul takes 2 input(s), got 1"),
-    ("no-value", "node 'Q': 'value' is missing"),
-    ("output", "key 'output': \"gone\" is not a node"),
-    ("cycle", "node 'z' is on a cycle"),
-    ("shape", "node 'z': matmul of (3, 2) by (3,) does not fit"),
-])
+@pytest.mark.parametrize(
+    "change,message",
+    [
+        ("duplicate", "node 'z': duplicate id"),
+        ("unknown-op", "node 'g': unknown op \"gelu\""),
+        ("unknown-input", "node 'z2': input 'h' is not a node"),
+        ("arity", "node 'z': matmul takes 2 input(s), got 1"),
+        ("no-value", "node 'Q': 'value' is missing"),
+        ("output", "key 'output': \"gone\" is not a node"),
+        ("cycle", "node 'z' is on a cycle"),
+        ("shape", "node 'z': matmul of (3, 2) by (3,) does not fit"),
+    ],
+)
 def test_validate_networks_edited_in_memory(change: str, message: str) -> None:
     """The editor validates networks it changed in memory: a ModelError, never a
     KeyError or AssertionError."""
