@@ -45,8 +45,9 @@ icons: $(STAMP)
 
 # Wheel and sdist in dist/ (they hold the examples and icons).
 dist: $(STAMP)
-	$(PY) -c "from setuptools import build_meta as b; \
-		print(b.build_wheel('dist')); print(b.build_sdist('dist'))" | tail -n 2
+	@$(PY) -c "import sys; from setuptools import build_meta as b; \
+		w = b.build_wheel('dist'); s = b.build_sdist('dist'); \
+		print(f'built dist/{w} and dist/{s}', file=sys.stderr)" > /dev/null
 
 # Menu entry, icons, file type and AppStream data for this user (~/.local/share).
 install-desktop: $(STAMP)
