@@ -22,7 +22,27 @@ from gradviz.qt.theme import DisplayOptions, Theme
 ARROW_LEN, ARROW_HALF = 12.0, 5.5
 PARALLEL_GAP = 26.0
 #: Where to try a label when it would cover a node: shifts of ``t`` along the edge.
-SLIDES = (0.0, 0.04, -0.04, 0.08, -0.08, 0.12, -0.12, 0.16, -0.16, 0.2, -0.2, 0.25, -0.25)
+SLIDES = (
+    0.0,
+    0.04,
+    -0.04,
+    0.08,
+    -0.08,
+    0.12,
+    -0.12,
+    0.16,
+    -0.16,
+    0.2,
+    -0.2,
+    0.25,
+    -0.25,
+    0.3,
+    -0.3,
+    0.35,
+    -0.35,
+)
+#: Distances from the line tried in turn.
+GAPS = (4.0, 22.0, 44.0)
 
 
 class EdgeItem(QGraphicsItem):
@@ -61,8 +81,10 @@ class EdgeItem(QGraphicsItem):
         grad: np.ndarray | None,
         opts: DisplayOptions,
         halo: QColor | None,
+        adjust: bool = True,
     ) -> None:
-        """Write ``name = value`` above and ``grad_name = grad`` below (None hides it)."""
+        """Write ``name = value`` above and ``grad_name = grad`` below (None hides it);
+        ``adjust=False`` leaves placing to the caller (the scene places all labels at once)."""
         t = opts.palette
         self.theme = t
         self.value_label.set_content(f"{name} = ", value, opts, QColor(t.value), halo)
@@ -72,11 +94,14 @@ class EdgeItem(QGraphicsItem):
             self.grad_label.setVisible(opts.show_gradients)
         else:
             self.grad_label.setVisible(False)
-        self.adjust()
+        if adjust:
+            self.adjust()
 
     # -- geometry ------------------------------------------------------------------
-    def adjust(self) -> None:
-        """Re-anchor the line on both boxes and move the labels with it."""
+    def adjust(self, labels: bool = True) -> None:
+        """Re-anchor the line on both boxes and move the labels with it (clear of
+        the two end nodes; :func:`~gradviz.qt.canvas.placement.place_labels` also
+        keeps them clear of every other node and label)."""
         c1, c2 = self.src.pos(), self.dst.pos()
         d = c2 - c1
         length = math.hypot(d.x(), d.y())
@@ -88,33 +113,33 @@ class EdgeItem(QGraphicsItem):
         self._p1, self._p2 = p1, p2
         pad = ARROW_LEN + 4
         self._bounds = QRectF(p1, p2).normalized().adjusted(-pad, -pad, pad, pad)
-        a, b = self._place_labels(p1, p2)
-        self.value_label.setPos(a)
-        self.grad_label.setPos(b)
-
-    def _place_labels(self, p1: QPointF, p2: QPointF) -> tuple[QPointF, QPointF]:
-        """Label corners at ``t`` along the line, slid along it (by up to a quarter
-        of its length) where a label would cover one of the two nodes."""
+        if not labels:
+            return
         boxes = [
             self.src.sceneBoundingRect().adjusted(-6, -6, 6, 6),
             self.dst.sceneBoundingRect().adjusted(-6, -6, 6, 6),
         ]
+        for label, spots in zip(
+            (self.value_label, self.grad_label), self.candidates(), strict=True
+        ):
+            rect = label.boundingRect()
+            free = (p for p in spots if not any(b.intersects(rect.translated(p)) for b in boxes))
+            label.setPos(next(free, spots[0]))
+
+    def candidates(self) -> tuple[list[QPointF], list[QPointF]]:
+        """Where the value label and the gradient label may go (top-left corners),
+        best first: at ``t`` along the line, then slid along it by up to a quarter of
+        its length, then the same a little further from the line."""
         ra, rb = self.value_label.boundingRect(), self.grad_label.boundingRect()
-        first: tuple[QPointF, QPointF] | None = None
-        found_a: QPointF | None = None
-        found_b: QPointF | None = None
-        for dt in SLIDES:
-            a, b = place_along(p1, p2, ra, rb, t=min(0.85, max(0.15, self.t + dt)))
-            if first is None:
-                first = (a, b)
-            if found_a is None and not any(box.intersects(ra.translated(a)) for box in boxes):
-                found_a = a
-            if found_b is None and not any(box.intersects(rb.translated(b)) for box in boxes):
-                found_b = b
-            if found_a is not None and found_b is not None:
-                break
-        assert first is not None
-        return (found_a or first[0], found_b or first[1])
+        above: list[QPointF] = []
+        below: list[QPointF] = []
+        for gap in GAPS:
+            for dt in SLIDES:
+                t = min(0.9, max(0.1, self.t + dt))
+                a, b = place_along(self._p1, self._p2, ra, rb, gap=gap, t=t)
+                above.append(a)
+                below.append(b)
+        return above, below
 
     def line(self) -> QLineF:
         return QLineF(self._p1, self._p2)

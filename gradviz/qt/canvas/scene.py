@@ -30,7 +30,7 @@ from gradviz.engine.numbers import NumberError, parse_number
 from gradviz.engine.ops import OPS
 from gradviz.model import layout
 from gradviz.model.document import Change, Document
-from gradviz.qt.canvas import style
+from gradviz.qt.canvas import placement, style
 from gradviz.qt.canvas.edge_items import EdgeItem
 from gradviz.qt.canvas.entry_editor import EntryEditor
 from gradviz.qt.canvas.node_items import LeafNodeItem, NodeItem, OpNodeItem
@@ -45,15 +45,23 @@ LABEL_SHIFT = 0.12
 def canvas_layout(
     net_nodes: Iterable[tuple[str, tuple[float, float] | None]],
     auto: dict[str, tuple[float, float]],
+    xs: dict[int, float] | None = None,
+    row: float = style.ROW_SPACING,
 ) -> dict[str, tuple[float, float]]:
-    """Saved positions as they are; the model's layered layout spread to the
-    canvas spacing (:data:`style.COLUMN_SPACING` × :data:`style.ROW_SPACING`) elsewhere."""
-    sx = style.COLUMN_SPACING / layout.COLUMN_SPACING
-    sy = style.ROW_SPACING / layout.ROW_SPACING
-    return {
-        nid: pos if pos is not None else (auto[nid][0] * sx, auto[nid][1] * sy)
-        for nid, pos in net_nodes
-    }
+    """Saved positions as they are; elsewhere the model's layered layout with its
+    column ``c`` at ``xs[c]`` (default: :data:`style.COLUMN_SPACING` apart) and its
+    rows ``row`` apart (see :mod:`placement`)."""
+    sy = row / layout.ROW_SPACING
+    out: dict[str, tuple[float, float]] = {}
+    for nid, pos in net_nodes:
+        if pos is not None:
+            out[nid] = pos
+            continue
+        x, y = auto[nid]
+        col = round(x / layout.COLUMN_SPACING)
+        cx = xs[col] if xs is not None and col in xs else col * style.COLUMN_SPACING
+        out[nid] = (cx, y * sy)
+    return out
 
 
 def _formula(op: str, node_id: str, inputs: list[str], attrs: dict[str, object]) -> str:
@@ -92,6 +100,8 @@ class GraphScene(QGraphicsScene):
         self.node_items: dict[str, NodeItem] = {}
         self.edge_items: list[EdgeItem] = []
         self._auto: dict[str, tuple[float, float]] = {}
+        self._xs: dict[int, float] = {}
+        self._row = style.ROW_SPACING
         self._succ: dict[str, list[str]] = {}
         self._pred: dict[str, list[str]] = {}
         self._highlight: int | None = None
@@ -163,6 +173,7 @@ class GraphScene(QGraphicsScene):
         """Show only these nodes and the edges between them (None: everything)."""
         self._visible = None if node_ids is None else set(node_ids)
         self._apply_visibility()
+        self._place_edges()
 
     def detach(self) -> None:
         """Stop following the document (the scene keeps what it shows)."""
@@ -227,9 +238,6 @@ class GraphScene(QGraphicsScene):
                     )
                 self.addItem(item)
                 self.node_items[n.id] = item
-            placed = canvas_layout(((n.id, n.pos) for n in net.nodes), self._auto)
-            for nid, (x, y) in placed.items():
-                self.node_items[nid].setPos(x, y)
             for n in net.nodes:
                 pairs: dict[str, int] = {}
                 for src in n.inputs:
@@ -252,7 +260,16 @@ class GraphScene(QGraphicsScene):
                     )
                     edge.add_to(self)
                     self.edge_items.append(edge)
-            self._refresh(ev)
+            self._refresh(ev, place=False)
+            columns = {nid: round(x / layout.COLUMN_SPACING) for nid, (x, _) in self._auto.items()}
+            self._xs = placement.column_positions(columns, self.node_items, self.edge_items)
+            self._row = placement.row_spacing(self.edge_items)
+            placed = canvas_layout(
+                ((n.id, n.pos) for n in net.nodes), self._auto, self._xs, self._row
+            )
+            for nid, (x, y) in placed.items():
+                self.node_items[nid].setPos(x, y)
+            self._place_edges()
             if self._selected in self.node_items:
                 self.node_items[self._selected].setSelected(True)
         finally:
@@ -264,7 +281,7 @@ class GraphScene(QGraphicsScene):
         """Rewrite every number in place from the document's (cached) evaluation."""
         self._refresh(self.doc.evaluation)
 
-    def _refresh(self, ev: Evaluation) -> None:
+    def _refresh(self, ev: Evaluation, place: bool = True) -> None:
         opts = self._options
         t = opts.palette
         halo: QColor | None = None
@@ -298,10 +315,19 @@ class GraphScene(QGraphicsScene):
                 None if grad is None else np.asarray(grad),
                 opts,
                 halo,
+                adjust=False,
             )
         for e in self.edge_items:
             e.highlighted = self._edge_on_path(e, target)
         self._apply_visibility()
+        if place:
+            self._place_edges()
+
+    def _place_edges(self) -> None:
+        """Re-anchor every edge and put every label where it covers nothing."""
+        for e in self.edge_items:
+            e.adjust(labels=False)
+        placement.place_labels(self.node_items.values(), self.edge_items)
 
     def _apply_background(self) -> None:
         if self.exporting and self._transparent:
@@ -338,7 +364,7 @@ class GraphScene(QGraphicsScene):
     def position_of(self, node_id: str) -> tuple[float, float]:
         """Where a node stands: its saved position, else the spread layered layout."""
         node = self.doc.network.node(node_id)
-        return canvas_layout([(node_id, node.pos)], self._auto)[node_id]
+        return canvas_layout([(node_id, node.pos)], self._auto, self._xs, self._row)[node_id]
 
     def _apply_positions(self, node_ids: Iterable[str]) -> None:
         ids = list(node_ids) or list(self.node_items)
@@ -348,7 +374,7 @@ class GraphScene(QGraphicsScene):
                 x, y = self.position_of(nid)
                 if item.pos() != QPointF(x, y):
                     item.setPos(x, y)
-                    item.adjust_edges()
+        self._place_edges()
         self.layoutChanged.emit()
 
     # -- selection and highlight -----------------------------------------------------------
