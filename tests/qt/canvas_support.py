@@ -90,3 +90,15 @@ def wheel(
         False,
     )
     QApplication.sendEvent(vp, event)
+
+
+def overlaps(scene: GraphScene) -> list[tuple[str, str]]:
+    """Pairs of visible nodes and labels whose boxes intersect (should be none)."""
+    boxes = [(f"node {n}", it.sceneBoundingRect()) for n, it in scene.node_items.items()]
+    for e in scene.edge_items:
+        for lab in (e.value_label, e.grad_label):
+            if lab.isVisible():
+                boxes.append((lab.text, lab.sceneBoundingRect()))
+    return [
+        (a, b) for i, (a, ra) in enumerate(boxes) for b, rb in boxes[i + 1 :] if ra.intersects(rb)
+    ]
