@@ -8,12 +8,16 @@ background is the theme's, with a faint dot grid that exports leave out.
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QColor,
     QKeyEvent,
     QMouseEvent,
     QPainter,
+    QPen,
+    QPolygonF,
     QResizeEvent,
     QShowEvent,
     QWheelEvent,
@@ -195,15 +199,16 @@ class GraphView(QGraphicsView):
         painter.fillRect(rect, QColor(t.background))
         if self.zoom() * GRID < 12:  # dots closer than 12 px are noise
             return
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor(t.grid).darker(115))
-        r = 1.6 / self.zoom()
-        x0 = int(rect.left() // GRID) * GRID
-        y0 = int(rect.top() // GRID) * GRID
-        y = y0
-        while y <= rect.bottom():
-            x = x0
-            while x <= rect.right():
-                painter.drawEllipse(QPointF(x, y), r, r)
-                x += GRID
-            y += GRID
+        dot = QColor(t.grid)
+        dot = dot.lighter(135) if dot.lightness() < 128 else dot.darker(112)
+        pen = QPen(dot, 3.0)
+        pen.setCosmetic(True)  # the same size at every zoom
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        painter.setPen(pen)
+        x0 = math.floor(rect.left() / GRID) * GRID
+        y0 = math.floor(rect.top() / GRID) * GRID
+        nx = int((rect.right() - x0) / GRID) + 1
+        ny = int((rect.bottom() - y0) / GRID) + 1
+        painter.drawPoints(
+            QPolygonF([QPointF(x0 + i * GRID, y0 + j * GRID) for j in range(ny) for i in range(nx)])
+        )
