@@ -227,8 +227,9 @@ class Tanh(Elementwise):
 
 def softmax(z: Array) -> Array:
     """``S(z)_i = e^{z_i} / Σ_j e^{z_j}``, the max subtracted first so it never overflows."""
-    e = np.exp(z - np.max(z))
-    return np.asarray(e / np.sum(e), dtype=np.float64)
+    e = np.exp(z - z.max())
+    out: Array = e / e.sum()
+    return out
 
 
 def log_sum_exp(z: Array) -> float:

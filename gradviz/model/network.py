@@ -126,9 +126,10 @@ class Network:
         """The engine's view: nodes in topological order, values as attributes."""
         order = self.topological_order()
         at = {nid: i for i, nid in enumerate(order)}
+        by_id = {n.id: n for n in self.nodes}
         nodes = []
         for nid in order:
-            n = self.node(nid)
+            n = by_id[nid]
             attrs: dict[str, Any] = dict(n.attrs)
             if n.value is not None:
                 attrs["value"] = n.value
