@@ -25,7 +25,7 @@ from collections.abc import Callable
 
 import networkx as nx
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -59,7 +59,11 @@ from gradviz.qt.sheet_notation import (
 )
 from gradviz.qt.theme import DisplayOptions
 
-Updater = Callable[[Evaluation], None]
+#: Finite differences are recomputed this long after the last edit.
+FD_DELAY_MS = 120
+
+#: Refreshes one part from an evaluation; ``fd``: also recompute finite differences.
+Updater = Callable[[Evaluation, bool], None]
 
 def _sub(text: str) -> str:
     return f"<sub>{text}</sub>"
@@ -88,6 +92,10 @@ class Inspector(QScrollArea):
         self.target_editor: TargetEditor | None = None
         self.fd_check: QCheckBox | None = None
         self.doc = doc
+        self._fd_timer = QTimer(self)
+        self._fd_timer.setSingleShot(True)
+        self._fd_timer.setInterval(FD_DELAY_MS)
+        self._fd_timer.timeout.connect(self._refresh)
         self._unsubscribe = doc.subscribe(self._on_change)
         self._rebuild()
 
@@ -124,6 +132,8 @@ class Inspector(QScrollArea):
     def set_fd_visible(self, visible: bool) -> None:
         """Show or hide the finite-difference estimates beside every Jacobian."""
         self._show_fd = visible
+        if visible:
+            self._refresh()
         for block in self.blocks.values():
             block.set_fd_visible(visible)
 
@@ -139,12 +149,18 @@ class Inspector(QScrollArea):
                 self._node_id = None
             self._rebuild()
             return
-        self._refresh()
+        self._refresh(fd=False)
 
-    def _refresh(self) -> None:
+    def _refresh(self, fd: bool = True) -> None:
+        """Every part from the current evaluation. Without ``fd`` the finite
+        differences follow a moment later (scrubbing stays smooth)."""
         ev = self.doc.evaluation
         for update in self._updaters:
-            update(ev)
+            update(ev, fd)
+        if fd:
+            self._fd_timer.stop()
+        elif self._show_fd:
+            self._fd_timer.start()
 
     # -- building --------------------------------------------------------------
     def _rebuild(self) -> None:
@@ -167,7 +183,7 @@ class Inspector(QScrollArea):
 
     def _label(self, layout: QVBoxLayout, html: str, *, size: float | None = None,
                bold: bool = False, dim: bool = False) -> QLabel:
-        label = QLabel(html)
+        label = QLabel(html, layout.parentWidget())
         label.setTextFormat(Qt.TextFormat.RichText)
         label.setWordWrap(True)
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -184,7 +200,7 @@ class Inspector(QScrollArea):
 
     def _section(self, layout: QVBoxLayout, title: str) -> None:
         layout.addSpacing(8)
-        line = QFrame()
+        line = QFrame(layout.parentWidget())
         line.setFrameShape(QFrame.Shape.HLine)
         line.setStyleSheet(f"color: {self._options.palette.grid};")
         layout.addWidget(line)
@@ -194,7 +210,7 @@ class Inspector(QScrollArea):
     def _block(self, layout: QVBoxLayout, key: str, title: str, update: Updater, *,
                vector_as: str = "column", with_fd: bool = True) -> MatrixBlock:
         block = MatrixBlock(title, options=self._options, vector_as=vector_as, with_fd=with_fd,
-                            inline=not with_fd)
+                            inline=not with_fd, parent=layout.parentWidget())
         block.set_fd_visible(self._show_fd and with_fd)
         layout.addWidget(block)
         self.blocks[key] = block
@@ -215,7 +231,7 @@ class Inspector(QScrollArea):
         summary = self._label(layout, "", size=11)
         summary.setTextFormat(Qt.TextFormat.PlainText)
 
-        def update(ev: Evaluation) -> None:
+        def update(ev: Evaluation, fd: bool = True) -> None:
             summary.setText("\n".join(self._forward_line(ev, nid)
                                        for nid in self.doc.network.topological_order()))
 
@@ -251,20 +267,23 @@ class Inspector(QScrollArea):
         else:
             self.formula_label = self._label(layout, formula_text(net, nid), size=15)
             self.formula_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.fd_check = QCheckBox("Show finite differences beside each Jacobian")
+        self.fd_check = QCheckBox("Show finite differences beside each Jacobian",
+                                  layout.parentWidget())
         self.fd_check.setChecked(self._show_fd)
         self.fd_check.toggled.connect(self.set_fd_visible)
         layout.addWidget(self.fd_check)
         if node.op == "neg_log":
-            self.index_selector = LossIndexSelector(self.doc, self._undo, nid)
+            self.index_selector = LossIndexSelector(self.doc, self._undo, nid,
+                                                    layout.parentWidget())
             layout.addWidget(self.index_selector)
             self.index_spin = self.index_selector.spin
             self._updaters.append(self._index_updater(nid))
         elif node.op == "mse":
-            self.target_editor = TargetEditor(self.doc, self._undo, nid, self._options)
+            self.target_editor = TargetEditor(self.doc, self._undo, nid, self._options,
+                                              layout.parentWidget())
             layout.addWidget(self.target_editor)
             self.target_edit = self.target_editor.edit
-            self._updaters.append(lambda ev: self.target_editor.refresh()
+            self._updaters.append(lambda ev, fd: self.target_editor.refresh()
                                   if self.target_editor is not None else None)
 
         self._section(layout, "Values")
@@ -320,7 +339,7 @@ class Inspector(QScrollArea):
 
     # -- updaters --------------------------------------------------------------
     def _index_updater(self, nid: str) -> Updater:
-        def update(ev: Evaluation) -> None:
+        def update(ev: Evaluation, fd: bool = True) -> None:
             if self.index_selector is not None:
                 self.index_selector.refresh()
             if self.formula_label is not None:
@@ -329,7 +348,7 @@ class Inspector(QScrollArea):
         return update
 
     def _value_updater(self, key: str, nid: str) -> Updater:
-        def update(ev: Evaluation) -> None:
+        def update(ev: Evaluation, fd: bool = True) -> None:
             self.blocks[key].set_data(ev.values[nid])
 
         return update
@@ -367,13 +386,13 @@ class Inspector(QScrollArea):
                 f"ReLU kink at {', '.join(kinks)}: its derivative there is taken as 0.</span>")
 
     def _local_updater(self, nid: str, pos: int) -> Updater:
-        def update(ev: Evaluation) -> None:
+        def update(ev: Evaluation, fd: bool = True) -> None:
             net = self.doc.network
             node = net.node(nid)
             src = node.inputs[pos]
             jac = ev.local_jacobian(nid, pos)
             cells, note = self._kink_cells(ev, nid) if pos == 0 else ({}, "")
-            num = numeric_local_jacobian(ev, nid, pos) if self._show_fd else None
+            num = numeric_local_jacobian(ev, nid, pos) if fd and self._show_fd else None
             self.blocks[f"local:{pos}"].set_data(
                 jac, row_labels=entry_labels(nid, ev.values[nid].shape),
                 col_labels=entry_labels(src, ev.values[src].shape,
@@ -383,14 +402,14 @@ class Inspector(QScrollArea):
         return update
 
     def _gradient_updater(self, nid: str, loss: str) -> Updater:
-        def update(ev: Evaluation) -> None:
+        def update(ev: Evaluation, fd: bool = True) -> None:
             grad = ev.node_gradients.get(nid)
             if grad is None:
                 return
             param = self.doc.network.node(nid).op == "param"
             labels = [f"∂{loss}/∂{x}" if param else x
                       for x in entry_labels(nid, grad.shape, param=param)]
-            num = numeric_downstream_jacobian(ev, loss, nid) if self._show_fd else None
+            num = numeric_downstream_jacobian(ev, loss, nid) if fd and self._show_fd else None
             block = self.blocks["gradient"]
             if grad.ndim == 2:
                 block.set_data(grad, numeric=num, note=self._downstream_kink_note(ev, nid),
@@ -443,13 +462,13 @@ class Inspector(QScrollArea):
                         + " above is their sum.", dim=True)
 
     def _output_updater(self, nid: str, output: str, param: bool) -> Updater:
-        def update(ev: Evaluation) -> None:
+        def update(ev: Evaluation, fd: bool = True) -> None:
             jac = ev.output_jacobians[nid]
             rows = entry_labels(output, ev.values[output].shape)
             cols = entry_labels(nid, ev.values[nid].shape, param=param)
             if param:
                 cols = [f"∂{output}/∂{c}" for c in cols]
-            num = numeric_downstream_jacobian(ev, output, nid) if self._show_fd else None
+            num = numeric_downstream_jacobian(ev, output, nid) if fd and self._show_fd else None
             self.blocks["output"].set_data(jac, row_labels=rows, col_labels=cols, numeric=num,
                            note=self._downstream_kink_note(ev, nid),
                            kink=bool(ev.nondifferentiable))
@@ -463,7 +482,7 @@ class Inspector(QScrollArea):
         return np.asarray(sum(mats[1:], mats[0]), dtype=np.float64)
 
     def _factor_updater(self, k: int, of: str, wrt: str) -> Updater:
-        def update(ev: Evaluation) -> None:
+        def update(ev: Evaluation, fd: bool = True) -> None:
             net = self.doc.network
             jac = self._local_between(ev, of, wrt)
             cells, note = self._kink_cells(ev, of)
@@ -476,7 +495,7 @@ class Inspector(QScrollArea):
         return update
 
     def _product_updater(self, path: list[str]) -> Updater:
-        def update(ev: Evaluation) -> None:
+        def update(ev: Evaluation, fd: bool = True) -> None:
             net = self.doc.network
             prod = np.eye(ev.values[path[0]].size)
             for k in range(1, len(path)):

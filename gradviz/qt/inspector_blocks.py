@@ -90,29 +90,37 @@ class MatrixBlock(QWidget):
                  with_fd: bool = True, inline: bool = False,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # Every child and layout is made with its parent: a parentless layout whose
+        # Python wrapper dies after its widget could be freed twice.
         self._options = options
-        self.title = QLabel(title)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 4, 0, 6)
+        outer.setSpacing(3)
+        self.title = QLabel(title, self)
         self.title.setTextFormat(Qt.TextFormat.RichText)
         self.title.setWordWrap(True)
-        self.analytic = MatrixWidget(options=options, vector_as=vector_as)
-        self.numeric: MatrixWidget | None = None
-        self.fd_caption = QLabel("central differences")
-        self.diff_label = QLabel()
-        self.note = QLabel()
-        self.note.setWordWrap(True)
-        self.note.setTextFormat(Qt.TextFormat.RichText)
-        self.note.hide()
-        self._fd_box = QWidget()
+        body_host = QWidget(self)
+        self._body = QBoxLayout(QBoxLayout.Direction.LeftToRight, body_host)
+        self._body.setContentsMargins(0, 0, 0, 0)
+        self._body.setSpacing(SPACING)
+        self.analytic = MatrixWidget(options=options, vector_as=vector_as, parent=body_host)
+        self._fd_box = QWidget(body_host)
         fd_layout = QVBoxLayout(self._fd_box)
         fd_layout.setContentsMargins(0, 0, 0, 0)
         fd_layout.setSpacing(2)
+        self.fd_caption = QLabel("central differences", self._fd_box)
         fd_layout.addWidget(self.fd_caption)
+        self.numeric: MatrixWidget | None = None
         if with_fd:
-            self.numeric = MatrixWidget(options=options, vector_as=vector_as, decimals_only=True)
+            self.numeric = MatrixWidget(options=options, vector_as=vector_as, decimals_only=True,
+                                        parent=self._fd_box)
             fd_layout.addWidget(self.numeric)
+        self.diff_label = QLabel(self._fd_box)
         fd_layout.addWidget(self.diff_label)
-        self._body = QBoxLayout(QBoxLayout.Direction.LeftToRight)
-        self._body.setSpacing(SPACING)
+        self.note = QLabel(self)
+        self.note.setWordWrap(True)
+        self.note.setTextFormat(Qt.TextFormat.RichText)
+        self.note.hide()
         if inline:  # "z = ( … )": the title reads as the left side of an equation
             self.title.setWordWrap(False)
             self._body.addWidget(self.title, 0, Qt.AlignmentFlag.AlignVCenter)
@@ -120,15 +128,14 @@ class MatrixBlock(QWidget):
         self._body.addWidget(self.analytic, 0, Qt.AlignmentFlag.AlignTop)
         self._body.addWidget(self._fd_box, 0, Qt.AlignmentFlag.AlignTop)
         self._body.addStretch(1)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 4, 0, 6)
-        outer.setSpacing(3)
         if not inline:
             outer.addWidget(self.title)
-        outer.addLayout(self._body)
+        outer.addWidget(body_host)
         outer.addWidget(self.note)
         self._fd_visible = with_fd
-        self._fd_box.setVisible(with_fd)
+        self._has_numeric = False
+        self._labels: tuple[Sequence[str] | None, Sequence[str] | None] = (None, None)
+        self._fd_box.setVisible(False)
         self._style_captions()
 
     def _style_captions(self) -> None:
@@ -144,34 +151,52 @@ class MatrixBlock(QWidget):
         ``marked`` cells with notes; ``kink``: computed at a non-differentiable point."""
         self.analytic.set_matrix(matrix, row_labels=row_labels, col_labels=col_labels)
         self.analytic.set_marked(marked or {})
-        if self.numeric is not None and numeric is not None:
-            shown = np.asarray(numeric, dtype=np.float64).reshape(np.shape(matrix))
-            self.numeric.set_matrix(shown, row_labels=row_labels, col_labels=col_labels)
-            err, ok = agreement(matrix, shown)
-            palette = self._options.palette
-            self.diff_label.setToolTip("The largest |analytic − numeric| over all entries; "
-                                       "✓ when every entry agrees within 1e-6 (relative "
-                                       "and absolute), as in 'gradviz check'")
-            if ok:
-                self.diff_label.setText(f"max |Δ| = {err:.1e}  ✓")
-                self.diff_label.setStyleSheet("font-size: 8.5pt; color: #2e7d32;")
-            elif kink:
-                self.diff_label.setText(f"max |difference| = {err:.2g}: at a kink the two "
-                                        "sides disagree, so differences cannot confirm it")
-                self.diff_label.setStyleSheet(f"font-size: 8.5pt; color: {palette.warning};")
-            else:
-                self.diff_label.setText(f"max |Δ| = {err:.2g}  ✗ they disagree")
-                self.diff_label.setStyleSheet(f"font-size: 8.5pt; color: {palette.gradient};")
-            self.diff_label.setWordWrap(True)
-        self._fd_box.setVisible(self._fd_visible and numeric is not None)
+        self._labels = (row_labels, col_labels)
+        if numeric is not None:
+            self.set_numeric(numeric, kink=kink)
+        elif self._has_numeric:
+            self.diff_label.setText("finite differences: updating…")
+            self.diff_label.setStyleSheet(f"font-size: 8.5pt; color: "
+                                          f"{self._options.palette.dim_text};")
         self.note.setText(note)
         self.note.setVisible(bool(note))
         self._choose_direction()
 
+    def set_numeric(self, numeric: Array, *, kink: bool = False) -> None:
+        """Show the finite-difference estimate of the matrix now shown and how far
+        the two are apart."""
+        if self.numeric is None:
+            return
+        source = self.analytic.source
+        row_labels, col_labels = self._labels
+        shown = np.asarray(numeric, dtype=np.float64).reshape(source.shape)
+        self.numeric.set_matrix(shown, row_labels=row_labels, col_labels=col_labels)
+        err, ok = agreement(source, shown)
+        palette = self._options.palette
+        self.diff_label.setToolTip("The largest |analytic − numeric| over all entries; "
+                                   "✓ when every entry agrees within 1e-6 (relative "
+                                   "and absolute), as in 'gradviz check'")
+        if ok:
+            self.diff_label.setText(f"max |Δ| = {err:.1e}  ✓")
+            self.diff_label.setStyleSheet("font-size: 8.5pt; color: #2e7d32;")
+        elif kink:
+            self.diff_label.setText(f"max |difference| = {err:.2g}: at a kink the two "
+                                    "sides disagree, so differences cannot confirm it")
+            self.diff_label.setStyleSheet(f"font-size: 8.5pt; color: {palette.warning};")
+        else:
+            self.diff_label.setText(f"max |Δ| = {err:.2g}  ✗ they disagree")
+            self.diff_label.setStyleSheet(f"font-size: 8.5pt; color: {palette.gradient};")
+        self.diff_label.setWordWrap(True)
+        self._has_numeric = True
+        self._fd_box.setVisible(self._fd_visible)
+        self._choose_direction()
+
     def _choose_direction(self) -> None:
         """Finite differences beside the matrix when both fit in the width, else below."""
-        side = (self.analytic.sizeHint().width() + SPACING
-                + self._fd_box.sizeHint().width())
+        # the matrices' own size hints only: asking the labels' layout for a size
+        # hint from inside resizeEvent is what Qt's word-wrapped QLabel does not survive
+        numeric = self.numeric.sizeHint().width() if self.numeric is not None else 0
+        side = self.analytic.sizeHint().width() + SPACING + numeric
         direction = (QBoxLayout.Direction.LeftToRight
                      if not self._fd_box.isVisibleTo(self) or side <= self.width()
                      else QBoxLayout.Direction.TopToBottom)
@@ -188,7 +213,7 @@ class MatrixBlock(QWidget):
 
     def set_fd_visible(self, visible: bool) -> None:
         self._fd_visible = visible and self.numeric is not None
-        self._fd_box.setVisible(self._fd_visible)
+        self._fd_box.setVisible(self._fd_visible and self._has_numeric)
         self._choose_direction()
 
     def set_options(self, options: DisplayOptions) -> None:
@@ -210,13 +235,13 @@ class LossIndexSelector(QWidget):
         self.source = doc.network.node(node_id).inputs[0]
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 4, 0, 4)
-        row.addWidget(QLabel(f"The loss reads {self.source}["))
-        self.spin = QSpinBox()
+        row.addWidget(QLabel(f"The loss reads {self.source}[", self))
+        self.spin = QSpinBox(self)
         self.spin.setRange(1, int(doc.evaluation.values[self.source].size))
         self.spin.setToolTip(f"Which component of {self.source} the loss −ln reads (1-based, "
                              "as on the sheet: the class of the training example)")
         row.addWidget(self.spin)
-        row.addWidget(QLabel("]  (the true class)"))
+        row.addWidget(QLabel("]  (the true class)", self))
         row.addStretch(1)
         self.refresh()
         self.spin.valueChanged.connect(self._changed)
@@ -243,14 +268,16 @@ class TargetEditor(QWidget):
         self.doc, self._undo, self.node_id = doc, undo_stack, node_id
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 4)
-        row = QHBoxLayout()
-        row.addWidget(QLabel("Target t ="))
-        self.edit = QLineEdit()
+        row_host = QWidget(self)
+        row = QHBoxLayout(row_host)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(QLabel("Target t =", row_host))
+        self.edit = QLineEdit(row_host)
         self.edit.setToolTip("The target's entries, separated by commas (3/4 and 1e-2 "
                              "work); Enter applies")
         row.addWidget(self.edit, 1)
-        layout.addLayout(row)
-        self.error = QLabel()
+        layout.addWidget(row_host)
+        self.error = QLabel(self)
         self.error.setStyleSheet(f"color: {options.palette.gradient};")
         self.error.hide()
         layout.addWidget(self.error)

@@ -35,10 +35,10 @@ class JacobianPanel(QWidget):
         super().__init__(parent)
         self._options = options or DisplayOptions()
         self._pinned: int | None = None
-        self.header = QLabel()
+        self.header = QLabel(self)
         self.header.setTextFormat(Qt.TextFormat.RichText)
         self.header.setWordWrap(True)
-        self.note = QLabel()
+        self.note = QLabel(self)
         self.note.setWordWrap(True)
         self.note.hide()
         big = 3.0  # the panel is what the class reads from afar
@@ -84,7 +84,7 @@ class JacobianPanel(QWidget):
         self.refresh()
 
     def _title(self, html: str) -> QLabel:
-        label = QLabel(html)
+        label = QLabel(html, self)
         label.setTextFormat(Qt.TextFormat.RichText)
         label.setStyleSheet("font-size: 13pt;")
         return label

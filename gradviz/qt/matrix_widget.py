@@ -89,6 +89,9 @@ class MatrixWidget(QWidget):
         self._label_font = QFont(self.font())
         self._label_font.setPointSizeF(max(self._label_font.pointSizeF(), 9.0)
                                        + max(-0.5, font_delta - 2.5))
+        self._fm, self._lm = QFontMetrics(self._font), QFontMetrics(self._label_font)
+        self._xs: list[int] = [0]  # left edge of every column (and the right end)
+        self._label_w_cache: int | None = None
         self.setMouseTracking(True)
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.DefaultContextMenu)
@@ -111,7 +114,7 @@ class MatrixWidget(QWidget):
             m = src.reshape(src.shape[0], -1)
         same_shape = m.shape == self._m.shape
         self._source, self._m = src.copy(), m.copy()
-        self._ws = None
+        self._ws, self._label_w_cache = None, None
         if row_labels is not None:
             self._row_labels = list(row_labels)
         elif not same_shape:
@@ -154,6 +157,7 @@ class MatrixWidget(QWidget):
     def set_min_label_width(self, width: int) -> None:
         """Reserve at least ``width`` pixels for the row labels (to align stacked matrices)."""
         self._min_label_w = int(width)
+        self._label_w_cache = None
         self.updateGeometry()
         self.update()
 
@@ -161,6 +165,11 @@ class MatrixWidget(QWidget):
     def matrix(self) -> np.ndarray:
         """The values shown, as a 2-D array (rows × columns on screen)."""
         return self._m.copy()
+
+    @property
+    def source(self) -> np.ndarray:
+        """The array as given to :meth:`set_matrix` (0-, 1- or 2-D)."""
+        return self._source.copy()
 
     @property
     def row_labels(self) -> list[str]:
@@ -187,9 +196,13 @@ class MatrixWidget(QWidget):
         return format_scalar(x, exact=exact, digits=self._options.digits, unicode_minus=True)
 
     def _refresh_texts(self) -> None:
+        """Re-format the entries; relayout only when the size changes (scrubbing
+        a weight repaints the matrices without re-running the dock's layout)."""
+        before = self.sizeHint()
         self._texts = [[self._fmt(float(x)) for x in row] for row in self._m]
         self._ws = None
-        self.updateGeometry()
+        if self.sizeHint() != before:
+            self.updateGeometry()
         self.update()
 
     # -- LaTeX and text --------------------------------------------------------
@@ -227,7 +240,7 @@ class MatrixWidget(QWidget):
 
     # -- geometry --------------------------------------------------------------
     def _metrics(self) -> tuple[QFontMetrics, QFontMetrics]:
-        return QFontMetrics(self._font), QFontMetrics(self._label_font)
+        return self._fm, self._lm
 
     def natural_column_widths(self) -> list[int]:
         """The width each column needs on its own: its widest entry (and label)."""
@@ -245,28 +258,31 @@ class MatrixWidget(QWidget):
             mins = self._min_col_ws
             self._ws = [max(w, mins[c] if c < len(mins) else 0)
                         for c, w in enumerate(self.natural_column_widths())]
+            self._xs = [0]
+            for w in self._ws:
+                self._xs.append(self._xs[-1] + w)
         return self._ws
 
     def _col_x(self, col: int) -> int:
         """Left edge of column ``col`` relative to the first column."""
-        return sum(self._col_ws()[:col])
+        self._col_ws()
+        return self._xs[col]
 
     def _row_h(self) -> int:
-        return QFontMetrics(self._font).height() + self.ROW_GAP
+        return self._fm.height() + self.ROW_GAP
 
     def _label_w(self) -> int:
-        lm = QFontMetrics(self._label_font)
-        own = max((lm.horizontalAdvance(r) + 8 for r in self._row_labels), default=0)
-        return max(own, self._min_label_w)
+        if self._label_w_cache is None:
+            self._label_w_cache = max(self.natural_label_width(), self._min_label_w)
+        return self._label_w_cache
 
     def natural_label_width(self) -> int:
         """The row-label width this matrix needs on its own."""
-        lm = QFontMetrics(self._label_font)
-        return max((lm.horizontalAdvance(r) + 8 for r in self._row_labels), default=0)
+        return max((self._lm.horizontalAdvance(r) + 8 for r in self._row_labels), default=0)
 
     def _header_h(self) -> int:
         shown = self._col_labels and self._show_col_labels
-        return QFontMetrics(self._label_font).height() + 4 if shown else 0
+        return self._lm.height() + 4 if shown else 0
 
     def _cells_origin(self) -> QPointF:
         return QPointF(self._label_w() + self.BRACKET_W + 2, self._header_h() + 3)

@@ -203,3 +203,29 @@ def test_copy_as_latex_from_the_context_menu(inspector) -> None:
     assert QGuiApplication.clipboard().text() == (
         r"\begin{pmatrix} \frac{1}{4} & -\frac{1}{4} \\ -\frac{1}{4} & \frac{1}{4} "
         r"\end{pmatrix}")
+
+
+def test_finite_differences_follow_an_edit_a_moment_later(qtbot, inspector) -> None:
+    inspector.set_node("z")
+    block = inspector.blocks["output"]
+    inspector.doc.set_entry("P", (0, 0), 5.0)  # scrubbing: analytic now, differences next
+    assert block.analytic.texts() != block.numeric.texts()
+    assert "updating" in block.difference_text
+    qtbot.waitUntil(lambda: block.difference_text.endswith("✓"), timeout=3000)
+    assert np.allclose(block.numeric.matrix, block.analytic.matrix, atol=1e-8)
+
+
+def test_switching_nodes_many_times_is_stable(qtbot, inspector) -> None:
+    """Rebuilding drops every old widget; nothing may be freed twice (this once
+    crashed inside Qt's text layout a few rebuilds later)."""
+    import gc
+
+    nodes = ["E", "P", "z", "g", "Q", "z2", "f", "l", None]
+    for k in range(12):
+        for node in nodes:
+            inspector.set_node(node)
+            inspector.doc.set_entry("P", (0, 0), 3 + (k % 4) / 4)
+            qtbot.wait(1)
+        gc.collect()
+    inspector.set_node("g")
+    assert inspector.blocks["local:0"].analytic.texts()[0] == ["1", "0", "0"]
