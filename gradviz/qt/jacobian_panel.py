@@ -41,18 +41,21 @@ class JacobianPanel(QWidget):
         self.note = QLabel(self)
         self.note.setWordWrap(True)
         self.note.hide()
+        scroll = QScrollArea(self)
+        grid_host = QWidget(scroll)  # every widget made with its parent
         big = 3.0  # the panel is what the class reads from afar
-        self.theta_widget = MatrixWidget(options=self._options, vector_as="row", font_delta=big)
+        self.theta_widget = MatrixWidget(options=self._options, vector_as="row", font_delta=big,
+                                         parent=grid_host)
         # column labels on Θ only; J and ∇l keep them for tooltips and align below Θ
         self.jacobian_widget = MatrixWidget(options=self._options, show_col_labels=False,
-                                            font_delta=big)
+                                            font_delta=big, parent=grid_host)
         self.gradient_widget = MatrixWidget(options=self._options, vector_as="row",
-                                            show_col_labels=False, font_delta=big)
-        self.theta_title = self._title("Θ =")
-        self.jacobian_title = self._title("J<sub>f<sub>E</sub></sub>(Θ) =")
-        self.gradient_title = self._title("∇l(Θ) =")
+                                            show_col_labels=False, font_delta=big,
+                                            parent=grid_host)
+        self.theta_title = self._title("Θ =", grid_host)
+        self.jacobian_title = self._title("J<sub>f<sub>E</sub></sub>(Θ) =", grid_host)
+        self.gradient_title = self._title("∇l(Θ) =", grid_host)
 
-        grid_host = QWidget()
         grid = QGridLayout(grid_host)
         grid.setContentsMargins(4, 2, 12, 4)
         grid.setHorizontalSpacing(10)
@@ -67,7 +70,6 @@ class JacobianPanel(QWidget):
             widget.columnHovered.connect(self._hovered)
             widget.columnClicked.connect(self._clicked)
         grid.setColumnStretch(2, 1)
-        scroll = QScrollArea()
         scroll.setWidget(grid_host)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -83,8 +85,8 @@ class JacobianPanel(QWidget):
         self._unsubscribe = doc.subscribe(self._on_change)
         self.refresh()
 
-    def _title(self, html: str) -> QLabel:
-        label = QLabel(html, self)
+    def _title(self, html: str, parent: QWidget) -> QLabel:
+        label = QLabel(html, parent)
         label.setTextFormat(Qt.TextFormat.RichText)
         label.setStyleSheet("font-size: 13pt;")
         return label
