@@ -9,6 +9,8 @@ edge keeps them next to its middle whenever either end moves.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from typing import overload
 
 import numpy as np
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
@@ -43,6 +45,35 @@ SLIDES = (
 )
 #: Distances from the line tried in turn.
 GAPS = (4.0, 22.0, 44.0)
+SPOT_COUNT = len(GAPS) * len(SLIDES)
+
+
+class Spots(Sequence[QPointF]):
+    """The candidate spots of one label of an edge, computed when first asked for."""
+
+    def __init__(self, edge: EdgeItem, which: int) -> None:
+        self.edge, self.which = edge, which
+        self._cache: dict[int, QPointF] = {}
+
+    def __len__(self) -> int:
+        return SPOT_COUNT
+
+    @overload
+    def __getitem__(self, k: int) -> QPointF: ...
+    @overload
+    def __getitem__(self, k: slice) -> list[QPointF]: ...
+    def __getitem__(self, k: int | slice) -> QPointF | list[QPointF]:
+        hit = self._cache.get(k) if isinstance(k, int) else None
+        if hit is not None:
+            return hit
+        if isinstance(k, slice):
+            return [self[i] for i in range(*k.indices(len(self)))]
+        if not -len(self) <= k < len(self):
+            raise IndexError(k)
+        k %= len(self)
+        if k not in self._cache:
+            self._cache[k] = self.edge.spot(self.which, k)
+        return self._cache[k]
 
 
 class EdgeItem(QGraphicsItem):
@@ -121,25 +152,24 @@ class EdgeItem(QGraphicsItem):
         ]
         for label, spots in zip(
             (self.value_label, self.grad_label), self.candidates(), strict=True
-        ):
+        ):  # clear of the two end nodes only: cheap enough to follow a drag
             rect = label.boundingRect()
             free = (p for p in spots if not any(b.intersects(rect.translated(p)) for b in boxes))
             label.setPos(next(free, spots[0]))
 
-    def candidates(self) -> tuple[list[QPointF], list[QPointF]]:
+    def candidates(self) -> tuple[Spots, Spots]:
         """Where the value label and the gradient label may go (top-left corners),
-        best first: at ``t`` along the line, then slid along it by up to a quarter of
-        its length, then the same a little further from the line."""
+        best first: at ``t`` along the line, then slid along it by up to 0.35 of
+        its length, then the same a little further from the line. Computed lazily:
+        the first spot is usually free."""
+        return Spots(self, 0), Spots(self, 1)
+
+    def spot(self, which: int, k: int) -> QPointF:
+        """Candidate ``k`` of :meth:`candidates` for the value (0) or gradient (1) label."""
+        gap = GAPS[k // len(SLIDES)]
+        t = min(0.9, max(0.1, self.t + SLIDES[k % len(SLIDES)]))
         ra, rb = self.value_label.boundingRect(), self.grad_label.boundingRect()
-        above: list[QPointF] = []
-        below: list[QPointF] = []
-        for gap in GAPS:
-            for dt in SLIDES:
-                t = min(0.9, max(0.1, self.t + dt))
-                a, b = place_along(self._p1, self._p2, ra, rb, gap=gap, t=t)
-                above.append(a)
-                below.append(b)
-        return above, below
+        return place_along(self._p1, self._p2, ra, rb, gap=gap, t=t)[which]
 
     def line(self) -> QLineF:
         return QLineF(self._p1, self._p2)

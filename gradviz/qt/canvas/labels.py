@@ -40,6 +40,7 @@ class MathLabel(QGraphicsItem):
         self._halo: QColor | None = None
         self._rect = QRectF()
         self._col_widths: list[float] = []
+        self.spot = -1  # the candidate spot along its edge chosen last (see placement)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self.setZValue(3)
 

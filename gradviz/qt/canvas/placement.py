@@ -13,17 +13,18 @@
 
 from __future__ import annotations
 
-import math
+import itertools
 from collections.abc import Iterable
 
-from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtCore import QRectF
 
 from gradviz.qt.canvas import style
-from gradviz.qt.canvas.edge_items import EdgeItem
+from gradviz.qt.canvas.edge_items import EdgeItem, Spots
 from gradviz.qt.canvas.labels import MathLabel
 from gradviz.qt.canvas.node_base import NodeItem
 
 CELL = 160.0  # bucket size of the collision grid, about one label
+FALLBACK_SPOTS = 17  # when no spot is free, the least crowded of the first ones
 
 
 class RectIndex:
@@ -33,11 +34,11 @@ class RectIndex:
         self.cell = cell
         self.buckets: dict[tuple[int, int], list[QRectF]] = {}
 
-    def _keys(self, r: QRectF) -> Iterable[tuple[int, int]]:
+    def _keys(self, r: QRectF) -> list[tuple[int, int]]:
         c = self.cell
-        for i in range(math.floor(r.left() / c), math.floor(r.right() / c) + 1):
-            for j in range(math.floor(r.top() / c), math.floor(r.bottom() / c) + 1):
-                yield i, j
+        xs = range(int(r.left() // c), int(r.right() // c) + 1)
+        ys = range(int(r.top() // c), int(r.bottom() // c) + 1)
+        return [(i, j) for i in xs for j in ys]
 
     def add(self, r: QRectF) -> None:
         for key in self._keys(r):
@@ -53,7 +54,12 @@ class RectIndex:
                     break
 
     def hits(self, r: QRectF) -> bool:
-        return any(o.intersects(r) for key in self._keys(r) for o in self.buckets.get(key, ()))
+        get = self.buckets.get
+        for key in self._keys(r):
+            for o in get(key, ()):
+                if o.intersects(r):
+                    return True
+        return False
 
     def overlap(self, r: QRectF) -> float:
         """Total area of ``r`` covered by the rectangles (counted once per rectangle)."""
@@ -68,15 +74,25 @@ class RectIndex:
         return area
 
 
-def place_labels(nodes: Iterable[NodeItem], edges: Iterable[EdgeItem]) -> None:
+def _first_free(index: RectIndex, rect: QRectF, where: Spots, prefer: int) -> int | None:
+    """The number of the first spot where ``rect`` meets nothing, trying ``prefer`` first."""
+    order = range(len(where)) if prefer < 0 else itertools.chain([prefer], range(len(where)))
+    return next((k for k in order if not index.hits(rect.translated(where[k]))), None)
+
+
+def place_labels(
+    nodes: Iterable[NodeItem], edges: Iterable[EdgeItem], sticky: bool = False
+) -> None:
     """Move every visible edge label to its first free candidate spot (or, when
     none is free, to the one it overlaps least); labels keep 3 units apart. The
-    biggest labels (matrices) choose first: they have the fewest spots that fit."""
+    biggest labels (matrices) choose first: they have the fewest spots that fit.
+    ``sticky`` (after an edit of values) tries each label's previous spot first, so
+    labels stay put while a value is scrubbed."""
     index = RectIndex()
     for node in nodes:
         if node.isVisible():
             index.add(node.sceneBoundingRect().adjusted(-4, -4, 4, 4))
-    todo: list[tuple[float, int, MathLabel, list[QPointF]]] = []
+    todo: list[tuple[float, int, MathLabel, Spots]] = []
     for edge in edges:
         if not edge.isVisible():
             continue
@@ -90,22 +106,25 @@ def place_labels(nodes: Iterable[NodeItem], edges: Iterable[EdgeItem]) -> None:
     placed: list[QRectF] = []
     for _, _, label, where in todo:
         rect = label.boundingRect()
-        chosen = next((p for p in where if not index.hits(rect.translated(p))), None)
-        if chosen is None:
-            chosen = min(where, key=lambda p: index.overlap(rect.translated(p)))
-        label.setPos(chosen)
-        placed.append(rect.translated(chosen).adjusted(-3, -3, 3, 3))
+        k = _first_free(index, rect, where, label.spot if sticky else -1)
+        if k is None:  # nothing is free: the least overlap among the near spots
+            near = range(min(len(where), FALLBACK_SPOTS))
+            k = min(near, key=lambda i: index.overlap(rect.translated(where[i])))
+        label.spot = k
+        label.setPos(where[k])
+        placed.append(rect.translated(where[k]).adjusted(-3, -3, 3, 3))
         index.add(placed[-1])
     # second round: a label that still overlaps tries again, the others now known
-    for k, (_, _, label, where) in enumerate(todo):
-        mine = placed[k]
+    for n, (_, _, label, where) in enumerate(todo):
+        mine = placed[n]
         index.remove(mine)
         if index.hits(mine):
             rect = label.boundingRect()
-            free = next((p for p in where if not index.hits(rect.translated(p))), None)
-            if free is not None:
-                label.setPos(free)
-                mine = placed[k] = rect.translated(free).adjusted(-3, -3, 3, 3)
+            k = _first_free(index, rect, where, -1)
+            if k is not None:
+                label.spot = k
+                label.setPos(where[k])
+                mine = placed[n] = rect.translated(where[k]).adjusted(-3, -3, 3, 3)
         index.add(mine)
 
 

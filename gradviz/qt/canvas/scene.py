@@ -321,13 +321,14 @@ class GraphScene(QGraphicsScene):
             e.highlighted = self._edge_on_path(e, target)
         self._apply_visibility()
         if place:
-            self._place_edges()
+            self._place_edges(sticky=True)
 
-    def _place_edges(self) -> None:
-        """Re-anchor every edge and put every label where it covers nothing."""
+    def _place_edges(self, sticky: bool = False) -> None:
+        """Re-anchor every edge and put every label where it covers nothing
+        (``sticky``: where it was, if that still covers nothing)."""
         for e in self.edge_items:
             e.adjust(labels=False)
-        placement.place_labels(self.node_items.values(), self.edge_items)
+        placement.place_labels(self.node_items.values(), self.edge_items, sticky)
 
     def _apply_background(self) -> None:
         if self.exporting and self._transparent:
