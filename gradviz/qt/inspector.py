@@ -25,7 +25,7 @@ from collections.abc import Callable
 
 import networkx as nx
 import numpy as np
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -72,6 +72,8 @@ def _sub(text: str) -> str:
 class Inspector(QScrollArea):
     """The dock's widget. ``set_node(id | None)`` selects what it shows; it follows
     the document's changes by itself."""
+
+    fdVisibilityChanged = Signal(bool)
 
     def __init__(self, doc: Document, undo_stack: QUndoStack,
                  options: DisplayOptions | None = None, parent: QWidget | None = None) -> None:
@@ -131,7 +133,14 @@ class Inspector(QScrollArea):
 
     def set_fd_visible(self, visible: bool) -> None:
         """Show or hide the finite-difference estimates beside every Jacobian."""
+        if visible == self._show_fd:
+            return
         self._show_fd = visible
+        if self.fd_check is not None:
+            self.fd_check.blockSignals(True)
+            self.fd_check.setChecked(visible)
+            self.fd_check.blockSignals(False)
+        self.fdVisibilityChanged.emit(visible)
         if visible:
             self._refresh()
         for block in self.blocks.values():

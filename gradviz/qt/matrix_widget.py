@@ -431,7 +431,8 @@ class MatrixWidget(QWidget):
                 p.drawLine(QPointF(x, o.y()), QPointF(x, o.y() + rows * rh))
         # brackets
         p.setPen(QPen(QColor(theme.text), 1.4))
-        self._draw_brackets(p, body)
+        if self._source.ndim > 0:  # a scalar is just a number
+            self._draw_brackets(p, body)
         # entries: zeros dimmed
         p.setFont(self._font)
         for r in range(rows):

@@ -147,8 +147,10 @@ def build_menus(win: MainWindow) -> None:
                            checked=o.show_gradients,
                            slot=lambda on: win.set_options(
                                win.options.with_(show_gradients=on))))
-    view.addAction(_action(win, "show_fd", "Show &Finite Differences in the Inspector",
-                           checkable=True, checked=True, slot=win.inspector.set_fd_visible))
+    show_fd = _action(win, "show_fd", "Show &Finite Differences in the Inspector",
+                      checkable=True, checked=True, slot=win.inspector.set_fd_visible)
+    win.inspector.fdVisibilityChanged.connect(show_fd.setChecked)
+    view.addAction(show_fd)
     view.addSeparator()
     themes = QActionGroup(win)
     for name, text in (("light", "&Light Theme"), ("dark", "Dar&k Theme")):

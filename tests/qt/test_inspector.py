@@ -36,8 +36,8 @@ def inspector(qtbot) -> Inspector:
 
 
 @pytest.mark.parametrize("node, formula", [
-    ("E", "E ∈ ℝ<sup>2</sup>"), ("P", "P ∈ ℝ<sup>3×2</sup>"), ("z", "z = P × E"), ("g", "g = R(z)"), ("z2", "z2 = Q × g"),
-    ("f", "f = S(z2)"), ("l", "l = −ln f[1]"),
+    ("E", "E ∈ ℝ<sup>2</sup>"), ("P", "P ∈ ℝ<sup>3×2</sup>"), ("z", "z = P × E"),
+    ("g", "g = R(z)"), ("z2", "z2 = Q × g"), ("f", "f = S(z2)"), ("l", "l = −ln f[1]"),
 ])
 def test_formulas_in_the_sheets_notation(inspector: Inspector, node: str, formula: str) -> None:
     inspector.set_node(node)

@@ -199,3 +199,33 @@ def test_geometry_and_dock_state_are_remembered(qtbot, tmp_path) -> None:
     assert (w2.width(), w2.height()) == (700, 500)
     assert not w2.jacobian_dock.isVisible()
     assert w2.inspector_dock.isVisible()
+
+
+def test_step_from_the_keyboard_and_menu(qtbot, window: MainWindow) -> None:
+    window.training.lr_edit.setText("1")
+    qtbot.keyClick(window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert window.undo_stack.count() == 1
+    assert window.doc.evaluation.loss < 0.7
+    assert window.jacobian_panel.theta_widget.texts()[0][:2] == ["9/2", "−1/2"]
+    window.actions_by_name["reset"].trigger()
+    assert window.jacobian_panel.theta_widget.texts()[0][:2] == ["3", "1"]
+    assert window.undo_stack.count() == 2
+
+
+def test_copy_canvas_as_image_from_the_file_menu(window: MainWindow) -> None:
+    assert window.actions_by_name["copy_image"] in window.file_menu.actions()
+    window.actions_by_name["copy_image"].trigger()
+    image = QGuiApplication.clipboard().image()
+    assert not image.isNull() and image.width() > 400
+
+
+def test_finite_differences_toggle_in_menu_and_inspector_agree(window: MainWindow) -> None:
+    window.scene.select_node("g")
+    action = window.actions_by_name["show_fd"]
+    action.trigger()
+    assert not action.isChecked()
+    assert window.inspector.fd_check is not None and not window.inspector.fd_check.isChecked()
+    assert not window.inspector.blocks["local:0"].numeric.isVisibleTo(window.inspector)
+    window.inspector.fd_check.setChecked(True)
+    assert action.isChecked()
+    assert window.inspector.blocks["local:0"].numeric.isVisibleTo(window.inspector)
