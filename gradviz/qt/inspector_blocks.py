@@ -116,6 +116,10 @@ class MatrixBlock(QWidget):
                                         parent=self._fd_box)
             fd_layout.addWidget(self.numeric)
         self.diff_label = QLabel(self._fd_box)
+        self.diff_label.setWordWrap(True)
+        self.diff_label.setToolTip("The largest |analytic − numeric| over all entries; ✓ when "
+                                   "every entry agrees within 1e-6 (relative and absolute), "
+                                   "as in 'gradviz check'")
         fd_layout.addWidget(self.diff_label)
         self.note = QLabel(self)
         self.note.setWordWrap(True)
@@ -152,12 +156,8 @@ class MatrixBlock(QWidget):
         self.analytic.set_matrix(matrix, row_labels=row_labels, col_labels=col_labels)
         self.analytic.set_marked(marked or {})
         self._labels = (row_labels, col_labels)
-        if numeric is not None:
+        if numeric is not None:  # else the estimate follows a moment later
             self.set_numeric(numeric, kink=kink)
-        elif self._has_numeric:
-            self.diff_label.setText("finite differences: updating…")
-            self.diff_label.setStyleSheet(f"font-size: 8.5pt; color: "
-                                          f"{self._options.palette.dim_text};")
         self.note.setText(note)
         self.note.setVisible(bool(note))
         self._choose_direction()
@@ -173,20 +173,17 @@ class MatrixBlock(QWidget):
         self.numeric.set_matrix(shown, row_labels=row_labels, col_labels=col_labels)
         err, ok = agreement(source, shown)
         palette = self._options.palette
-        self.diff_label.setToolTip("The largest |analytic − numeric| over all entries; "
-                                   "✓ when every entry agrees within 1e-6 (relative "
-                                   "and absolute), as in 'gradviz check'")
         if ok:
-            self.diff_label.setText(f"max |Δ| = {err:.1e}  ✓")
-            self.diff_label.setStyleSheet("font-size: 8.5pt; color: #2e7d32;")
+            text, color = f"max |Δ| = {err:.1e}  ✓", "#2e7d32"
         elif kink:
-            self.diff_label.setText(f"max |difference| = {err:.2g}: at a kink the two "
-                                    "sides disagree, so differences cannot confirm it")
-            self.diff_label.setStyleSheet(f"font-size: 8.5pt; color: {palette.warning};")
+            text, color = (f"max |difference| = {err:.2g}: at a kink the two sides "
+                           "disagree, so differences cannot confirm it", palette.warning)
         else:
-            self.diff_label.setText(f"max |Δ| = {err:.2g}  ✗ they disagree")
-            self.diff_label.setStyleSheet(f"font-size: 8.5pt; color: {palette.gradient};")
-        self.diff_label.setWordWrap(True)
+            text, color = f"max |Δ| = {err:.2g}  ✗ they disagree", palette.gradient
+        self.diff_label.setText(text)
+        style = f"font-size: 8.5pt; color: {color};"
+        if self.diff_label.styleSheet() != style:  # re-polishing costs; only on change
+            self.diff_label.setStyleSheet(style)
         self._has_numeric = True
         self._fd_box.setVisible(self._fd_visible)
         self._choose_direction()

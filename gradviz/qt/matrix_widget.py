@@ -41,6 +41,8 @@ from gradviz.engine.exact import (
 )
 from gradviz.qt.theme import DisplayOptions
 
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+
 
 class MatrixWidget(QWidget):
     """A read-only matrix. ``columnHovered(col)`` (``-1`` when the pointer leaves)
@@ -92,6 +94,7 @@ class MatrixWidget(QWidget):
         self._fm, self._lm = QFontMetrics(self._font), QFontMetrics(self._label_font)
         self._xs: list[int] = [0]  # left edge of every column (and the right end)
         self._label_w_cache: int | None = None
+        self._painted_ws: list[int] = []
         self.setMouseTracking(True)
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.DefaultContextMenu)
@@ -198,12 +201,18 @@ class MatrixWidget(QWidget):
     def _refresh_texts(self) -> None:
         """Re-format the entries; relayout only when the size changes (scrubbing
         a weight repaints the matrices without re-running the dock's layout)."""
-        before = self.sizeHint()
+        before, old = self.sizeHint(), self._texts
         self._texts = [[self._fmt(float(x)) for x in row] for row in self._m]
         self._ws = None
         if self.sizeHint() != before:
             self.updateGeometry()
-        self.update()
+        if self._texts != old or self._ws_changed():
+            self.update()
+
+    def _ws_changed(self) -> bool:
+        """Whether the column geometry differs from what was last painted."""
+        painted, now = self._painted_ws, self._col_ws()
+        return painted != now
 
     # -- LaTeX and text --------------------------------------------------------
     def latex(self) -> str:
@@ -420,7 +429,7 @@ class MatrixWidget(QWidget):
             p.setPen(QColor(theme.dim_text))
         for r, label in enumerate(self._row_labels[:rows]):
             rect = QRectF(0, o.y() + r * rh, self._label_w() - 6, rh)
-            p.drawText(rect, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, label)
+            p.drawText(rect, _RIGHT, label)
         # separators between parameter blocks
         sep = QColor(theme.dim_text)
         sep.setAlpha(120)
@@ -433,17 +442,22 @@ class MatrixWidget(QWidget):
         p.setPen(QPen(QColor(theme.text), 1.4))
         if self._source.ndim > 0:  # a scalar is just a number
             self._draw_brackets(p, body)
-        # entries: zeros dimmed
+        self._painted_ws = list(self._col_ws())
+        # entries: zeros dimmed (pens switched only when the colour changes)
         p.setFont(self._font)
+        pens = {"text": QColor(theme.text), "dim": QColor(theme.dim_text), "warn": warn}
+        ws, xs, pad = self._col_ws(), self._xs, self.PAD_X
+        zeros = (self._m == 0).tolist()
+        current = ""
         for r in range(rows):
+            y = o.y() + r * rh
             for c in range(cols):
-                text = self._texts[r][c]
-                zero = self._m[r, c] == 0
-                p.setPen(QColor(theme.dim_text if zero else theme.text))
-                if (r, c) in self._marked:
-                    p.setPen(warn)
-                p.drawText(self.cell_rect(r, c).adjusted(self.PAD_X, 0, -self.PAD_X, 0),
-                           Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, text)
+                kind = "warn" if (r, c) in self._marked else "dim" if zeros[r][c] else "text"
+                if kind != current:
+                    p.setPen(pens[kind])
+                    current = kind
+                p.drawText(QRectF(o.x() + xs[c] + pad, y, ws[c] - 2 * pad, rh), _RIGHT,
+                           self._texts[r][c])
         p.end()
 
     def _draw_brackets(self, p: QPainter, body: QRectF) -> None:
