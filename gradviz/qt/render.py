@@ -233,7 +233,7 @@ def export_file(
             scene.set_visible_nodes(chosen)
         if suffix == ".png":
             image = scene_to_image(scene, scale, transparent, margin)
-            if not image.save(str(path), "PNG", PNG_QUALITY):
+            if not image.save(str(path), "PNG", PNG_QUALITY):  # type: ignore[call-overload]
                 raise OSError(f"{path}: cannot be written")
         elif suffix == ".svg":
             scene_to_svg(scene, path, transparent, margin, net.title)

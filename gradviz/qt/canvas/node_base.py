@@ -164,8 +164,8 @@ class NodeItem(QGraphicsItem):
     def mouseMoveEvent(self, event: QGraphicsSceneMouseEvent) -> None:
         if self._scrub is None:
             super().mouseMoveEvent(event)  # Qt moves every selected movable node
-            scene = self.scene()
-            moved = scene.selectedItems() if scene is not None else []
+            own = self.scene()
+            moved = own.selectedItems() if own is not None else []
             for item in moved if self in moved else [*moved, self]:
                 if isinstance(item, NodeItem):
                     item.adjust_edges()

@@ -5,6 +5,8 @@
   :data:`style.COLUMN_SPACING` × :data:`style.ROW_SPACING`, more where an edge's
   labels are wider (long decimals) or taller (big matrices) than that leaves room
   for.
+* :func:`canvas_layout` — saved positions, else the model's layered layout
+  spread that way.
 * :func:`place_labels` — every edge label at its first candidate spot (see
   :meth:`EdgeItem.candidates`) that covers no node and no label placed before
   it, greedily in edge order, with a grid of buckets so that it stays linear in
@@ -18,6 +20,7 @@ from collections.abc import Iterable
 
 from PySide6.QtCore import QRectF
 
+from gradviz.model import layout
 from gradviz.qt.canvas import style
 from gradviz.qt.canvas.edge_items import EdgeItem, Spots
 from gradviz.qt.canvas.labels import MathLabel
@@ -167,3 +170,25 @@ def row_spacing(edges: Iterable[EdgeItem]) -> float:
         default=0.0,
     )
     return max(style.ROW_SPACING, tallest + 110.0)
+
+
+def canvas_layout(
+    net_nodes: Iterable[tuple[str, tuple[float, float] | None]],
+    auto: dict[str, tuple[float, float]],
+    xs: dict[int, float] | None = None,
+    row: float = style.ROW_SPACING,
+) -> dict[str, tuple[float, float]]:
+    """Saved positions as they are; elsewhere the model's layered layout with its
+    column ``c`` at ``xs[c]`` (default: :data:`style.COLUMN_SPACING` apart) and its
+    rows ``row`` apart (see :mod:`placement`)."""
+    sy = row / layout.ROW_SPACING
+    out: dict[str, tuple[float, float]] = {}
+    for nid, pos in net_nodes:
+        if pos is not None:
+            out[nid] = pos
+            continue
+        x, y = auto[nid]
+        col = round(x / layout.COLUMN_SPACING)
+        cx = xs[col] if xs is not None and col in xs else col * style.COLUMN_SPACING
+        out[nid] = (cx, y * sy)
+    return out

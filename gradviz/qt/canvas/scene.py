@@ -21,63 +21,25 @@ from PySide6.QtGui import QColor, QUndoStack
 from PySide6.QtWidgets import (
     QGraphicsProxyWidget,
     QGraphicsScene,
-    QGraphicsSceneMouseEvent,
     QWidget,
 )
 
 from gradviz.engine.evaluate import Evaluation
-from gradviz.engine.numbers import NumberError, parse_number
-from gradviz.engine.ops import OPS
 from gradviz.model import layout
 from gradviz.model.document import Change, Document
 from gradviz.qt.canvas import placement, style
 from gradviz.qt.canvas.edge_items import EdgeItem
+from gradviz.qt.canvas.editing import SceneEditing
 from gradviz.qt.canvas.entry_editor import EntryEditor
 from gradviz.qt.canvas.node_items import LeafNodeItem, NodeItem, OpNodeItem
 from gradviz.qt.theme import DisplayOptions, Theme
-from gradviz.qt.undo import MoveNodesCommand, SetEntryCommand
 
 LEAF_OPS = ("input", "param")
 #: Labels move this far (as a fraction of the edge) toward the side where edges fan out.
 LABEL_SHIFT = 0.12
 
 
-def canvas_layout(
-    net_nodes: Iterable[tuple[str, tuple[float, float] | None]],
-    auto: dict[str, tuple[float, float]],
-    xs: dict[int, float] | None = None,
-    row: float = style.ROW_SPACING,
-) -> dict[str, tuple[float, float]]:
-    """Saved positions as they are; elsewhere the model's layered layout with its
-    column ``c`` at ``xs[c]`` (default: :data:`style.COLUMN_SPACING` apart) and its
-    rows ``row`` apart (see :mod:`placement`)."""
-    sy = row / layout.ROW_SPACING
-    out: dict[str, tuple[float, float]] = {}
-    for nid, pos in net_nodes:
-        if pos is not None:
-            out[nid] = pos
-            continue
-        x, y = auto[nid]
-        col = round(x / layout.COLUMN_SPACING)
-        cx = xs[col] if xs is not None and col in xs else col * style.COLUMN_SPACING
-        out[nid] = (cx, y * sy)
-    return out
-
-
-def _formula(op: str, node_id: str, inputs: list[str], attrs: dict[str, object]) -> str:
-    """The sheet-style formula of an op node, e.g. ``g = R(z)``, ``l = −ln f[1]``."""
-    index = attrs.get("index", 0)
-    try:
-        return OPS[op].formula.format(
-            *[style.pretty_name(s) for s in inputs],
-            y=style.pretty_name(node_id),
-            index=int(index) + 1 if isinstance(index, int) else index,
-        )
-    except (IndexError, KeyError, ValueError):
-        return f"{style.pretty_name(node_id)} = {op}(…)"
-
-
-class GraphScene(QGraphicsScene):
+class GraphScene(SceneEditing, QGraphicsScene):
     """The network drawn as the sheet draws it. See the module docstring."""
 
     nodeSelected = Signal(str)
@@ -225,7 +187,7 @@ class GraphScene(QGraphicsScene):
                     shape = tuple(ev.values[n.id].shape)
                     item: NodeItem = LeafNodeItem(n.id, n.op, n.display_label, shape, self.editable)
                 else:
-                    formula = _formula(n.op, n.id, n.inputs, n.attrs)
+                    formula = style.formula(n.op, n.id, n.inputs, n.attrs)
                     item = OpNodeItem(
                         n.id,
                         n.op,
@@ -264,7 +226,7 @@ class GraphScene(QGraphicsScene):
             columns = {nid: round(x / layout.COLUMN_SPACING) for nid, (x, _) in self._auto.items()}
             self._xs = placement.column_positions(columns, self.node_items, self.edge_items)
             self._row = placement.row_spacing(self.edge_items)
-            placed = canvas_layout(
+            placed = placement.canvas_layout(
                 ((n.id, n.pos) for n in net.nodes), self._auto, self._xs, self._row
             )
             for nid, (x, y) in placed.items():
@@ -365,7 +327,9 @@ class GraphScene(QGraphicsScene):
     def position_of(self, node_id: str) -> tuple[float, float]:
         """Where a node stands: its saved position, else the spread layered layout."""
         node = self.doc.network.node(node_id)
-        return canvas_layout([(node_id, node.pos)], self._auto, self._xs, self._row)[node_id]
+        return placement.canvas_layout([(node_id, node.pos)], self._auto, self._xs, self._row)[
+            node_id
+        ]
 
     def _apply_positions(self, node_ids: Iterable[str]) -> None:
         ids = list(node_ids) or list(self.node_items)
@@ -438,100 +402,3 @@ class GraphScene(QGraphicsScene):
             if e.highlighted != want:
                 e.highlighted = want
                 e.update()
-
-    # -- dragging ---------------------------------------------------------------------------
-    def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
-        self._press = {nid: QPointF(it.pos()) for nid, it in self.node_items.items()}
-        super().mousePressEvent(event)
-
-    def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:
-        super().mouseReleaseEvent(event)
-        self._commit_moves()
-
-    def _commit_moves(self) -> None:
-        press, self._press = self._press, {}
-        if self.undo_stack is None or not press:
-            return
-        new: dict[str, tuple[float, float] | None] = {}
-        for nid, item in self.node_items.items():
-            before = press.get(nid)
-            if before is not None and (item.pos() - before).manhattanLength() > 0.05:
-                new[nid] = (item.pos().x(), item.pos().y())
-        if not new:
-            return
-        old = {nid: self.doc.network.node(nid).pos for nid in new}
-        self.undo_stack.push(MoveNodesCommand(self.doc, old, new))
-
-    # -- editing entries ----------------------------------------------------------------------
-    def open_editor(self, node_id: str, index: tuple[int, ...]) -> EntryEditor | None:
-        """Open the inline editor over one entry of an input or parameter."""
-        item = self.node_items.get(node_id)
-        if not self.editable or not isinstance(item, LeafNodeItem) or index not in item.entries:
-            return None
-        self.close_editor()
-        entry = item.entries[index]
-        editor = EntryEditor(node_id, index, self.doc.entry(node_id, index), self.theme)
-        editor.committed.connect(self._commit_editor)
-        editor.cancelled.connect(self._cancel_editor)
-        proxy = self.addWidget(editor)
-        proxy.setZValue(100)
-        r = item.mapRectToScene(entry.rect)
-        w = max(r.width() + 44.0, 96.0)
-        h = max(float(editor.sizeHint().height()), r.height() + 6)
-        editor.resize(int(w), int(h))
-        proxy.setPos(r.center().x() - w / 2, r.center().y() - h / 2)
-        self.editor, self._editor_proxy = editor, proxy
-        self.setFocusItem(proxy, Qt.FocusReason.MouseFocusReason)
-        editor.setFocus(Qt.FocusReason.MouseFocusReason)
-        self.statusMessage.emit(
-            f"Editing {style.entry_label(node_id, index)}: Enter sets the value, Esc cancels."
-        )
-        return editor
-
-    def close_editor(self) -> None:
-        """Remove the inline editor, if any, without committing."""
-        editor, proxy = self.editor, self._editor_proxy
-        self.editor = self._editor_proxy = None
-        if editor is None or proxy is None or not shiboken6.isValid(proxy):
-            return
-        editor.finished = True
-        proxy.hide()
-        proxy.deleteLater()
-
-    def _commit_editor(self, text: str) -> None:
-        editor = self.editor
-        if editor is None:
-            return
-        name = style.entry_label(editor.node_id, editor.index)
-        old = self.doc.entry(editor.node_id, editor.index)
-        try:
-            new = parse_number(text)
-        except NumberError as e:
-            editor.set_invalid(True)
-            self.statusMessage.emit(
-                f"{name}: {e}; it keeps its value {style.number(old, self._options)}."
-            )
-            return
-        node_id, index = editor.node_id, editor.index
-        self.close_editor()
-        if new != old and self.undo_stack is not None:
-            self.undo_stack.push(SetEntryCommand(self.doc, node_id, index, new))
-        self.statusMessage.emit(f"{name} = {style.number(new, self._options)}")
-
-    def _cancel_editor(self) -> None:
-        if self.editor is not None:
-            self.close_editor()
-            self.statusMessage.emit("Edit cancelled.")
-
-    def scrub_entry(
-        self, node_id: str, index: tuple[int, ...], steps: float, coarse: bool = False
-    ) -> None:
-        """Move one entry by ``steps`` × 1/4 (× 1 when ``coarse``), merged into one undo entry."""
-        if self.undo_stack is None or not steps:
-            return
-        step = style.SCRUB_STEP_COARSE if coarse else style.SCRUB_STEP
-        new = self.doc.entry(node_id, index) + steps * step
-        self.undo_stack.push(SetEntryCommand(self.doc, node_id, index, new, scrub=True))
-        self.statusMessage.emit(
-            f"{style.entry_label(node_id, index)} = {style.number(new, self._options)}"
-        )

@@ -14,6 +14,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QFont, QFontMetricsF, QPainter, QPainterPath, QPen
 
 from gradviz.engine.exact import format_scalar
+from gradviz.engine.ops import OPS
 from gradviz.qt.theme import DisplayOptions
 
 FAMILIES = ["DejaVu Sans", "Noto Sans", "Helvetica Neue", "Helvetica", "Arial", "sans-serif"]
@@ -141,3 +142,16 @@ def draw_parens(painter: QPainter, rect: QRectF, pen: QPen, width: float = 6.0) 
 
 def all_finite(value: np.ndarray) -> bool:
     return bool(np.all(np.isfinite(value)))
+
+
+def formula(op: str, node_id: str, inputs: list[str], attrs: dict[str, object]) -> str:
+    """The sheet-style formula of an op node, e.g. ``g = R(z)``, ``l = −ln f[1]``."""
+    index = attrs.get("index", 0)
+    try:
+        return OPS[op].formula.format(
+            *[pretty_name(s) for s in inputs],
+            y=pretty_name(node_id),
+            index=int(index) + 1 if isinstance(index, int) else index,
+        )
+    except (IndexError, KeyError, ValueError):
+        return f"{pretty_name(node_id)} = {op}(…)"
