@@ -94,7 +94,8 @@ class MatrixWidget(QWidget):
         self._fm, self._lm = QFontMetrics(self._font), QFontMetrics(self._label_font)
         self._xs: list[int] = [0]  # left edge of every column (and the right end)
         self._label_w_cache: int | None = None
-        self._painted_ws: list[int] = []
+        self._painted: tuple[object, ...] = ()
+        self._published_hint = QSize()
         self.setMouseTracking(True)
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.DefaultContextMenu)
@@ -154,14 +155,14 @@ class MatrixWidget(QWidget):
         """Make column ``j`` at least ``widths[j]`` pixels wide (to align stacked matrices)."""
         self._min_col_ws = [int(w) for w in widths]
         self._ws = None
-        self.updateGeometry()
+        self._geometry_changed()
         self.update()
 
     def set_min_label_width(self, width: int) -> None:
         """Reserve at least ``width`` pixels for the row labels (to align stacked matrices)."""
         self._min_label_w = int(width)
         self._label_w_cache = None
-        self.updateGeometry()
+        self._geometry_changed()
         self.update()
 
     @property
@@ -201,18 +202,23 @@ class MatrixWidget(QWidget):
     def _refresh_texts(self) -> None:
         """Re-format the entries; relayout only when the size changes (scrubbing
         a weight repaints the matrices without re-running the dock's layout)."""
-        before, old = self.sizeHint(), self._texts
         self._texts = [[self._fmt(float(x)) for x in row] for row in self._m]
         self._ws = None
-        if self.sizeHint() != before:
-            self.updateGeometry()
-        if self._texts != old or self._ws_changed():
+        self._geometry_changed()
+        if self._signature() != self._painted:
             self.update()
 
-    def _ws_changed(self) -> bool:
-        """Whether the column geometry differs from what was last painted."""
-        painted, now = self._painted_ws, self._col_ws()
-        return painted != now
+    def _geometry_changed(self) -> None:
+        """Tell the layout only when the size hint really differs from the last one."""
+        hint = self.sizeHint()
+        if hint != self._published_hint:
+            self._published_hint = hint
+            self.updateGeometry()
+
+    def _signature(self) -> tuple[object, ...]:
+        """What a paint shows, to skip repainting an unchanged matrix."""
+        return (self._texts, self._row_labels, self._col_labels, self._col_ws(),
+                self._label_w())
 
     # -- LaTeX and text --------------------------------------------------------
     def latex(self) -> str:
@@ -442,7 +448,7 @@ class MatrixWidget(QWidget):
         p.setPen(QPen(QColor(theme.text), 1.4))
         if self._source.ndim > 0:  # a scalar is just a number
             self._draw_brackets(p, body)
-        self._painted_ws = list(self._col_ws())
+        self._painted = self._signature()
         # entries: zeros dimmed (pens switched only when the colour changes)
         p.setFont(self._font)
         pens = {"text": QColor(theme.text), "dim": QColor(theme.dim_text), "warn": warn}

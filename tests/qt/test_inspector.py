@@ -231,3 +231,16 @@ def test_switching_nodes_many_times_is_stable(qtbot, inspector) -> None:
         gc.collect()
     inspector.set_node("g")
     assert inspector.blocks["local:0"].analytic.texts()[0] == ["1", "0", "0"]
+
+
+@pytest.mark.parametrize("node", ["P", "z", "g", "f", "l"])
+def test_every_matrix_gets_the_room_it_asks_for(qtbot, inspector, node: str) -> None:
+    inspector.set_node("E")
+    inspector.set_node(node)
+    qtbot.wait(20)  # let the layouts run
+    for key, block in inspector.blocks.items():
+        for matrix in (block.analytic, block.numeric):
+            if matrix is None or not matrix.isVisibleTo(inspector):
+                continue
+            assert matrix.size() == matrix.sizeHint(), key
+            assert matrix.width() > 30 and matrix.height() > 20, key

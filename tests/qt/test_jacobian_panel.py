@@ -104,3 +104,12 @@ def test_decimals_and_a_kink_note(panel: JacobianPanel) -> None:
     panel.doc.set_entry("E", (1,), 0.5)  # z[3] = 0
     assert panel.note.isVisibleTo(panel)
     assert "z[3] = 0" in panel.note.text()
+
+
+def test_matrices_resize_when_their_numbers_grow(qtbot, panel: JacobianPanel) -> None:
+    narrow = panel.jacobian_widget.width()
+    panel.doc.set_theta(panel.doc.network.theta - 0.05 * panel.doc.evaluation.gradient)
+    qtbot.wait(20)
+    for w in panel._widgets():
+        assert w.size() == w.sizeHint()
+    assert panel.jacobian_widget.width() > narrow  # decimals need more room than 3/4
