@@ -219,3 +219,19 @@ def test_read_only_scene_neither_moves_nor_edits(qtbot):
     QTest.mouseRelease(vp, Qt.MouseButton.LeftButton, pos=start + QPoint(40, 40))
     assert c.scene.node_items["g"].pos() == pos
     assert np.array_equal(c.doc.network.node("P").value, gradviz.load("exercise3").node("P").value)
+
+
+def test_view_follows_its_size_until_the_user_zooms(qtbot):
+    c = open_canvas(qtbot)
+    z0 = c.view.zoom()
+    c.view.resize(750, 350)
+    qtbot.waitUntil(lambda: c.view.zoom() < z0 * 0.7)
+    shown = c.view.mapToScene(c.view.viewport().rect()).boundingRect()
+    assert shown.contains(c.scene.drawing_rect())
+    QTest.keyClick(c.view, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
+    z1 = c.view.zoom()
+    c.view.resize(1500, 700)
+    qtbot.wait(50)
+    assert c.view.zoom() == pytest.approx(z1)  # the user's zoom is kept
+    QTest.keyClick(c.view, Qt.Key.Key_F)
+    assert c.view.zoom() > z1

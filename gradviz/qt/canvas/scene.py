@@ -47,6 +47,8 @@ class GraphScene(SceneEditing, QGraphicsScene):
     statusMessage = Signal(str)
     #: Nodes were built or moved: views update their scrollable area.
     layoutChanged = Signal()
+    #: The whole drawing was rebuilt (another network, a structural edit).
+    rebuilt = Signal()
 
     def __init__(
         self,
@@ -238,6 +240,7 @@ class GraphScene(SceneEditing, QGraphicsScene):
             self._quiet = False
         self._on_selection_changed()
         self.layoutChanged.emit()
+        self.rebuilt.emit()
 
     def refresh_values(self) -> None:
         """Rewrite every number in place from the document's (cached) evaluation."""

@@ -39,7 +39,7 @@ class GraphView(QGraphicsView):
         super().__init__(scene, parent)
         self._graph = scene
         self._pan_from: QPoint | None = None
-        self._fitted = False
+        self._auto_fit = True  # follow the window's size until the user zooms or pans
         self.setRenderHints(
             QPainter.RenderHint.Antialiasing
             | QPainter.RenderHint.TextAntialiasing
@@ -52,7 +52,9 @@ class GraphView(QGraphicsView):
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setToolTip("")
+        self._scroll_at_press = (0, 0)
         scene.layoutChanged.connect(self._update_scene_rect)
+        scene.rebuilt.connect(self._rebuilt)
         self._update_scene_rect()
 
     @property
@@ -67,6 +69,7 @@ class GraphView(QGraphicsView):
     def set_zoom(self, factor: float, anchor: QPointF | None = None) -> None:
         """Zoom to ``factor`` (clamped to 5 %…1200 %), keeping ``anchor`` (scene
         point) where it is on screen, or the view's centre."""
+        self._auto_fit = False
         factor = min(MAX_ZOOM, max(MIN_ZOOM, factor))
         ratio = factor / self.zoom()
         if abs(ratio - 1) < 1e-9:
@@ -91,7 +94,8 @@ class GraphView(QGraphicsView):
         self.set_zoom(1.0)
 
     def fit(self) -> None:
-        """Show the whole drawing, at most at 150 %."""
+        """Show the whole drawing, at most at 150 %; until the user zooms or pans,
+        the view fits again whenever it is resized or the network is rebuilt."""
         rect = self._graph.drawing_rect()
         if rect.isEmpty():
             return
@@ -103,7 +107,7 @@ class GraphView(QGraphicsView):
             self.centerOn(rect.center())
         elif self.zoom() < MIN_ZOOM:
             self.set_zoom(MIN_ZOOM)
-        self._fitted = True
+        self._auto_fit = True
 
     def _update_scene_rect(self) -> None:
         """Room to pan: the drawing plus a viewport's worth (at the smallest zoom) around it."""
@@ -116,12 +120,16 @@ class GraphView(QGraphicsView):
     # -- events ----------------------------------------------------------------------------
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        if not self._fitted:
+        if self._auto_fit:
             self.fit()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        if not self._fitted and self.isVisible():
+        if self._auto_fit and self.isVisible():
+            self.fit()
+
+    def _rebuilt(self) -> None:
+        if self._auto_fit and self.isVisible():
             self.fit()
 
     def entry_at(self, pos: QPoint) -> tuple[LeafNodeItem, Entry] | None:
@@ -170,9 +178,11 @@ class GraphView(QGraphicsView):
     def mousePressEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.MiddleButton:
             self._pan_from = event.position().toPoint()
+            self._auto_fit = False
             self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
             event.accept()
             return
+        self._scroll_at_press = self._scroll()
         super().mousePressEvent(event)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
@@ -193,12 +203,17 @@ class GraphView(QGraphicsView):
             event.accept()
             return
         super().mouseReleaseEvent(event)
+        if self._scroll() != self._scroll_at_press:  # the background was dragged: a pan
+            self._auto_fit = False
+
+    def _scroll(self) -> tuple[int, int]:
+        return self.horizontalScrollBar().value(), self.verticalScrollBar().value()
 
     def drawBackground(self, painter: QPainter, rect: QRectF | QRect) -> None:
         rect = QRectF(rect)
         t = self._graph.theme
         painter.fillRect(rect, QColor(t.background))
-        if self.zoom() * GRID < 12:  # dots closer than 12 px are noise
+        if self.zoom() * GRID < 16:  # dots closer than 16 px are noise
             return
         dot = QColor(t.grid)
         dot = dot.lighter(135) if dot.lightness() < 128 else dot.darker(112)
