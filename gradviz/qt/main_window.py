@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent, QUndoStack
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QMessageBox, QWidget
@@ -46,13 +47,13 @@ class MainWindow(QMainWindow):
         self.doc = doc if doc is not None else documents.load_document("exercise3")
 
         self.scene = self._make_scene(self.doc)
-        self.view = GraphView(self.scene)
+        self.view = GraphView(self.scene, self)
         self.setCentralWidget(self.view)
 
-        self.inspector = Inspector(self.doc, self.undo_stack, self.options)
+        self.inspector = Inspector(self.doc, self.undo_stack, self.options, self)
         self.inspector_dock = self._dock("Inspector", "inspectorDock", self.inspector,
                                          Qt.DockWidgetArea.RightDockWidgetArea)
-        self.jacobian_panel = JacobianPanel(self.doc, self.options)
+        self.jacobian_panel = JacobianPanel(self.doc, self.options, self)
         self.jacobian_dock = self._dock("Jacobian J_fE(Θ) and gradient ∇l(Θ)", "jacobianDock",
                                         self.jacobian_panel,
                                         Qt.DockWidgetArea.BottomDockWidgetArea)
@@ -64,7 +65,7 @@ class MainWindow(QMainWindow):
         self.training.statusMessage.connect(self.show_status)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.training)
 
-        self.hint_label = QLabel(HINTS)
+        self.hint_label = QLabel(HINTS, self)
         self.hint_label.setStyleSheet("color: gray; padding-right: 6px;")
         self.statusBar().addPermanentWidget(self.hint_label)
         self.undo_stack.cleanChanged.connect(self._clean_changed)
@@ -90,7 +91,7 @@ class MainWindow(QMainWindow):
         return dock
 
     def _make_scene(self, doc: Document) -> GraphScene:
-        scene = GraphScene(doc, self.options, self.undo_stack)
+        scene = GraphScene(doc, self.options, self.undo_stack, self)
         scene.nodeSelected.connect(self._node_selected)
         scene.entrySelected.connect(self._entry_selected)
         scene.statusMessage.connect(self.show_status)
@@ -122,7 +123,7 @@ class MainWindow(QMainWindow):
         self.doc = doc
         self.undo_stack.clear()
         self.scene = self._make_scene(doc)
-        self.view = GraphView(self.scene)  # the view keeps its scene: a new pair
+        self.view = GraphView(self.scene, self)  # the view keeps its scene: a new pair
         self.setCentralWidget(self.view)  # deletes the old view
         old.deleteLater()
         self.inspector.set_document(doc, self.undo_stack)
@@ -285,18 +286,18 @@ class MainWindow(QMainWindow):
             self.inspector_dock.raise_()
 
     def _entry_selected(self, node_id: str, index: object) -> None:
+        """An entry of a parameter was clicked on the canvas: pin its column of Θ."""
         net = self.doc.network
         if not net.has_node(node_id) or net.node(node_id).op != "param":
+            return
+        if not isinstance(index, (tuple, list)):
             return
         col = 0
         for pid in net.param_ids:
             value = net.node(pid).value
             assert value is not None
             if pid == node_id:
-                idx = tuple(index) if isinstance(index, (tuple, list)) else (int(str(index)),)
-                flat = 0
-                for k, n in zip(idx, value.shape, strict=False):
-                    flat = flat * n + int(k)
+                flat = int(np.ravel_multi_index(tuple(int(k) for k in index), value.shape))
                 self.jacobian_panel.pin(col + flat)
                 return
             col += value.size
