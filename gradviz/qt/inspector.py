@@ -39,13 +39,15 @@ from PySide6.QtWidgets import (
 )
 
 from gradviz.engine.evaluate import Evaluation
-from gradviz.engine.ops import Array
 from gradviz.model.document import Change, Document
 from gradviz.model.network import Network
 from gradviz.qt.inspector_blocks import (
     LossIndexSelector,
     MatrixBlock,
     TargetEditor,
+    downstream_kink_note,
+    kink_cells,
+    local_between,
     numeric_downstream_jacobian,
     numeric_local_jacobian,
 )
@@ -53,9 +55,10 @@ from gradviz.qt.sheet_notation import (
     KINDS,
     entry_labels,
     formula_text,
+    forward_line,
     function_symbol,
-    number,
-    vector,
+    gradient_title,
+    local_title,
 )
 from gradviz.qt.theme import DisplayOptions
 
@@ -86,6 +89,7 @@ class Inspector(QScrollArea):
         self._node_id: str | None = None
         self._show_fd = True
         self.blocks: dict[str, MatrixBlock] = {}
+        self._graph = doc.network.graph  # the structure, rebuilt with the widgets
         self._updaters: list[Updater] = []
         self.formula_label: QLabel | None = None
         self.index_spin: QSpinBox | None = None
@@ -241,27 +245,15 @@ class Inspector(QScrollArea):
         summary.setTextFormat(Qt.TextFormat.PlainText)
 
         def update(ev: Evaluation, fd: bool = True) -> None:
-            summary.setText("\n".join(self._forward_line(ev, nid)
+            summary.setText("\n".join(forward_line(self.doc.network, ev, nid, self._options)
                                        for nid in self.doc.network.topological_order()))
 
         self._updaters.append(update)
 
-    def _forward_line(self, ev: Evaluation, nid: str) -> str:
-        """``z = P × E = (2, −1, 3)``; a matrix by its size."""
-        value = ev.values[nid]
-        node = self.doc.network.node(nid)
-        head = formula_text(self.doc.network, nid)
-        if value.ndim == 2:
-            kind = "parameter" if node.op == "param" else "matrix"
-            return f"{head}: a {value.shape[0]} × {value.shape[1]} {kind}"
-        text = (number(float(value), self._options) if value.ndim == 0
-                else vector(value, self._options))
-        return f"{head} = {text}"
-
     def _build_node(self, layout: QVBoxLayout, nid: str) -> None:
         net = self.doc.network
         node = net.node(nid)
-        graph = net.graph
+        graph = self._graph = net.graph
         roles = [r for r, v in (("the network output", net.output), ("the loss", net.loss))
                  if v == nid]
         head = f"{nid}" + (f"  <span style='font-weight:400'>({node.label})</span>"
@@ -305,7 +297,7 @@ class Inspector(QScrollArea):
         if node.inputs:
             self._section(layout, "Local Jacobian" + ("s" if len(node.inputs) > 1 else ""))
             for pos in range(len(node.inputs)):
-                self._block(layout, f"local:{pos}", self._local_title(net, nid, pos),
+                self._block(layout, f"local:{pos}", local_title(net, nid, pos),
                             self._local_updater(nid, pos))
 
         output, loss = net.output, net.loss
@@ -314,37 +306,12 @@ class Inspector(QScrollArea):
             self._build_output_sections(layout, net, graph, nid, output)
         if loss is not None and loss != nid and nx.has_path(graph, nid, loss):
             self._section(layout, f"Gradient of the loss: ∂{loss}/∂{nid}")
-            self._block(layout, "gradient", self._gradient_title(net, nid, loss),
+            self._block(layout, "gradient", gradient_title(net, self.doc.evaluation, nid, loss),
                         self._gradient_updater(nid, loss), vector_as="row")
         if output == nid:
             self._section(layout, "The network output")
             self._label(layout, f"{nid} is f itself: ∂{nid}/∂{nid} = I. Select a node before "
                         "it to see the chain rule at work.", dim=True)
-
-    # -- titles ----------------------------------------------------------------
-    def _local_title(self, net: Network, nid: str, pos: int) -> str:
-        node = net.node(nid)
-        src = node.inputs[pos]
-        title = f"∂{nid}/∂{src}"
-        sym = function_symbol(node.op)
-        if sym:
-            title += f" = J{_sub(sym)}({src})"
-        elif node.op == "matmul" and pos == 1:
-            title += f" = {node.inputs[0]}  <span style='color:gray'>(Ex. 1: J = M)</span>"
-        elif node.op == "add":
-            title += " = I"
-        return title
-
-    def _gradient_title(self, net: Network, nid: str, loss: str) -> str:
-        node = net.node(nid)
-        if node.op == "param":
-            theta = self.doc.evaluation.theta_names
-            first = f"{nid}[" if node.value is not None and node.value.ndim else nid
-            cols = [i for i, n in enumerate(theta) if n == nid or n.startswith(first)]
-            if cols:
-                return (f"∂{loss}/∂{nid}: entries {cols[0] + 1}–{cols[-1] + 1} of "
-                        f"∇{loss}(Θ), in {nid}'s shape")
-        return f"∂{loss}/∂{nid} = ∇{_sub(nid)}{loss}"
 
     # -- updaters --------------------------------------------------------------
     def _index_updater(self, nid: str) -> Updater:
@@ -362,45 +329,13 @@ class Inspector(QScrollArea):
 
         return update
 
-    def _kink_cells(self, ev: Evaluation, nid: str) -> tuple[dict[tuple[int, int], str], str]:
-        """Cells of ``∂nid/∂input`` taken at a ReLU kink, and one note about them."""
-        cells: dict[tuple[int, int], str] = {}
-        notes = []
-        for kid, idx in ev.nondifferentiable:
-            if kid != nid:
-                continue
-            src = ev.inputs_of(nid)[0]
-            shape = ev.values[src].shape
-            k = int(np.ravel_multi_index(idx, shape)) if shape else 0
-            where = f"{src}[{','.join(str(i + 1) for i in idx)}]"
-            note = (f"{where} = 0: {nid} is not differentiable there; gradviz takes the "
-                    "derivative as 0 (as PyTorch and JAX do).")
-            cells[(k, k)] = note
-            notes.append(where)
-        text = ""
-        if notes:
-            text = (f"<span style='color:{self._options.palette.warning}'>⚠ "
-                    f"{', '.join(notes)} = 0: not differentiable there (a ReLU kink); the "
-                    "marked entr" + ("y is" if len(notes) == 1 else "ies are")
-                    + " taken as 0.</span>")
-        return cells, text
-
-    def _downstream_kink_note(self, ev: Evaluation, nid: str) -> str:
-        graph = self.doc.network.graph
-        after = nx.descendants(graph, nid) if nid in graph else set()
-        kinks = sorted({k for k, _ in ev.nondifferentiable if k in after})
-        if not kinks:
-            return ""
-        return (f"<span style='color:{self._options.palette.warning}'>⚠ The path passes a "
-                f"ReLU kink at {', '.join(kinks)}: its derivative there is taken as 0.</span>")
-
     def _local_updater(self, nid: str, pos: int) -> Updater:
         def update(ev: Evaluation, fd: bool = True) -> None:
             net = self.doc.network
             node = net.node(nid)
             src = node.inputs[pos]
             jac = ev.local_jacobian(nid, pos)
-            cells, note = self._kink_cells(ev, nid) if pos == 0 else ({}, "")
+            cells, note = kink_cells(ev, nid, self._options) if pos == 0 else ({}, "")
             num = numeric_local_jacobian(ev, nid, pos) if fd and self._show_fd else None
             self.blocks[f"local:{pos}"].set_data(
                 jac, row_labels=entry_labels(nid, ev.values[nid].shape),
@@ -419,14 +354,10 @@ class Inspector(QScrollArea):
             labels = [f"∂{loss}/∂{x}" if param else x
                       for x in entry_labels(nid, grad.shape, param=param)]
             num = numeric_downstream_jacobian(ev, loss, nid) if fd and self._show_fd else None
-            block = self.blocks["gradient"]
-            if grad.ndim == 2:
-                block.set_data(grad, numeric=num, note=self._downstream_kink_note(ev, nid),
-                               kink=bool(ev.nondifferentiable))
-            else:
-                block.set_data(grad, col_labels=labels, numeric=num,
-                               note=self._downstream_kink_note(ev, nid),
-                               kink=bool(ev.nondifferentiable))
+            note = downstream_kink_note(ev, self._graph, nid, self._options)
+            self.blocks["gradient"].set_data(
+                grad, col_labels=None if grad.ndim == 2 else labels, numeric=num, note=note,
+                kink=bool(ev.nondifferentiable))
 
         return update
 
@@ -479,22 +410,16 @@ class Inspector(QScrollArea):
                 cols = [f"∂{output}/∂{c}" for c in cols]
             num = numeric_downstream_jacobian(ev, output, nid) if fd and self._show_fd else None
             self.blocks["output"].set_data(jac, row_labels=rows, col_labels=cols, numeric=num,
-                           note=self._downstream_kink_note(ev, nid),
+                           note=downstream_kink_note(ev, self._graph, nid, self._options),
                            kink=bool(ev.nondifferentiable))
 
         return update
 
-    def _local_between(self, ev: Evaluation, of: str, wrt: str) -> Array:
-        """``∂of/∂wrt`` for a direct edge (summed when ``wrt`` feeds ``of`` twice)."""
-        node = self.doc.network.node(of)
-        mats = [ev.local_jacobian(of, pos) for pos, s in enumerate(node.inputs) if s == wrt]
-        return np.asarray(sum(mats[1:], mats[0]), dtype=np.float64)
-
     def _factor_updater(self, k: int, of: str, wrt: str) -> Updater:
         def update(ev: Evaluation, fd: bool = True) -> None:
             net = self.doc.network
-            jac = self._local_between(ev, of, wrt)
-            cells, note = self._kink_cells(ev, of)
+            jac = local_between(self.doc.network, ev, of, wrt)
+            cells, note = kink_cells(ev, of, self._options)
             self.blocks[f"chain:{k}"].set_data(
                 jac, row_labels=entry_labels(of, ev.values[of].shape),
                 col_labels=entry_labels(wrt, ev.values[wrt].shape,
@@ -508,7 +433,7 @@ class Inspector(QScrollArea):
             net = self.doc.network
             prod = np.eye(ev.values[path[0]].size)
             for k in range(1, len(path)):
-                prod = self._local_between(ev, path[k], path[k - 1]) @ prod
+                prod = local_between(self.doc.network, ev, path[k], path[k - 1]) @ prod
             nid, out = path[0], path[-1]
             self.blocks["chain:product"].set_data(
                 prod, row_labels=entry_labels(out, ev.values[out].shape),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+import networkx as nx
 import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QResizeEvent, QUndoStack
@@ -32,6 +33,7 @@ from gradviz.engine.numbers import NumberError, parse_number
 from gradviz.engine.ops import OPS, Array
 from gradviz.model.document import Document
 from gradviz.model.fileformat import ModelError
+from gradviz.model.network import Network
 from gradviz.qt.matrix_widget import MatrixWidget
 from gradviz.qt.theme import DisplayOptions
 from gradviz.qt.undo import SetAttrCommand
@@ -309,3 +311,44 @@ class TargetEditor(QWidget):
         self.edit.setStyleSheet("")
         self.error.hide()
         return True
+
+
+def kink_cells(ev: Evaluation, nid: str,
+               options: DisplayOptions) -> tuple[dict[tuple[int, int], str], str]:
+    """Cells of ``∂nid/∂input`` taken at a ReLU kink (input exactly 0) with their
+    notes, and one rich-text note about them all ("" when there is none)."""
+    cells: dict[tuple[int, int], str] = {}
+    notes = []
+    for kid, idx in ev.nondifferentiable:
+        if kid != nid:
+            continue
+        src = ev.inputs_of(nid)[0]
+        shape = ev.values[src].shape
+        k = int(np.ravel_multi_index(idx, shape)) if shape else 0
+        where = f"{src}[{','.join(str(i + 1) for i in idx)}]"
+        cells[(k, k)] = (f"{where} = 0: {nid} is not differentiable there; gradviz takes "
+                         "the derivative as 0 (as PyTorch and JAX do).")
+        notes.append(where)
+    if not notes:
+        return cells, ""
+    return cells, (f"<span style='color:{options.palette.warning}'>⚠ {', '.join(notes)} = 0: "
+                   "not differentiable there (a ReLU kink); the marked entr"
+                   + ("y is" if len(notes) == 1 else "ies are") + " taken as 0.</span>")
+
+
+def downstream_kink_note(ev: Evaluation, graph: nx.DiGraph, nid: str,
+                         options: DisplayOptions) -> str:
+    """A note when a derivative w.r.t. ``nid`` passes a ReLU kink further on."""
+    after = nx.descendants(graph, nid) if nid in graph else set()
+    kinks = sorted({k for k, _ in ev.nondifferentiable if k in after})
+    if not kinks:
+        return ""
+    return (f"<span style='color:{options.palette.warning}'>⚠ The path passes a ReLU kink "
+            f"at {', '.join(kinks)}: its derivative there is taken as 0.</span>")
+
+
+def local_between(net: Network, ev: Evaluation, of: str, wrt: str) -> Array:
+    """``∂of/∂wrt`` along one edge (summed when ``wrt`` feeds ``of`` more than once)."""
+    node = net.node(of)
+    mats = [ev.local_jacobian(of, pos) for pos, s in enumerate(node.inputs) if s == wrt]
+    return np.asarray(sum(mats[1:], mats[0]), dtype=np.float64)

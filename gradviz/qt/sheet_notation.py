@@ -12,6 +12,7 @@ import re
 
 import numpy as np
 
+from gradviz.engine.evaluate import Evaluation
 from gradviz.engine.exact import format_scalar, format_vector
 from gradviz.engine.ops import OPS
 from gradviz.model.network import Network
@@ -86,3 +87,41 @@ def entry_labels(node_id: str, shape: tuple[int, ...], *, param: bool = False) -
         inside = ",".join(str(k + 1) for k in idx)
         labels.append(sheet_name(f"{node_id}[{inside}]") if param else f"{node_id}[{inside}]")
     return labels
+
+
+def local_title(net: Network, nid: str, pos: int) -> str:
+    """Rich-text title of ``∂nid/∂input``: ``∂g/∂z = J_R(z)``, ``∂z/∂E = P`` (Ex. 1)."""
+    node = net.node(nid)
+    src = node.inputs[pos]
+    title = f"∂{nid}/∂{src}"
+    sym = function_symbol(node.op)
+    if sym:
+        title += f" = J<sub>{sym}</sub>({src})"
+    elif node.op == "matmul" and pos == 1:
+        title += f" = {node.inputs[0]}  <span style='color:gray'>(Ex. 1: J = M)</span>"
+    elif node.op == "add":
+        title += " = I"
+    return title
+
+
+def gradient_title(net: Network, ev: Evaluation, nid: str, loss: str) -> str:
+    """Rich-text title of ``∂l/∂nid``; for a parameter, where it sits in ``∇l(Θ)``."""
+    node = net.node(nid)
+    if node.op == "param":
+        first = f"{nid}[" if node.value is not None and node.value.ndim else nid
+        cols = [i for i, n in enumerate(ev.theta_names) if n == nid or n.startswith(first)]
+        if cols:
+            return (f"∂{loss}/∂{nid}: entries {cols[0] + 1}–{cols[-1] + 1} of "
+                    f"∇{loss}(Θ), in {nid}'s shape")
+    return f"∂{loss}/∂{nid} = ∇<sub>{nid}</sub>{loss}"
+
+
+def forward_line(net: Network, ev: Evaluation, nid: str, options: DisplayOptions) -> str:
+    """One line of the forward pass: ``z = P × E = (2, 1, −3)``; a matrix by its size."""
+    value = ev.values[nid]
+    head = formula_text(net, nid)
+    if value.ndim == 2:
+        kind = "parameter" if net.node(nid).op == "param" else "matrix"
+        return f"{head}: a {value.shape[0]} × {value.shape[1]} {kind}"
+    text = number(float(value), options) if value.ndim == 0 else vector(value, options)
+    return f"{head} = {text}"
