@@ -131,9 +131,15 @@ class Inspector(QScrollArea):
         self._rebuild()
 
     def set_options(self, options: DisplayOptions) -> None:
+        """Number format and theme; a new theme rebuilds (headings carry its colours)."""
+        theme_changed = options.theme != self._options.theme
         self._options = options
+        if theme_changed:
+            self._rebuild()
+            return
         for block in self.blocks.values():
             block.set_options(options)
+        self._refresh(fd=False)
 
     def set_fd_visible(self, visible: bool) -> None:
         """Show or hide the finite-difference estimates beside every Jacobian."""

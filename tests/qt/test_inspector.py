@@ -244,3 +244,16 @@ def test_every_matrix_gets_the_room_it_asks_for(qtbot, inspector, node: str) -> 
                 continue
             assert matrix.size() == matrix.sizeHint(), key
             assert matrix.width() > 30 and matrix.height() > 20, key
+
+
+def test_options_reach_the_inspector(inspector) -> None:
+    from gradviz.qt.theme import DARK, DisplayOptions
+
+    inspector.set_node("f")
+    inspector.set_options(DisplayOptions(exact=False, digits=3))
+    assert inspector.blocks["local:0"].analytic.texts()[0] == ["0.25", "−0.25"]
+    inspector.set_options(DisplayOptions(theme="dark"))
+    assert inspector.blocks["local:0"].analytic.texts()[0] == ["1/4", "−1/4"]
+    headings = [lbl.styleSheet() for lbl in inspector.widget().findChildren(QLabel)
+                if "font-weight: 600" in lbl.styleSheet()]
+    assert headings and all(DARK.value in h for h in headings if "10.5pt" in h)
