@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from gradviz.engine.ops import Array, NegLog, Op, Softmax
+from gradviz.engine.ops import Array, MatMul, NegLog, Op, Softmax
 
 
 @dataclass(frozen=True)
@@ -70,6 +70,15 @@ class Program:
             )
             out.append(src if fused else None)
         return tuple(out)
+
+    @cached_property
+    def _readers(self) -> tuple[int, ...]:
+        """How many input slots read each node (fan-out)."""
+        count = [0] * len(self.nodes)
+        for node in self.nodes:
+            for j in node.inputs:
+                count[j] += 1
+        return tuple(count)
 
     @cached_property
     def _positions(self) -> dict[str, int]:
@@ -127,15 +136,20 @@ def forward(program: Program) -> list[Array]:
 
     Overflow (weights near 1e300) is not warned about: the values themselves carry
     the ``inf``/``NaN`` that the report and the canvas show."""
-    values: list[Array] = []
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        for i, node in enumerate(program.nodes):
-            soft = _fused_log_softmax(program, i)
-            if soft is not None:
-                logits = values[program.nodes[soft].inputs[0]]
-                values.append(np.asarray(NegLog.from_logits(logits, node.attrs["index"])))
-            else:
-                values.append(node.op.forward([values[k] for k in node.inputs], node.attrs))
+        return _forward(program)
+
+
+def _forward(program: Program) -> list[Array]:
+    values: list[Array] = []
+    fused = program._fused
+    for i, node in enumerate(program.nodes):
+        soft = fused[i]
+        if soft is not None:
+            logits = values[program.nodes[soft].inputs[0]]
+            values.append(np.asarray(NegLog.from_logits(logits, node.attrs["index"])))
+        else:
+            values.append(node.op.forward([values[k] for k in node.inputs], node.attrs))
     return values
 
 
@@ -151,37 +165,52 @@ def reverse(
     softmax node's cotangent *after* the sweep, so every node (the softmax too)
     reports its true cotangent while nothing is propagated twice.
     """
+    skipped: dict[int, Array] = {}
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        return _reverse(program, values, seeds)
+        cot = _reverse(program, values, seeds, skipped)
+        for s_pos, past in skipped.items():
+            prev = cot[s_pos]
+            cot[s_pos] = past if prev is None else prev + past
+    return cot
 
 
 def _reverse(
-    program: Program, values: Sequence[Array], seeds: Mapping[int, Array]
+    program: Program,
+    values: Sequence[Array],
+    seeds: Mapping[int, Array],
+    skipped: dict[int, Array],
+    into: Mapping[int, Array] | None = None,
 ) -> list[Array | None]:
+    """The sweep itself; what a fused −ln sent past its softmax is left in ``skipped``.
+
+    ``into`` maps parameter positions to (k, *shape) views of the Jacobian being
+    assembled: a weight matrix ``W`` read by one ``W × x`` gets its cotangent
+    ``G ⊗ x`` written straight there, saving a copy of the largest arrays."""
     cot: list[Array | None] = [None] * len(program.nodes)
     for i, s in seeds.items():
-        cot[i] = s.copy()
-    skipped: dict[int, Array] = {}
+        cot[i] = s  # never written in place: accumulation builds new arrays
     for i in range(len(program.nodes) - 1, -1, -1):
         g = cot[i]
         node = program.nodes[i]
         if g is None or not node.inputs:
             continue
-        soft = _fused_log_softmax(program, i)
+        soft = program._fused[i]
         if soft is not None:  # through softmax and −ln at once: ∂l/∂z = S(z) − e_i
             targets: Sequence[int] = (program.nodes[soft].inputs[0],)
             grads = [NegLog.vjp_logits(g, values[soft], node.attrs["index"])]
-            past = NegLog().vjp(g, [values[soft]], values[i], node.attrs)[0]
-            skipped[soft] = past if soft not in skipped else skipped[soft] + past
+            skipped[soft] = _past_softmax(g, values[soft], node.attrs["index"], skipped.get(soft))
+        elif into and _writes_into(program, node, into, cot):
+            targets = node.inputs  # ∂l/∂W written straight into J's columns
+            xs = [values[j] for j in node.inputs]
+            op = node.op
+            assert isinstance(op, MatMul)
+            grads = op.vjp(g, xs, values[i], node.attrs, out=into[node.inputs[0]])
         else:
             targets = node.inputs
             grads = node.op.vjp(g, [values[j] for j in node.inputs], values[i], node.attrs)
         for j, d in zip(targets, grads, strict=True):
             prev = cot[j]
             cot[j] = d if prev is None else prev + d  # accumulate over fan-out
-    for s_pos, past in skipped.items():
-        prev = cot[s_pos]
-        cot[s_pos] = past if prev is None else prev + past
     return cot
 
 
@@ -195,21 +224,86 @@ class Evaluation:
     loss); ``node_gradients`` node id → ``∂l/∂value`` (shape of the value);
     ``output_jacobians`` node id → ``∂f/∂value`` of shape (m, value.size);
     ``nondifferentiable`` (node id, index into its input) of every ReLU kink hit.
+
+    The per-node dictionaries, the names and the kinks are assembled on first
+    use from the reverse sweep's cotangents: most callers (a gradient step, a
+    benchmark) need only Θ, J and ∇l, and building them costs as much as the maths
+    on a small network.
     """
 
     program: Program
-    values: dict[str, Array]
     theta: Array
-    theta_names: list[str]
     output: str | None
     loss_node: str | None
     jacobian: Array | None
     loss: float | None
     gradient: Array | None
-    node_gradients: dict[str, Array]
-    output_jacobians: dict[str, Array]
-    nondifferentiable: list[tuple[str, tuple[int, ...]]]
     _value_list: list[Array] = field(repr=False, default_factory=list)
+    _cotangents: list[Array | None] = field(repr=False, default_factory=list)
+    _skipped: dict[int, Array] = field(repr=False, default_factory=dict)
+
+    @cached_property
+    def values(self) -> dict[str, Array]:
+        return {n.id: self._value_list[i] for i, n in enumerate(self.program.nodes)}
+
+    @cached_property
+    def theta_names(self) -> list[str]:
+        program = self.program
+        return list(
+            chain.from_iterable(
+                _theta_names(program.nodes[p].id, self._value_list[p].shape)
+                for p in program._params
+            )
+        )
+
+    @cached_property
+    def node_gradients(self) -> dict[str, Array]:
+        """∂l/∂value for every node (row m of its cotangent); the softmax node
+        before a fused −ln gets back the ``−e_i / S_i`` the sweep sent past it."""
+        if self.program.loss is None:
+            return {}
+        m = self._m
+        out: dict[str, Array] = {}
+        for i, node in enumerate(self.program.nodes):
+            c = self._cotangents[i]
+            shape = self._value_list[i].shape
+            g = np.zeros(shape) if c is None else np.array(c[m], dtype=np.float64)
+            if i in self._skipped:
+                with np.errstate(invalid="ignore"):
+                    g = g + self._skipped[i][m]
+            out[node.id] = g
+        return out
+
+    @cached_property
+    def output_jacobians(self) -> dict[str, Array]:
+        """∂f/∂value, (m, value.size), for every node."""
+        if self.program.output is None:
+            return {}
+        m = self._m
+        out: dict[str, Array] = {}
+        for i, node in enumerate(self.program.nodes):
+            c = self._cotangents[i]
+            size = self._value_list[i].size
+            j = np.zeros((m, size)) if c is None else c[:m].reshape(m, size)
+            if i in self._skipped:
+                j = j + self._skipped[i][:m].reshape(m, size)
+            out[node.id] = j
+        return out
+
+    @cached_property
+    def nondifferentiable(self) -> list[tuple[str, tuple[int, ...]]]:
+        values = self._value_list
+        return [
+            (node.id, idx)
+            for node in self.program.nodes
+            if type(node.op).nondifferentiable is not Op.nondifferentiable  # only ReLU has kinks
+            for idx in node.op.nondifferentiable([values[j] for j in node.inputs], node.attrs)
+        ]
+
+    @property
+    def _m(self) -> int:
+        out = self.program.output
+        return self._value_list[out].size if out is not None else 0
 
     def inputs_of(self, node_id: str) -> list[str]:
         """Ids of a node's inputs, in order."""
@@ -237,6 +331,25 @@ class Evaluation:
         return np.zeros((y.size, size)) if c is None else c.reshape(y.size, size)
 
 
+def _past_softmax(g: Array, s: Array, index: int, prev: Array | None) -> Array:
+    """``∂l/∂S = −G e_index / S_index``: what a fused −ln sends past its softmax,
+    kept for display (the softmax node's own gradient) and never propagated."""
+    past = np.zeros((g.shape[0], s.size))
+    past[:, index] = -g / s[index]
+    return past if prev is None else prev + past
+
+
+def _writes_into(
+    program: Program, node: ProgramNode, into: Mapping[int, Array], cot: Sequence[Array | None]
+) -> bool:
+    """Whether ``node`` is ``W × ·`` with ``W`` a parameter read only here, so its
+    cotangent can be written in place (nothing else will add to it)."""
+    if not isinstance(node.op, MatMul):
+        return False
+    w = node.inputs[0]
+    return w in into and cot[w] is None and program._readers[w] == 1
+
+
 def _gather_theta(
     program: Program, values: Sequence[Array], cot: Sequence[Array | None], k: int
 ) -> Array:
@@ -250,57 +363,50 @@ def _gather_theta(
 
 
 def evaluate_program(program: Program) -> Evaluation:
-    """Forward values, ``J_f(Θ)``, the loss and ``∇l(Θ)`` in one reverse sweep."""
-    values = forward(program)
+    """Forward values, ``J_f(Θ)``, the loss and ``∇l(Θ)`` in one reverse sweep.
+    Overflow is not warned about: the values carry the ``inf``/``NaN`` shown."""
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        return _evaluate(program)
+
+
+def _evaluate(program: Program) -> Evaluation:
+    values = _forward(program)
     params = program._params
     theta = np.concatenate([values[p].ravel() for p in params]) if params else np.zeros(0)
-    names = list(
-        chain.from_iterable(_theta_names(program.nodes[p].id, values[p].shape) for p in params)
-    )
 
-    m = values[program.output].size if program.output is not None else 0
-    k = m + (1 if program.loss is not None else 0)
+    out, loss = program.output, program.loss
+    m = values[out].size if out is not None else 0
+    k = m + (1 if loss is not None else 0)
     seeds: dict[int, Array] = {}
-    if program.output is not None:
-        y = values[program.output]
-        seeds[program.output] = np.zeros((k, *y.shape))
-        seeds[program.output].reshape(k, m)[:m] = np.eye(m)
-    if program.loss is not None:
-        s = seeds.setdefault(program.loss, np.zeros((k, *values[program.loss].shape)))
+    if out is not None:  # rows 0 … m−1: the identity at the output
+        seeds[out] = np.eye(k, m).reshape((k, *values[out].shape))
+    if loss is not None:  # row m: 1 at the loss
+        s = seeds.setdefault(loss, np.zeros((k, *values[loss].shape)))
         s.reshape(k, -1)[m] += 1.0
-    cot = reverse(program, values, seeds, k) if k else [None] * len(values)
-
-    full = _gather_theta(program, values, cot, k) if k else np.zeros((0, theta.size))
-    node_grads: dict[str, Array] = {}
-    out_jacs: dict[str, Array] = {}
-    for i, node in enumerate(program.nodes):
-        c = cot[i]
-        shape = values[i].shape
-        if program.loss is not None:  # always an ndarray, a 0-d one for a scalar
-            node_grads[node.id] = np.zeros(shape) if c is None else np.array(c[m], dtype=np.float64)
-        if program.output is not None:
-            out_jacs[node.id] = (
-                np.zeros((m, values[i].size)) if c is None else c[:m].reshape(m, values[i].size)
-            )
-
-    nondiff = [
-        (node.id, idx)
-        for node in program.nodes
-        if type(node.op).nondifferentiable is not Op.nondifferentiable  # only ReLU has kinks
-        for idx in node.op.nondifferentiable([values[j] for j in node.inputs], node.attrs)
-    ]
+    skipped: dict[int, Array] = {}
+    if k:
+        full = np.empty((k, theta.size))
+        into: dict[int, Array] = {}
+        at = 0
+        for p in params:
+            size = values[p].size
+            into[p] = full[:, at : at + size].reshape((k, *values[p].shape))
+            at += size
+        cot = _reverse(program, values, seeds, skipped, into)
+        for p in params:  # the blocks not written in place by the sweep
+            if cot[p] is not into[p]:
+                into[p][...] = 0.0 if cot[p] is None else cot[p]
+    else:
+        cot, full = [None] * len(values), np.zeros((0, theta.size))
     return Evaluation(
         program=program,
-        values={n.id: values[i] for i, n in enumerate(program.nodes)},
         theta=theta,
-        theta_names=names,
-        output=program.nodes[program.output].id if program.output is not None else None,
-        loss_node=program.nodes[program.loss].id if program.loss is not None else None,
-        jacobian=full[:m] if program.output is not None else None,
-        loss=float(values[program.loss].reshape(-1)[0]) if program.loss is not None else None,
-        gradient=full[m].copy() if program.loss is not None else None,
-        node_gradients=node_grads,
-        output_jacobians=out_jacs,
-        nondifferentiable=nondiff,
+        output=program.nodes[out].id if out is not None else None,
+        loss_node=program.nodes[loss].id if loss is not None else None,
+        jacobian=full[:m] if out is not None else None,
+        loss=float(values[loss].reshape(-1)[0]) if loss is not None else None,
+        gradient=full[m].copy() if loss is not None else None,
         _value_list=values,
+        _cotangents=cot,
+        _skipped=skipped,
     )

@@ -18,6 +18,7 @@ looks them up there.
 
 from __future__ import annotations
 
+import math
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
@@ -122,12 +123,16 @@ class MatMul(Op):
     def forward(self, xs: Sequence[Array], attrs: Attrs) -> Array:
         return xs[0] @ xs[1]
 
-    def vjp(self, g: Array, xs: Sequence[Array], y: Array, attrs: Attrs) -> list[Array]:
+    def vjp(
+        self, g: Array, xs: Sequence[Array], y: Array, attrs: Attrs, out: Array | None = None
+    ) -> list[Array]:
+        """``out`` (optional, shape ``(k, *A.shape)``) receives ``∂/∂A`` in place:
+        the evaluator points it into the Jacobian it assembles, saving a copy."""
         a, x = xs
-        if x.ndim == 1:  # g: (k, a) -> dA (k, a, b), dx (k, b)
-            return [g[:, :, None] * x[None, None, :], g @ a]
+        if x.ndim == 1:  # g: (k, a) -> dA (k, a, b) = G ⊗ x, dx (k, b) = G A
+            return [np.multiply(g[:, :, None], x[None, None, :], out=out), g @ a]
         # g: (k, a, c) -> dA = G Bᵀ (k, a, b), dB = Aᵀ G (k, b, c)
-        return [g @ x.T, np.matmul(a.T, g)]
+        return [np.matmul(g, x.T, out=out), np.matmul(a.T, g)]
 
     def local_jacobian(self, xs: Sequence[Array], y: Array, attrs: Attrs, i: int) -> Array:
         a, x = xs
@@ -186,8 +191,12 @@ class ReLU(Elementwise):
     formula = "{y} = R({0})"
 
     def forward(self, xs: Sequence[Array], attrs: Attrs) -> Array:
-        x = xs[0]
-        return np.where(x > 0, x, 0.0)
+        # max(x, 0) keeps a NaN visible (np.where would hide it as 0); + 0.0 turns −0 into 0
+        out: Array = np.maximum(xs[0], 0.0) + 0.0
+        return out
+
+    def vjp(self, g: Array, xs: Sequence[Array], y: Array, attrs: Attrs) -> list[Array]:
+        return [g * (xs[0] > 0)]  # one multiply by the boolean mask, no float copy
 
     def derivative(self, x: Array, y: Array) -> Array:
         return (x > 0).astype(np.float64)
@@ -227,6 +236,12 @@ class Tanh(Elementwise):
 
 def softmax(z: Array) -> Array:
     """``S(z)_i = e^{z_i} / Σ_j e^{z_j}``, the max subtracted first so it never overflows."""
+    if z.size <= 32 and z.ndim == 1:  # plain floats: cheaper than four numpy calls
+        zs = z.tolist()
+        m = max(zs)
+        es = [math.exp(v - m) for v in zs]
+        total = math.fsum(es)
+        return np.array([v / total for v in es])
     e = np.exp(z - z.max())
     out: Array = e / e.sum()
     return out
@@ -304,6 +319,11 @@ class NegLog(Op):
         """``−ln S(z)[index] = ln Σ e^{z_j} − z_index`` (log-softmax), summed as
         ``(max z − z_index) + ln Σ e^{z_j − max z}`` so that equal logits give
         exactly ``ln n`` (the sheet's ``ln 2``) with no rounding from ``m − m``."""
+        if z.size <= 32:  # plain floats: a few numpy calls cost more than the maths
+            zs = z.tolist()
+            m = max(zs)
+            total = math.fsum(math.exp(v - m) for v in zs)
+            return float((m - zs[index]) + math.log(total))
         m = float(np.max(z))
         return (m - float(z[index])) + float(np.log(np.sum(np.exp(z - m))))
 

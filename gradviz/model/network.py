@@ -72,6 +72,9 @@ class Network:
     output: str | None = None
     loss: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    _program_cache: tuple[tuple[Any, ...], Program] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     def node(self, node_id: str) -> Node:
         for n in self.nodes:
@@ -123,7 +126,28 @@ class Network:
         return order
 
     def to_program(self) -> Program:
-        """The engine's view: nodes in topological order, values as attributes."""
+        """The engine's view: nodes in topological order, values as attributes.
+
+        Cached while the structure, the attributes and the value *arrays* stay the
+        same (entries edited in place are seen through the shared arrays); any
+        replaced array, attribute or edge builds a new program."""
+        key = self._program_key()
+        cached = self._program_cache
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        program = self._build_program()
+        self._program_cache = (key, program)
+        return program
+
+    def _program_key(self) -> tuple[Any, ...]:
+        key: list[Any] = [self.output, self.loss]
+        for n in self.nodes:
+            key += (n.id, n.op, len(n.inputs), *n.inputs, id(n.value), len(n.attrs))
+            for k, v in n.attrs.items():
+                key += (k, v if isinstance(v, (int, float, str)) else id(v))
+        return tuple(key)
+
+    def _build_program(self) -> Program:
         order = self.topological_order()
         at = {nid: i for i, nid in enumerate(order)}
         by_id = {n.id: n for n in self.nodes}

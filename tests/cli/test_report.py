@@ -225,8 +225,8 @@ def test_check_catches_a_broken_jacobian(
     matmul = type(OPS["matmul"])
     right = matmul.vjp
 
-    def broken(self: Any, g: Any, xs: Any, y: Any, attrs: Any) -> Any:
-        grads = right(self, g, xs, y, attrs)
+    def broken(self: Any, g: Any, xs: Any, y: Any, attrs: Any, **kw: Any) -> Any:
+        grads = right(self, g, xs, y, attrs, **kw)
         return [2.0 * grads[0], grads[1]]
 
     monkeypatch.setattr(matmul, "vjp", broken)
