@@ -36,8 +36,8 @@ from gradviz.model.network import Network
 
 __all__ = ["SCENE_UNITS_PER_CM", "THEMES", "TikzTheme", "tikz_document", "tikz_picture"]
 
-SCENE_UNITS_PER_CM = 50.0
-"""Canvas (scene) units per centimetre of the picture: 250 between columns → 5 cm."""
+SCENE_UNITS_PER_CM = 62.0
+"""Canvas (scene) units per centimetre of the picture: 310 between columns → 5 cm."""
 
 MAX_MATRIX_CELLS = 36
 """Matrices with more entries are summarised by their shape instead of printed."""

@@ -72,18 +72,30 @@ class Network:
     output: str | None = None
     loss: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    _index: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
     _program_cache: tuple[tuple[Any, ...], Program] | None = field(
         default=None, repr=False, compare=False
     )
 
     def node(self, node_id: str) -> Node:
-        for n in self.nodes:
-            if n.id == node_id:
-                return n
-        raise KeyError(f"no node {node_id!r}")
+        """The node ``node_id`` (``KeyError`` when there is none). Looked up through
+        a position index that is checked on every use and rebuilt when the list
+        changed, so big networks stay linear without trusting a stale index."""
+        at = self._index.get(node_id)
+        nodes = self.nodes
+        if at is None or at >= len(nodes) or nodes[at].id != node_id:
+            self._index = {n.id: i for i, n in enumerate(nodes)}
+            at = self._index.get(node_id)
+            if at is None:
+                raise KeyError(f"no node {node_id!r}")
+        return nodes[at]
 
     def has_node(self, node_id: str) -> bool:
-        return any(n.id == node_id for n in self.nodes)
+        try:
+            self.node(node_id)
+        except KeyError:
+            return False
+        return True
 
     @property
     def ids(self) -> list[str]:

@@ -14,6 +14,7 @@ from gradviz.model import edit_menu as M
 from gradviz.model import structure as S
 from gradviz.model.builder import NetworkSpec, build_network
 from gradviz.model.fileformat import ModelError, dumps, load, loads, validate
+from gradviz.model.layout import ROW_SPACING
 from gradviz.model.network import Network
 
 
@@ -66,7 +67,7 @@ def test_new_nodes_land_on_their_edge_in_a_saved_drawing(sheet: Network) -> None
     g2 = S.insert_activation(placed, "z2", "f", "relu")
     assert g2.node("g2").pos == (550.0, 0.0)
     biased = S.add_bias(placed, "z")
-    assert biased.node("a").pos == (250.0, 0.0) and biased.node("b1").pos == (250.0, -85.0)
+    assert biased.node("a").pos == (250.0, 0.0) and biased.node("b1").pos == (250.0, -ROW_SPACING / 2)
     assert S.insert_activation(sheet, "z2", "f", "relu").node("g2").pos is None
 
 
