@@ -1,5 +1,6 @@
-"""The canvas palettes for the text exports (TikZ), mirroring ``gradviz.qt.theme``
-(the export layer may not import Qt): the same hex colours by role."""
+"""The colours of gradviz's drawings by role, light and dark: the one definition
+that the Qt canvas (``gradviz.qt.theme`` builds its themes from it) and the TikZ
+export share, so the two drawings always match."""
 
 from __future__ import annotations
 
@@ -26,7 +27,6 @@ class TikzTheme:
     fill_background: bool
 
 
-# The same palette as gradviz/qt/theme.py (the export layer may not import Qt).
 THEMES: dict[str, TikzTheme] = {
     "light": TikzTheme(
         background="FFFFFF",

@@ -11,6 +11,8 @@ from dataclasses import dataclass, replace
 
 from PySide6.QtGui import QColor
 
+from gradviz.export.palette import THEMES as PALETTES
+
 
 @dataclass(frozen=True)
 class Theme:
@@ -35,19 +37,21 @@ class Theme:
         return QColor(getattr(self, role))
 
 
-LIGHT = Theme(
-    name="light", background="#ffffff", grid="#f0f2f5", node_fill="#eef3fb",
-    leaf_fill="#f4f4f4", param_fill="#fff6e0", loss_fill="#fdecea", node_border="#3b4a5e",
-    text="#1b2430", dim_text="#9aa3ad", edge="#5d6b7c", value="#1f4e99",
-    gradient="#b3261e", highlight="#f2a900", selection="#2d7ff9", warning="#c25e00",
-)
+#: Roles whose colours the TikZ export shares: one definition, in gradviz.export.palette.
+SHARED_ROLES = ("background", "node_fill", "leaf_fill", "param_fill", "loss_fill",
+                "node_border", "text", "edge", "value", "gradient", "warning")
 
-DARK = Theme(
-    name="dark", background="#1e2127", grid="#262a31", node_fill="#2b3442",
-    leaf_fill="#2c2f35", param_fill="#3a3326", loss_fill="#3d2a2a", node_border="#aab6c5",
-    text="#e6e9ee", dim_text="#6c7580", edge="#8a96a6", value="#7fb2ff",
-    gradient="#ff8a7a", highlight="#ffcc4d", selection="#5aa0ff", warning="#ffae57",
-)
+
+def _theme(name: str, **screen_only: str) -> Theme:
+    shared = PALETTES[name]
+    return Theme(name=name, **{r: "#" + getattr(shared, r).lower() for r in SHARED_ROLES},
+                 **screen_only)
+
+
+LIGHT = _theme("light", grid="#f0f2f5", dim_text="#9aa3ad", highlight="#f2a900",
+               selection="#2d7ff9")
+DARK = _theme("dark", grid="#262a31", dim_text="#6c7580", highlight="#ffcc4d",
+              selection="#5aa0ff")
 
 THEMES = {"light": LIGHT, "dark": DARK}
 
