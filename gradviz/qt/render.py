@@ -204,10 +204,12 @@ def export_file(
     exact: bool = True,
     margin: float = 24.0,
     selection: Iterable[str] | None = None,
+    digits: int = 4,
 ) -> None:
     """Draw ``net`` as the canvas does and write it to ``path`` (.png, .svg or .pdf).
 
-    ``selection`` (node ids) draws only those nodes and the edges between them.
+    ``selection`` (node ids) draws only those nodes and the edges between them;
+    ``digits`` is the number of significant digits of decimals (``exact=False``).
     Raises ``ValueError`` with one sentence for an unknown extension, theme,
     scale or node, ``OSError`` when the file cannot be written.
     """
@@ -221,7 +223,11 @@ def export_file(
     if not (scale > 0 and math.isfinite(scale)):
         raise ValueError(f"the scale must be a positive number, not {scale}")
     options = DisplayOptions(
-        exact=exact, show_values=show_values, show_gradients=show_gradients, theme=theme
+        exact=exact,
+        digits=digits,
+        show_values=show_values,
+        show_gradients=show_gradients,
+        theme=theme,
     )
     scene = build_scene(net, options)
     try:
