@@ -6,12 +6,25 @@ file. Each copy is a normal gradviz file plus one top-level key
 ``"gradviz_autosave"`` recording where the document came from, which process
 wrote it and when. A copy whose process is no longer running was left by a
 crash: on the next start the app offers to restore, compare or discard it.
+
+Copies are written atomically (a temporary file in the folder, flushed, renamed
+over the previous copy), so a crash while autosaving leaves the previous copy.
+
+Non-finite values: a network whose parameters overflowed to ``inf`` or ``NaN``
+(a diverging run of gradient descent, a weight typed as ``1e308``) cannot be
+written as a gradviz file — JSON has no such numbers and :func:`load` refuses
+them. :meth:`AutosaveStore.write` then *skips* that copy and keeps the previous
+one, which holds the last state whose values were all finite (the state a
+teacher wants back: the step that diverged is one Undo away from it). The skip
+is reported in :attr:`AutosaveStore.skipped`, one sentence the window shows in
+its status bar.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,23 +59,46 @@ class AutosaveEntry:
     saved_at: float
 
     def load(self) -> Network:
-        """The autosaved network, without the bookkeeping key."""
-        data = json.loads(self.file.read_text(encoding="utf-8"))
+        """The autosaved network, without the bookkeeping key. Validated like any
+        file (:func:`~gradviz.model.fileformat.from_dict`): raises ModelError."""
+        try:
+            data = json.loads(self.file.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError, RecursionError) as e:
+            raise ModelError(f"{self.file}: the autosaved copy cannot be read ({e})") from None
         if isinstance(data, dict):
             data.pop(KEY, None)
         return from_dict(data, str(self.file))
 
 
 def _alive(pid: int) -> bool:
+    """Whether process ``pid`` is running (0 or less: no process wrote it)."""
     if pid == os.getpid():
         return True
+    if pid <= 0:
+        return False
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
-        return True
+        return True  # someone else's process: alive
+    except OSError:
+        return False
     return True
+
+
+def _write_atomic(target: Path, text: str) -> None:
+    """``text`` to ``target`` through a flushed temporary file and a rename."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 class AutosaveStore:
@@ -71,20 +107,32 @@ class AutosaveStore:
 
     def __init__(self, folder: Path | None = None) -> None:
         self.folder = folder if folder is not None else default_folder()
+        #: Why the last :meth:`write` wrote nothing (None after a written copy).
+        self.skipped: str | None = None
 
     def file_for(self, slot: int, pid: int | None = None) -> Path:
         return self.folder / f"{pid or os.getpid()}-{slot}{SUFFIX}"
 
-    def write(self, net: Network, source: Path | None, slot: int) -> Path:
-        """Write a copy atomically (temp file + rename); returns its path."""
-        self.folder.mkdir(parents=True, exist_ok=True)
-        doc = json.loads(dumps(net))
-        doc[KEY] = {"source": str(source) if source else None, "pid": os.getpid(),
-                    "saved_at": time.time()}
+    def write(self, net: Network, source: Path | None, slot: int) -> Path | None:
+        """Write a copy atomically; returns its path, or None when the network
+        holds a value no file can hold (NaN, ±inf): then the previous copy stays
+        and :attr:`skipped` says why. Raises OSError when the folder cannot be
+        written (the caller reports it; autosave never interrupts the user)."""
+        try:
+            text = dumps(net)
+        except ModelError as e:
+            self.skipped = f"Autosave skipped: {e}; the last copy with finite values is kept"
+            return None
+        doc = json.loads(text)
+        doc[KEY] = {
+            "source": str(source) if source else None,
+            "pid": os.getpid(),
+            "saved_at": time.time(),
+        }
+        self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         target = self.file_for(slot)
-        tmp = target.with_name(target.name + ".tmp")
-        tmp.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, target)
+        _write_atomic(target, json.dumps(doc, ensure_ascii=False))
+        self.skipped = None
         return target
 
     def remove(self, slot: int) -> None:
@@ -98,10 +146,15 @@ class AutosaveStore:
             try:
                 meta = json.loads(file.read_text(encoding="utf-8")).get(KEY, {})
                 source = meta.get("source")
-                found.append(AutosaveEntry(file, Path(source) if source else None,
-                                           int(meta.get("pid", 0)),
-                                           float(meta.get("saved_at", 0.0))))
-            except (OSError, ValueError, AttributeError, TypeError):
+                found.append(
+                    AutosaveEntry(
+                        file,
+                        Path(source) if source else None,
+                        int(meta.get("pid", 0)),
+                        float(meta.get("saved_at", 0.0)),
+                    )
+                )
+            except (OSError, ValueError, AttributeError, TypeError, RecursionError):
                 continue  # a copy we cannot read is no help; leave it for the user
         return sorted(found, key=lambda e: e.saved_at, reverse=True)
 
@@ -122,7 +175,7 @@ def differences(current: Network, other: Network) -> list[str]:
     if current.ids != other.ids or [n.op for n in current.nodes] != [n.op for n in other.nodes]:
         return ["the structure differs (nodes were added, removed or changed)"]
     lines = []
-    for a, b in zip(current.nodes, other.nodes):
+    for a, b in zip(current.nodes, other.nodes, strict=True):
         if a.value is not None and b.value is not None:
             if a.value.shape != b.value.shape:
                 lines.append(f"{a.id}: shape {a.value.shape} → {b.value.shape}")
@@ -130,11 +183,17 @@ def differences(current: Network, other: Network) -> list[str]:
             for row in np.argwhere(a.value != b.value):
                 idx = tuple(int(i) for i in row)
                 name = ",".join(str(i + 1) for i in idx)
-                lines.append(f"{a.id}[{name}]: {format_scalar(float(a.value[idx]))} → "
-                             f"{format_scalar(float(b.value[idx]))}")
+                lines.append(
+                    f"{a.id}[{name}]: {format_scalar(float(a.value[idx]))} → "
+                    f"{format_scalar(float(b.value[idx]))}"
+                )
         if a.attrs.get("index") != b.attrs.get("index"):
-            lines.append(f"{a.id}: reads component {a.attrs.get('index')} → "
-                         f"{b.attrs.get('index')}")
+            lines.append(f"{a.id}: reads component {a.attrs.get('index')} → {b.attrs.get('index')}")
+        ta, tb = a.attrs.get("target"), b.attrs.get("target")
+        if ta is not None and tb is not None and not np.array_equal(ta, tb):
+            lines.append(f"{a.id}: target changed")
+    if current.title != other.title:
+        lines.append(f"title: {current.title!r} → {other.title!r}")
     return lines
 
 

@@ -1,13 +1,18 @@
 """Autosave store: copies go to their own folder, never over the user's file;
 a copy left by a dead process is an orphan to restore; differences are listed."""
 
+import errno
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
-from gradviz.model.autosave import AutosaveStore, differences
-from gradviz.model.fileformat import load, save
+import pytest
+
+from gradviz.model import autosave
+from gradviz.model.autosave import AutosaveStore, default_folder, differences
+from gradviz.model.fileformat import ModelError, dumps, load, save
 
 
 def test_write_is_separate_from_the_users_file(tmp_path: Path) -> None:
@@ -54,3 +59,76 @@ def test_unreadable_copies_are_skipped(tmp_path: Path) -> None:
     store = AutosaveStore(tmp_path)
     (tmp_path / "1-1.autosave.gradviz.json").write_text("{not json")
     assert store.entries() == []
+
+
+def test_a_network_with_inf_keeps_the_last_finite_copy(tmp_path: Path) -> None:
+    store = AutosaveStore(tmp_path)
+    net = load("exercise3")
+    net.node("P").value[0, 0] = 5.0
+    first = store.write(net, None, slot=2)
+    assert first is not None and store.skipped is None
+    net.node("P").value[0, 0] = float("inf")
+    net.node("Q").value[1, 2] = float("nan")
+    assert store.write(net, None, slot=2) is None
+    assert store.skipped is not None
+    assert store.skipped.startswith("Autosave skipped: node 'P': 'value' holds inf")
+    assert "\n" not in store.skipped
+    kept = store.entries()
+    assert len(kept) == 1 and kept[0].load().node("P").value[0, 0] == 5.0
+    net.node("P").value[0, 0] = 1.0
+    net.node("Q").value[1, 2] = 4.0
+    assert store.write(net, None, slot=2) == first and store.skipped is None
+
+
+def test_a_failed_write_leaves_the_previous_copy_and_no_temp_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = AutosaveStore(tmp_path)
+    net = load("exercise3")
+    store.write(net, None, slot=1)
+    net.node("E").value[0] = 9.0
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(autosave.os, "fsync", full)
+    with pytest.raises(OSError, match="No space"):
+        store.write(net, None, slot=1)
+    monkeypatch.undo()
+    assert [p.name for p in tmp_path.iterdir()] == [f"{os.getpid()}-1.autosave.gradviz.json"]
+    assert store.entries()[0].load().node("E").value[0] == 1.0
+
+
+def test_copies_without_a_live_writer_are_orphans(tmp_path: Path) -> None:
+    store = AutosaveStore(tmp_path)
+    doc = json.loads(dumps(load("exercise3")))
+    doc["gradviz_autosave"] = {"source": "/somewhere/net.json", "pid": 0, "saved_at": 5.0}
+    (tmp_path / "0-1.autosave.gradviz.json").write_text(json.dumps(doc))
+    (orphan,) = store.orphans()
+    assert orphan.source == Path("/somewhere/net.json") and orphan.saved_at == 5.0
+    assert orphan.load().node("P").value[0, 0] == 3
+
+
+def test_a_copy_that_does_not_validate_raises_one_line(tmp_path: Path) -> None:
+    (tmp_path / "7-1.autosave.gradviz.json").write_text(
+        '{"gradviz_autosave": {"pid": 7}, "format": "gradviz", "version": 1, "nodes": []}'
+    )
+    (entry,) = AutosaveStore(tmp_path).entries()
+    with pytest.raises(ModelError) as e:
+        entry.load()
+    assert "\n" not in str(e.value) and "'nodes'" in str(e.value)
+    entry.file.write_bytes(b"\xff\xfe")
+    with pytest.raises(ModelError, match="cannot be read"):
+        entry.load()
+
+
+def test_the_folder_is_private_and_overridable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GRADVIZ_AUTOSAVE_DIR", str(tmp_path / "mine"))
+    assert default_folder() == tmp_path / "mine"
+    AutosaveStore().write(load("exercise3"), None, slot=1)
+    assert (tmp_path / "mine").stat().st_mode & 0o777 == 0o700
+    monkeypatch.delenv("GRADVIZ_AUTOSAVE_DIR")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    assert default_folder() == tmp_path / "xdg" / "gradviz" / "autosave"
