@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QMessageB
 from gradviz.model.document import Document
 from gradviz.model.fileformat import ModelError
 from gradviz.qt import documents
+from gradviz.qt.autosave import Autosaver
 from gradviz.qt.canvas import GraphScene, GraphView
 from gradviz.qt.inspector import Inspector
 from gradviz.qt.jacobian_panel import JacobianPanel
@@ -64,6 +65,9 @@ class MainWindow(QMainWindow):
         self.training = TrainingToolBar(self.doc, self.undo_stack, self.options, self)
         self.training.statusMessage.connect(self.show_status)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.training)
+        self.autosaver = Autosaver(self.doc, self.undo_stack, parent=self)
+        self.autosaver.noted.connect(self.show_status)
+        self.training.stepsTaken.connect(lambda _n: self.autosaver.save_now())
 
         self.hint_label = QLabel(HINTS, self)
         self.hint_label.setStyleSheet("color: gray; padding-right: 6px;")
@@ -130,6 +134,7 @@ class MainWindow(QMainWindow):
         self.jacobian_panel.set_document(doc)
         self.training.set_document(doc, self.undo_stack)
         self.undo_stack.setClean()
+        self.autosaver.set_document(doc, self.undo_stack)
         self.setWindowModified(False)
         self._update_title()
         self.view.fit()
@@ -323,6 +328,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.save_layout()
+        self.autosaver.stop()
         self.scene.detach()
         self.inspector.detach()
         self.jacobian_panel.detach()

@@ -116,6 +116,8 @@ class TrainingToolBar(QToolBar):
     ``statusMessage(text)`` explains a refused learning rate or a missing loss."""
 
     statusMessage = Signal(str)
+    #: ``stepsTaken(n)``: Step or Run pushed ``n`` gradient steps (the window autosaves).
+    stepsTaken = Signal(int)
 
     def __init__(self, doc: Document, undo_stack: QUndoStack,
                  options: DisplayOptions | None = None, parent: QWidget | None = None) -> None:
@@ -254,6 +256,7 @@ class TrainingToolBar(QToolBar):
         text = (f"Gradient step (lr {lr_text})" if steps == 1
                 else f"{steps} gradient steps (lr {lr_text})")
         self._undo.push(SetThetaCommand(self.doc, net.theta, text, history))
+        self.stepsTaken.emit(steps)
         self.statusMessage.emit(f"{text}: loss {number(first, self._options)} → "
                                 f"{number(after, self._options)}")
         return True
