@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QMessageB
 
 from gradviz.model.document import Document
 from gradviz.model.fileformat import ModelError
-from gradviz.qt import documents
+from gradviz.qt import documents, structure_menu
 from gradviz.qt.autosave import Autosaver
 from gradviz.qt.canvas import GraphScene, GraphView
 from gradviz.qt.inspector import Inspector
@@ -99,6 +99,7 @@ class MainWindow(QMainWindow):
         scene.nodeSelected.connect(self._node_selected)
         scene.entrySelected.connect(self._entry_selected)
         scene.statusMessage.connect(self.show_status)
+        scene.contextMenuRequested.connect(lambda t, p: structure_menu.show_menu(self, t, p))
         return scene
 
     def _restore_layout(self) -> None:

@@ -16,6 +16,7 @@ from PySide6.QtGui import QAction, QActionGroup, QColor, QKeySequence, QPalette
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from gradviz.model.examples import example_names
+from gradviz.qt.builder_dialog import new_network
 from gradviz.qt.theme import THEMES, DisplayOptions
 
 if TYPE_CHECKING:
@@ -96,6 +97,9 @@ def build_menus(win: MainWindow) -> None:
     # File
     file_menu = bar.addMenu("&File")
     win.file_menu = file_menu
+    file_menu.addAction(_action(win, "new_network", "&New Network…", lambda: new_network(win),
+                                shortcuts=("Ctrl+Shift+N",),
+                                tip="Build a layered network or a fresh exercise"))
     new_menu = file_menu.addMenu("&New from Example")
     for name in example_names():
         new_menu.addAction(_action(win, f"new:{name}", name,

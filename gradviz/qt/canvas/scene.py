@@ -16,11 +16,12 @@ from contextlib import contextmanager
 
 import numpy as np
 import shiboken6
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QUndoStack
 from PySide6.QtWidgets import (
     QGraphicsProxyWidget,
     QGraphicsScene,
+    QGraphicsSceneContextMenuEvent,
     QWidget,
 )
 
@@ -49,6 +50,8 @@ class GraphScene(SceneEditing, QGraphicsScene):
     layoutChanged = Signal()
     #: The whole drawing was rebuilt (another network, a structural edit).
     rebuilt = Signal()
+    #: Right-click: ``("node", id)``, ``("edge", src, dst)`` or None, and the screen point.
+    contextMenuRequested = Signal(object, QPoint)
 
     def __init__(
         self,
@@ -314,6 +317,26 @@ class GraphScene(SceneEditing, QGraphicsScene):
             e.grad_label.setVisible(
                 shown and opts.show_gradients and has_grad and self.doc.network.loss is not None
             )
+
+    def contextMenuEvent(self, event: QGraphicsSceneContextMenuEvent) -> None:  # noqa: N802
+        if not self.editable or self.exporting:
+            event.ignore()
+            return
+        self.contextMenuRequested.emit(self.target_at(event.scenePos()), event.screenPos())
+        event.accept()
+
+    def target_at(self, pos: QPointF) -> tuple[str, ...] | None:
+        """What a right-click at ``pos`` means: the node there, else the edge whose
+        line (within 5 units) or value/gradient label is there, else None."""
+        for item in self.items(pos):
+            if isinstance(item, NodeItem) and item.isVisible():
+                return ("node", item.node_id)
+        owner = {id(x): e for e in self.edge_items for x in (e, e.value_label, e.grad_label)}
+        for item in self.items(QRectF(pos.x() - 5, pos.y() - 5, 10, 10)):
+            e = owner.get(id(item))
+            if e is not None and item.isVisible():
+                return ("edge", e.src.node_id, e.dst.node_id)
+        return None
 
     # -- document changes -----------------------------------------------------------------
     def _on_change(self, change: Change) -> None:

@@ -1,0 +1,487 @@
+"""File → New Network…: build a layered network from a few fields.
+
+The dialog fills a :class:`~gradviz.model.builder.NetworkSpec`: the input size
+``n_0`` and the input ``E`` (empty: ``(1, −1, 1, …)``), the hidden sizes
+``n_1, …, n_{L−1}`` (``3, 4``), the output size ``n_L``, one activation and one
+bias switch per weight layer ``h_k = act_k(W_k h_{k−1} + b_k)`` (``W_k`` of shape
+``n_k × n_{k−1}``, named ``P, Q, U …`` as on the sheet), the head (softmax and
+``−ln f[i]`` of a 1-based class, or the identity and ``mean((f − t)²)``) and the
+initial weights (zeros, seeded Gaussian, small integers, or an exercise whose
+every number is a simple fraction). The network is rebuilt a moment after every
+change and shown in the preview (``E``, weights, ``f``, the loss and ``∇l(Θ)``);
+a field that cannot be used turns red and one sentence says why, and OK stays
+disabled. :func:`new_network` runs the dialog for a window and opens the result
+as a new, untitled document.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QRadioButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gradviz.engine.exact import format_array, format_scalar
+from gradviz.engine.numbers import NumberError, parse_number
+from gradviz.export.files import write_text_atomic
+from gradviz.model.builder import NetworkSpec, build_network, weight_name
+from gradviz.model.document import Document
+from gradviz.model.exercise import MAX_DENOMINATOR
+from gradviz.model.network import Network
+
+if TYPE_CHECKING:
+    from gradviz.qt.main_window import MainWindow
+
+ACTIVATIONS = (("ReLU", "relu"), ("sigmoid σ", "sigmoid"), ("tanh", "tanh"),
+               ("none (identity)", "none"))
+INITS = (("small integers (−3 … 3)", "ints"), ("Gaussian N(0, 1/n)", "gaussian"),
+         ("zeros", "zeros"), ("exercise (simple fractions)", "exercise"))
+MAX_UNITS = 4096
+MAX_HIDDEN = 12
+#: Matrices and vectors with more entries are summarised by their shape in the preview.
+PREVIEW_ENTRIES = 30
+DEBOUNCE_MS = 150
+INVALID_STYLE = "background-color: rgba(220, 50, 50, 55); border: 1px solid #d32f2f;"
+
+
+class FieldError(ValueError):
+    """A field that cannot be used: ``widget`` turns red, the message is shown."""
+
+    def __init__(self, widget: QWidget, message: str) -> None:
+        super().__init__(message)
+        self.widget = widget
+
+
+def _numbers(edit: QLineEdit, what: str) -> tuple[float, ...] | None:
+    """The comma-separated numbers in ``edit`` (None when empty)."""
+    text = edit.text().strip()
+    if not text:
+        return None
+    out = []
+    for part in text.split(","):
+        try:
+            out.append(parse_number(part))
+        except NumberError as e:
+            raise FieldError(edit, f"{what}: {e}") from None
+    return tuple(out)
+
+
+def _shown(name: str, value: np.ndarray) -> str:
+    """``name = value`` (multi-line matrices indented), or its shape when large."""
+    if value.size > PREVIEW_ENTRIES:
+        return f"{name}: {'×'.join(map(str, value.shape))} entries"
+    head = f"{name} = "
+    lines = format_array(value, unicode_minus=True).splitlines()
+    return head + ("\n" + " " * len(head)).join(lines)
+
+
+def preview_text(net: Network, exercise: bool = False) -> str:
+    """What the preview shows: the title, ``E`` and the parameters, ``f``, the loss
+    and ``∇l(Θ)``, in exact fractions where they are fractions."""
+    ev = net.evaluate()
+    lines = [net.title, ""]
+    for n in net.nodes:
+        if n.value is not None:
+            lines.append(_shown(n.display_label, n.value))
+    if net.output is not None:
+        lines.append(_shown(net.output, np.asarray(ev.values[net.output])))
+    if ev.loss is not None:
+        lines.append(f"loss l = {format_scalar(ev.loss, unicode_minus=True)}")
+    if ev.gradient is not None:
+        lines.append(_shown("∇l(Θ)", ev.gradient))
+    lines.append(f"Θ has {ev.theta.size} entries")
+    if exercise:
+        lines.append(f"Every value, Jacobian entry and ∇l(Θ) is a fraction with denominator "
+                     f"≤ {MAX_DENOMINATOR}.")
+    if ev.nondifferentiable:
+        lines.append("Note: a ReLU input is exactly 0 here (a kink).")
+    return "\n".join(lines)
+
+
+class NewNetworkDialog(QDialog):
+    """See the module docstring. :meth:`network` is the network OK accepts."""
+
+    def __init__(self, parent: QWidget | None = None, settings: QSettings | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("New Network")
+        self.settings = settings
+        self._network: Network | None = None
+        self._error: FieldError | None = None
+        self._rows: list[tuple[QLabel, QComboBox, QCheckBox]] = []
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(DEBOUNCE_MS)
+        self._timer.timeout.connect(self.refresh)
+
+        outer = QVBoxLayout(self)
+        shape_box = QGroupBox("Shape", self)
+        form = QFormLayout(shape_box)
+        self.input_size = self._spin(shape_box, 2)
+        self.input_values = QLineEdit(shape_box)
+        self.input_values.setToolTip("The input E, comma-separated (3/4 and −1 work); "
+                                     "empty: 1, −1, 1, …")
+        row = QWidget(shape_box)
+        row_layout = QHBoxLayout(row)
+        row_layout.setContentsMargins(0, 0, 0, 0)
+        row_layout.addWidget(self.input_size)
+        row_layout.addWidget(QLabel("values E:", row))
+        row_layout.addWidget(self.input_values, 1)
+        form.addRow("Input size:", row)
+        self.hidden = QLineEdit("3", shape_box)
+        self.hidden.setPlaceholderText("none: the output reads E directly")
+        self.hidden.setToolTip("Hidden layer sizes, comma-separated, e.g. 3, 4")
+        form.addRow("Hidden layer sizes:", self.hidden)
+        self.output_size = self._spin(shape_box, 2)
+        form.addRow("Output size:", self.output_size)
+        outer.addWidget(shape_box)
+
+        self.layers_box = QGroupBox("Layers", self)
+        self.layers_grid = QGridLayout(self.layers_box)
+        outer.addWidget(self.layers_box)
+
+        head_box = QGroupBox("Output head and loss", self)
+        head_grid = QGridLayout(head_box)
+        self.softmax_radio = QRadioButton("softmax, loss −ln f[class], class", head_box)
+        self.mse_radio = QRadioButton("identity, mean squared error to the target", head_box)
+        self.head_group = QButtonGroup(self)
+        for button in (self.softmax_radio, self.mse_radio):
+            self.head_group.addButton(button)
+        self.softmax_radio.setChecked(True)
+        self.class_spin = QSpinBox(head_box)
+        self.class_spin.setRange(1, 2)
+        self.target = QLineEdit(head_box)
+        self.target.setToolTip("The target vector t, comma-separated; empty: 1, 0, …, 0")
+        head_grid.addWidget(self.softmax_radio, 0, 0)
+        head_grid.addWidget(self.class_spin, 0, 1)
+        head_grid.addWidget(self.mse_radio, 1, 0)
+        head_grid.addWidget(self.target, 1, 1)
+        outer.addWidget(head_box)
+
+        init_box = QGroupBox("Initial weights", self)
+        init_row = QHBoxLayout(init_box)
+        self.init = QComboBox(init_box)
+        for text, key in INITS:
+            self.init.addItem(text, key)
+        self.seed = QSpinBox(init_box)
+        self.seed.setRange(0, 2**31 - 1)
+        self.exercise_button = QPushButton("New Exercise", init_box)
+        self.exercise_button.setToolTip("A fresh sheet-style exercise: small integers, every "
+                                        "derivative a simple fraction (a new seed each click)")
+        self.exercise_button.clicked.connect(self.new_exercise)
+        init_row.addWidget(self.init, 1)
+        init_row.addWidget(QLabel("seed", init_box))
+        init_row.addWidget(self.seed)
+        init_row.addWidget(self.exercise_button)
+        outer.addWidget(init_box)
+
+        self.preview = QPlainTextEdit(self)
+        self.preview.setReadOnly(True)
+        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        self.preview.setFont(QFont(mono))
+        self.preview.setMinimumHeight(190)
+        self.preview.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        outer.addWidget(self.preview, 1)
+        self.error_label = QLabel(self)
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet("color: #d32f2f;")
+        outer.addWidget(self.error_label)
+
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        self.solution_button = self.buttons.addButton(
+            "Save Worked Solution…", QDialogButtonBox.ButtonRole.ActionRole)
+        self.solution_button.clicked.connect(self.save_solution)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        outer.addWidget(self.buttons)
+
+        self._restore()
+        for edit in (self.input_values, self.hidden, self.target):
+            edit.textChanged.connect(self._changed)
+        for spin in (self.input_size, self.output_size, self.class_spin, self.seed):
+            spin.valueChanged.connect(self._changed)
+        self.head_group.buttonToggled.connect(self._changed)
+        self.init.currentIndexChanged.connect(self._changed)
+        self.hidden.textChanged.connect(self._rebuild_rows)
+        self._rebuild_rows()
+        self.refresh()
+
+    def _spin(self, parent: QWidget, value: int) -> QSpinBox:
+        spin = QSpinBox(parent)
+        spin.setRange(1, MAX_UNITS)
+        spin.setValue(value)
+        return spin
+
+    # -- the per-layer rows -----------------------------------------------------------
+    def _hidden_sizes(self) -> tuple[int, ...]:
+        text = self.hidden.text().strip()
+        if not text:
+            return ()
+        sizes = []
+        for part in text.split(","):
+            p = part.strip()
+            if not p.isdigit() or not 1 <= int(p) <= MAX_UNITS:
+                raise FieldError(self.hidden, f"hidden layer sizes: '{p}' is not a layer size "
+                                 f"(a whole number from 1 to {MAX_UNITS})")
+            sizes.append(int(p))
+        if len(sizes) > MAX_HIDDEN:
+            raise FieldError(self.hidden, f"at most {MAX_HIDDEN} hidden layers, not {len(sizes)}")
+        return tuple(sizes)
+
+    def _rebuild_rows(self) -> None:
+        """One row per weight layer: its matrix, an activation, a bias switch. Choices
+        made already are kept (hidden rows by position, the output row as it was)."""
+        try:
+            hidden = self._hidden_sizes()
+        except FieldError:
+            return
+        old = [(combo.currentData(), check.isChecked()) for _, combo, check in self._rows]
+        if len(old) == len(hidden) + 1:
+            self._update_row_labels(hidden)
+            return
+        for widgets in self._rows:
+            for w in widgets:
+                self.layers_grid.removeWidget(w)
+                w.deleteLater()
+        self._rows = []
+        for k in range(len(hidden) + 1):
+            is_out = k == len(hidden)
+            label = QLabel(self.layers_box)
+            combo = QComboBox(self.layers_box)
+            for text, key in ACTIVATIONS:
+                combo.addItem(text, key)
+            check = QCheckBox("bias", self.layers_box)
+            if is_out:
+                act, bias = old[-1] if old else ("none", False)
+            elif k < len(old) - 1:
+                act, bias = old[k]
+            else:  # a new hidden layer repeats the last hidden layer's choice
+                act, bias = old[-2] if len(old) > 1 else ("relu", False)
+            combo.setCurrentIndex(max(0, combo.findData(act)))
+            check.setChecked(bias)
+            combo.currentIndexChanged.connect(self._changed)
+            check.toggled.connect(self._changed)
+            for col, w in enumerate((label, combo, check)):
+                self.layers_grid.addWidget(w, k, col)
+            self._rows.append((label, combo, check))
+        self._update_row_labels(hidden)
+
+    def _update_row_labels(self, hidden: tuple[int, ...]) -> None:
+        sizes = (self.input_size.value(), *hidden, self.output_size.value())
+        for k, (label, _, check) in enumerate(self._rows, start=1):
+            kind = "Output layer" if k == len(self._rows) else f"Layer {k}"
+            label.setText(f"{kind}: {weight_name(k)} ({sizes[k]}×{sizes[k - 1]})")
+            check.setText(f"bias b{k}")
+
+    # -- reading the fields -------------------------------------------------------------
+    def spec(self) -> NetworkSpec:
+        """The spec the fields describe (``FieldError`` naming the field at fault)."""
+        hidden = self._hidden_sizes()
+        layers = (self.input_size.value(), *hidden, self.output_size.value())
+        e = _numbers(self.input_values, "input E")
+        if e is not None and len(e) != layers[0]:
+            raise FieldError(self.input_values, f"E has {len(e)} values but the input size is "
+                             f"{layers[0]}")
+        softmax = self.softmax_radio.isChecked()
+        target: int | tuple[float, ...] | None
+        if softmax:
+            target = self.class_spin.value() - 1
+        else:
+            target = _numbers(self.target, "target")
+            if target is not None and len(target) != layers[-1]:
+                raise FieldError(self.target, f"the target has {len(target)} values but the "
+                                 f"output size is {layers[-1]}")
+        spec = NetworkSpec(
+            layers=layers, input_values=e,
+            activations=tuple(c.currentData() for _, c, _ in self._rows[:len(layers) - 1]),
+            bias=tuple(b.isChecked() for _, _, b in self._rows[:len(layers) - 1]),
+            head="softmax" if softmax else "mse", target=target,
+            init=self.init.currentData(), seed=self.seed.value())
+        try:
+            spec.check()
+        except ValueError as err:
+            raise FieldError(self._culprit(str(err)), str(err)) from None
+        return spec
+
+    def _culprit(self, message: str) -> QWidget:
+        """The field a spec or build error points at."""
+        m = message.lower()
+        if "softmax head needs" in m or "softmax over" in m or "mse over" in m:
+            return self.output_size
+        if "target" in m or "class" in m:
+            return self.class_spin if self.softmax_radio.isChecked() else self.target
+        if "input" in m:
+            return self.input_values
+        if "exercise" in m or "irrational" in m:
+            return self.init
+        return self.hidden
+
+    # -- building ---------------------------------------------------------------------
+    def _changed(self) -> None:
+        self._timer.start()
+
+    def refresh(self) -> Network | None:
+        """Build the network now: the preview, the red field, OK follow."""
+        self._timer.stop()
+        self.class_spin.setMaximum(max(2, self.output_size.value()))
+        self.class_spin.setEnabled(self.softmax_radio.isChecked())
+        self.target.setEnabled(self.mse_radio.isChecked())
+        self.target.setPlaceholderText(", ".join(
+            ["1"] + ["0"] * (self.output_size.value() - 1))[:60])
+        self.input_values.setPlaceholderText(", ".join(
+            "1" if i % 2 == 0 else "−1" for i in range(min(self.input_size.value(), 12))))
+        self.seed.setEnabled(self.init.currentData() != "zeros")
+        self._network, self._error = None, None
+        try:
+            self._update_row_labels(self._hidden_sizes())
+            spec = self.spec()
+            try:
+                self._network = build_network(spec)
+            except ValueError as err:
+                raise FieldError(self._culprit(str(err)), str(err)) from None
+        except FieldError as err:
+            self._error = err
+        self._show_state()
+        return self._network
+
+    def _show_state(self) -> None:
+        fields: list[QWidget] = [self.input_values, self.hidden, self.output_size,
+                                 self.class_spin, self.target, self.init, self.input_size]
+        for w in fields:
+            w.setStyleSheet(INVALID_STYLE if self._error and w is self._error.widget else "")
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setEnabled(self._network is not None)
+        self.solution_button.setEnabled(self._network is not None)
+        if self._error is not None:
+            text = str(self._error)
+            self.error_label.setText(text[:1].upper() + text[1:] + ("" if text.endswith(".")
+                                                                     else "."))
+            self.preview.setPlainText("")
+            return
+        self.error_label.setText("")
+        assert self._network is not None
+        self.preview.setPlainText(preview_text(self._network,
+                                               self.init.currentData() == "exercise"))
+
+    def network(self) -> Network | None:
+        """The network the fields describe (None while a field is invalid)."""
+        if self._timer.isActive():
+            self.refresh()
+        return self._network
+
+    def error(self) -> str | None:
+        """The one sentence shown for the invalid field, or None."""
+        return None if self._error is None else self.error_label.text()
+
+    def new_exercise(self) -> None:
+        """A fresh exercise: init ``exercise`` with a new random seed, built at once."""
+        self.init.setCurrentIndex(self.init.findData("exercise"))
+        current = self.seed.value()
+        seed = current
+        while seed == current:
+            seed = random.randrange(1, 1_000_000)
+        self.seed.setValue(seed)
+        self.refresh()
+
+    # -- finishing ----------------------------------------------------------------------
+    def accept(self) -> None:
+        if self.network() is None:
+            return
+        self._remember()
+        super().accept()
+
+    def ask_solution_path(self) -> str | None:
+        """Where to write the worked solution (.md or .tex); None when cancelled."""
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save the worked solution", str(Path.home() / "solution.md"),
+            "Markdown (*.md);;LaTeX (*.tex)")
+        return path or None
+
+    def save_solution(self) -> bool:
+        """Write the worked solution of the previewed network (Markdown, or LaTeX for .tex)."""
+        from gradviz.export.solution import solution_latex, solution_markdown
+
+        net = self.network()
+        if net is None:
+            return False
+        path = self.ask_solution_path()
+        if path is None:
+            return False
+        target = Path(path) if Path(path).suffix else Path(path).with_suffix(".md")
+        text = solution_latex(net) if target.suffix == ".tex" else solution_markdown(net)
+        try:
+            write_text_atomic(target, text)
+        except OSError as e:
+            self.error_label.setText(f"{target} cannot be written ({e.strerror or e}).")
+            return False
+        self.error_label.setText("")
+        self.preview.appendPlainText(f"\nWorked solution saved to {target}")
+        return True
+
+    # -- remembering the last choices -----------------------------------------------------
+    def _restore(self) -> None:
+        s = self.settings
+        if s is None:
+            return
+        self.input_size.setValue(int(s.value("newNetwork/inputSize", 2)))  # type: ignore[call-overload]
+        self.hidden.setText(str(s.value("newNetwork/hidden", "3")))
+        self.output_size.setValue(int(s.value("newNetwork/outputSize", 2)))  # type: ignore[call-overload]
+        (self.mse_radio if s.value("newNetwork/head") == "mse" else self.softmax_radio
+         ).setChecked(True)
+        self.init.setCurrentIndex(max(0, self.init.findData(s.value("newNetwork/init", "ints"))))
+
+    def _remember(self) -> None:
+        s = self.settings
+        if s is None:
+            return
+        s.setValue("newNetwork/inputSize", self.input_size.value())
+        s.setValue("newNetwork/hidden", self.hidden.text())
+        s.setValue("newNetwork/outputSize", self.output_size.value())
+        s.setValue("newNetwork/head", "softmax" if self.softmax_radio.isChecked() else "mse")
+        s.setValue("newNetwork/init", self.init.currentData())
+
+
+def open_network(window: MainWindow, net: Network) -> bool:
+    """Show ``net`` in ``window`` as a new, untitled document (unsaved changes to the
+    current one are asked about first), fitted to the view."""
+    if not window.maybe_save():
+        return False
+    window.set_document(Document(net, None))
+    window.view.fit()
+    window.show_status(f"New network: {net.title}. Save asks where to keep it")
+    return True
+
+
+def new_network(window: MainWindow) -> bool:
+    """File → New Network…: the dialog, then the network in ``window``."""
+    dialog = NewNetworkDialog(window, window.settings)
+    try:
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return False
+        net = dialog.network()
+    finally:
+        dialog.deleteLater()
+    return net is not None and open_network(window, net)
