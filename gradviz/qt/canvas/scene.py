@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from typing import Protocol
 
 import numpy as np
 import shiboken6
@@ -38,6 +39,13 @@ from gradviz.qt.theme import DisplayOptions, Theme
 LEAF_OPS = ("input", "param")
 #: Labels move this far (as a fraction of the edge) toward the side where edges fan out.
 LABEL_SHIFT = 0.12
+
+
+class WalkOverlay(Protocol):
+    """A backprop walk's state on the canvas (see :mod:`gradviz.qt.walk_canvas`)."""
+
+    def apply(self, scene: GraphScene) -> None: ...
+    def remove(self, scene: GraphScene) -> None: ...
 
 
 class GraphScene(SceneEditing, QGraphicsScene):
@@ -74,6 +82,7 @@ class GraphScene(SceneEditing, QGraphicsScene):
         self._highlight: int | None = None
         self._path_cache: tuple[str, set[str], set[str]] | None = None
         self._visible: set[str] | None = None
+        self._walk: WalkOverlay | None = None
         self.exporting = False
         self._transparent = False
         self.editor: EntryEditor | None = None
@@ -141,6 +150,15 @@ class GraphScene(SceneEditing, QGraphicsScene):
         self._visible = None if node_ids is None else set(node_ids)
         self._apply_visibility()
         self._place_edges()
+
+    def set_walk_overlay(self, overlay: WalkOverlay | None) -> None:
+        """Show one step of the backprop walk: ``overlay.apply(scene)`` hides what is
+        not yet known and highlights the step, again after every refresh; None
+        ends the walk and shows everything."""
+        if self._walk is not None and self._walk is not overlay:
+            self._walk.remove(self)
+        self._walk = overlay
+        self.refresh_values()
 
     def detach(self) -> None:
         """Stop following the document (the scene keeps what it shows)."""
@@ -290,6 +308,8 @@ class GraphScene(SceneEditing, QGraphicsScene):
         self._apply_visibility()
         if place:
             self._place_edges(sticky=True)
+        if self._walk is not None:
+            self._walk.apply(self)
 
     def _place_edges(self, sticky: bool = False) -> None:
         """Re-anchor every edge and put every label where it covers nothing
@@ -428,3 +448,5 @@ class GraphScene(SceneEditing, QGraphicsScene):
             if e.highlighted != want:
                 e.highlighted = want
                 e.update()
+        if self._walk is not None:
+            self._walk.apply(self)
