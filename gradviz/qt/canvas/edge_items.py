@@ -17,7 +17,7 @@ from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
-from gradviz.qt.canvas.labels import MathLabel, place_along
+from gradviz.qt.canvas.labels import MathLabel, Point, place_along
 from gradviz.qt.canvas.node_items import NodeItem
 from gradviz.qt.theme import DisplayOptions, Theme
 
@@ -48,32 +48,32 @@ GAPS = (4.0, 22.0, 44.0)
 SPOT_COUNT = len(GAPS) * len(SLIDES)
 
 
-class Spots(Sequence[QPointF]):
-    """The candidate spots of one label of an edge, computed when first asked for."""
+class Spots(Sequence[Point]):
+    """The candidate spots (top-left corners, scene units) of one label of an
+    edge, computed when first asked for."""
 
     def __init__(self, edge: EdgeItem, which: int) -> None:
         self.edge, self.which = edge, which
-        self._cache: dict[int, QPointF] = {}
+        self._cache: dict[int, Point] = {}
 
     def __len__(self) -> int:
         return SPOT_COUNT
 
     @overload
-    def __getitem__(self, k: int) -> QPointF: ...
+    def __getitem__(self, k: int) -> Point: ...
     @overload
-    def __getitem__(self, k: slice) -> list[QPointF]: ...
-    def __getitem__(self, k: int | slice) -> QPointF | list[QPointF]:
-        hit = self._cache.get(k) if isinstance(k, int) else None
+    def __getitem__(self, k: slice) -> list[Point]: ...
+    def __getitem__(self, k: int | slice) -> Point | list[Point]:
+        if isinstance(k, slice):
+            return [self[i] for i in range(*k.indices(SPOT_COUNT))]
+        hit = self._cache.get(k)
         if hit is not None:
             return hit
-        if isinstance(k, slice):
-            return [self[i] for i in range(*k.indices(len(self)))]
-        if not -len(self) <= k < len(self):
+        if not -SPOT_COUNT <= k < SPOT_COUNT:
             raise IndexError(k)
-        k %= len(self)
-        if k not in self._cache:
-            self._cache[k] = self.edge.spot(self.which, k)
-        return self._cache[k]
+        k %= SPOT_COUNT
+        spot = self._cache[k] = self.edge.spot(self.which, k)
+        return spot
 
 
 class EdgeItem(QGraphicsItem):
@@ -92,6 +92,7 @@ class EdgeItem(QGraphicsItem):
         self.highlighted = False
         self._p1 = QPointF()
         self._p2 = QPointF()
+        self._line = (0.0, 0.0, 0.0, 0.0)
         self._bounds = QRectF()
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self.setZValue(0)
@@ -144,6 +145,7 @@ class EdgeItem(QGraphicsItem):
         self._p1, self._p2 = p1, p2
         pad = ARROW_LEN + 4
         self._bounds = QRectF(p1, p2).normalized().adjusted(-pad, -pad, pad, pad)
+        self._line = (p1.x(), p1.y(), p2.x(), p2.y())
         if not labels:
             return
         boxes = [
@@ -154,8 +156,12 @@ class EdgeItem(QGraphicsItem):
             (self.value_label, self.grad_label), self.candidates(), strict=True
         ):  # clear of the two end nodes only: cheap enough to follow a drag
             rect = label.boundingRect()
-            free = (p for p in spots if not any(b.intersects(rect.translated(p)) for b in boxes))
-            label.setPos(next(free, spots[0]))
+            free = (
+                p
+                for p in spots
+                if not any(b.intersects(rect.translated(p[0], p[1])) for b in boxes)
+            )
+            label.move_to(*next(free, spots[0]))
 
     def candidates(self) -> tuple[Spots, Spots]:
         """Where the value label and the gradient label may go (top-left corners),
@@ -164,12 +170,12 @@ class EdgeItem(QGraphicsItem):
         the first spot is usually free."""
         return Spots(self, 0), Spots(self, 1)
 
-    def spot(self, which: int, k: int) -> QPointF:
+    def spot(self, which: int, k: int) -> Point:
         """Candidate ``k`` of :meth:`candidates` for the value (0) or gradient (1) label."""
         gap = GAPS[k // len(SLIDES)]
         t = min(0.9, max(0.1, self.t + SLIDES[k % len(SLIDES)]))
-        ra, rb = self.value_label.boundingRect(), self.grad_label.boundingRect()
-        return place_along(self._p1, self._p2, ra, rb, gap=gap, t=t)[which]
+        a, b = self.value_label, self.grad_label
+        return place_along(self._line, (a.width, a.height), (b.width, b.height), gap, t)[which]
 
     def line(self) -> QLineF:
         return QLineF(self._p1, self._p2)

@@ -39,6 +39,7 @@ class MathLabel(QGraphicsItem):
         self._color = QColor("black")
         self._halo: QColor | None = None
         self._rect = QRectF()
+        self.width = self.height = 0.0  # of the box, in scene units (the placer reads these)
         self._col_widths: list[float] = []
         self.spot = -1  # the candidate spot along its edge chosen last (see placement)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
@@ -91,7 +92,7 @@ class MathLabel(QGraphicsItem):
         prefix_w = style.text_width(self._prefix, px)
         if self._inline is not None:
             w = prefix_w + style.text_width(self._inline, px)
-            self._rect = QRectF(0, 0, w + 2 * PAD, line_h + 2 * PAD)
+            self._set_size(w + 2 * PAD, line_h + 2 * PAD)
             return
         ncols = max((len(r) for r in self._cells), default=0)
         self._col_widths = [
@@ -102,7 +103,16 @@ class MathLabel(QGraphicsItem):
         grid_h = line_h * len(self._cells)
         w = prefix_w + 2 * (PAREN_W + PAREN_PAD) + grid_w
         h = max(line_h, grid_h)
-        self._rect = QRectF(0, 0, w + 2 * PAD, h + 2 * PAD)
+        self._set_size(w + 2 * PAD, h + 2 * PAD)
+
+    def _set_size(self, w: float, h: float) -> None:
+        self.width, self.height = w, h
+        self._rect = QRectF(0, 0, w, h)
+
+    def move_to(self, x: float, y: float) -> None:
+        """Put the box's top-left corner at scene point ``(x, y)``."""
+        if self.x() != x or self.y() != y:
+            self.setPos(x, y)
 
     # -- QGraphicsItem -----------------------------------------------------------
     def boundingRect(self) -> QRectF:
@@ -148,25 +158,29 @@ class MathLabel(QGraphicsItem):
                 x += cw + COL_GAP
 
 
+Point = tuple[float, float]
+
+
 def place_along(
-    p1: QPointF, p2: QPointF, above: QRectF, below: QRectF, gap: float = 4.0, t: float = 0.5
-) -> tuple[QPointF, QPointF]:
-    """Top-left corners for two label boxes at the point ``p1 + t (p2 − p1)``:
-    ``above`` lies wholly above the line (left of it when the line is steep) and
-    ``below`` wholly below it (right of it when steep), clear of the line over
-    their whole width."""
-    mid = p1 + (p2 - p1) * t
-    dx, dy = p2.x() - p1.x(), p2.y() - p1.y()
+    line: tuple[float, float, float, float],
+    above: tuple[float, float],
+    below: tuple[float, float],
+    gap: float = 4.0,
+    t: float = 0.5,
+) -> tuple[Point, Point]:
+    """Top-left corners for two label boxes (``(width, height)`` each) at the point
+    ``p1 + t (p2 − p1)`` of ``line = (x1, y1, x2, y2)``: ``above`` lies wholly
+    above the line (left of it when the line is steep) and ``below`` wholly below
+    it (right of it when steep), clear of the line over their whole width."""
+    x1, y1, x2, y2 = line
+    dx, dy = x2 - x1, y2 - y1
+    mx, my = x1 + dx * t, y1 + dy * t
+    (wa, ha), (wb, hb) = above, below
     if abs(dx) >= 0.6 * abs(dy):  # mostly horizontal: above and below
         slope = abs(dy / dx) if dx else 0.0
-        rise_a = slope * above.width() / 2
-        rise_b = slope * below.width() / 2
-        a = QPointF(mid.x() - above.width() / 2, mid.y() - rise_a - gap - above.height())
-        b = QPointF(mid.x() - below.width() / 2, mid.y() + rise_b + gap)
-        return a, b
+        return (
+            (mx - wa / 2, my - slope * wa / 2 - gap - ha),
+            (mx - wb / 2, my + slope * wb / 2 + gap),
+        )
     run = abs(dx / dy) if dy else 0.0  # mostly vertical: left and right
-    a = QPointF(
-        mid.x() - run * above.height() / 2 - gap - above.width(), mid.y() - above.height() / 2
-    )
-    b = QPointF(mid.x() + run * below.height() / 2 + gap, mid.y() - below.height() / 2)
-    return a, b
+    return (mx - run * ha / 2 - gap - wa, my - ha / 2), (mx + run * hb / 2 + gap, my - hb / 2)

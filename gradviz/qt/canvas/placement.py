@@ -11,14 +11,15 @@
   :meth:`EdgeItem.candidates`) that covers no node and no label placed before
   it, greedily in edge order, with a grid of buckets so that it stays linear in
   the number of edges.
+
+Rectangles here are plain ``(left, top, right, bottom)`` float tuples: placing
+thousands of labels is pure arithmetic, with no Qt object made per candidate.
 """
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable
-
-from PySide6.QtCore import QRectF
 
 from gradviz.model import layout
 from gradviz.qt.canvas import style
@@ -28,26 +29,39 @@ from gradviz.qt.canvas.node_base import NodeItem
 
 CELL = 160.0  # bucket size of the collision grid, about one label
 FALLBACK_SPOTS = 17  # when no spot is free, the least crowded of the first ones
+LABEL_MARGIN = 3.0  # labels keep this far apart
+NODE_MARGIN = 4.0  # and this far from nodes
+
+Rect = tuple[float, float, float, float]
 
 
 class RectIndex:
-    """Rectangles bucketed on a grid: ``hits(r)`` asks whether ``r`` meets any of them."""
+    """Rectangles ``(left, top, right, bottom)`` bucketed on a grid of ``cell``
+    units: ``hits(r)`` asks whether ``r`` overlaps any of them (touching edges
+    do not count, as with ``QRectF.intersects``)."""
 
     def __init__(self, cell: float = CELL) -> None:
         self.cell = cell
-        self.buckets: dict[tuple[int, int], list[QRectF]] = {}
+        self.buckets: dict[tuple[int, int], list[Rect]] = {}
 
-    def _keys(self, r: QRectF) -> list[tuple[int, int]]:
+    def _keys(self, r: Rect) -> list[tuple[int, int]]:
         c = self.cell
-        xs = range(int(r.left() // c), int(r.right() // c) + 1)
-        ys = range(int(r.top() // c), int(r.bottom() // c) + 1)
-        return [(i, j) for i in xs for j in ys]
+        i0, i1 = int(r[0] // c), int(r[2] // c)
+        j0, j1 = int(r[1] // c), int(r[3] // c)
+        if i0 == i1 and j0 == j1:
+            return [(i0, j0)]
+        return [(i, j) for i in range(i0, i1 + 1) for j in range(j0, j1 + 1)]
 
-    def add(self, r: QRectF) -> None:
+    def add(self, r: Rect) -> None:
+        buckets = self.buckets
         for key in self._keys(r):
-            self.buckets.setdefault(key, []).append(r)
+            bucket = buckets.get(key)
+            if bucket is None:
+                buckets[key] = [r]
+            else:
+                bucket.append(r)
 
-    def remove(self, r: QRectF) -> None:
+    def remove(self, r: Rect) -> None:
         """Take out the very rectangle object ``r`` added before."""
         for key in self._keys(r):
             bucket = self.buckets.get(key, [])
@@ -56,31 +70,57 @@ class RectIndex:
                     del bucket[k]
                     break
 
-    def hits(self, r: QRectF) -> bool:
+    def hits(self, r: Rect) -> bool:
+        x0, y0, x1, y1 = r
         get = self.buckets.get
         for key in self._keys(r):
             for o in get(key, ()):
-                if o.intersects(r):
+                if o[0] < x1 and x0 < o[2] and o[1] < y1 and y0 < o[3]:
                     return True
         return False
 
-    def overlap(self, r: QRectF) -> float:
+    def overlap(self, r: Rect) -> float:
         """Total area of ``r`` covered by the rectangles (counted once per rectangle)."""
+        x0, y0, x1, y1 = r
         seen: set[int] = set()
         area = 0.0
         for key in self._keys(r):
             for o in self.buckets.get(key, ()):
-                if id(o) not in seen and o.intersects(r):
+                w = min(x1, o[2]) - max(x0, o[0])
+                h = min(y1, o[3]) - max(y0, o[1])
+                if w > 0 and h > 0 and id(o) not in seen:
                     seen.add(id(o))
-                    i = o.intersected(r)
-                    area += i.width() * i.height()
+                    area += w * h
         return area
 
 
-def _first_free(index: RectIndex, rect: QRectF, where: Spots, prefer: int) -> int | None:
-    """The number of the first spot where ``rect`` meets nothing, trying ``prefer`` first."""
+def _at(label: MathLabel, spot: tuple[float, float], margin: float = 0.0) -> Rect:
+    x, y = spot
+    return (x - margin, y - margin, x + label.width + margin, y + label.height + margin)
+
+
+def _first_free(index: RectIndex, label: MathLabel, where: Spots, prefer: int) -> int | None:
+    """The number of the first spot where ``label`` meets nothing, trying ``prefer`` first."""
     order = range(len(where)) if prefer < 0 else itertools.chain([prefer], range(len(where)))
-    return next((k for k in order if not index.hits(rect.translated(where[k]))), None)
+    w, h = label.width, label.height
+    hits = index.hits
+    for k in order:
+        x, y = where[k]
+        if not hits((x, y, x + w, y + h)):
+            return k
+    return None
+
+
+def node_rect(node: NodeItem, margin: float = 0.0) -> Rect:
+    """A node's bounding box in scene units, grown by ``margin``."""
+    b, p = node.boundingRect(), node.pos()
+    x, y = p.x(), p.y()
+    return (
+        x + b.left() - margin,
+        y + b.top() - margin,
+        x + b.right() + margin,
+        y + b.bottom() + margin,
+    )
 
 
 def place_labels(
@@ -94,7 +134,7 @@ def place_labels(
     index = RectIndex()
     for node in nodes:
         if node.isVisible():
-            index.add(node.sceneBoundingRect().adjusted(-4, -4, 4, 4))
+            index.add(node_rect(node, NODE_MARGIN))
     todo: list[tuple[float, int, MathLabel, Spots]] = []
     for edge in edges:
         if not edge.isVisible():
@@ -103,31 +143,29 @@ def place_labels(
             (edge.value_label, edge.grad_label), edge.candidates(), strict=True
         ):
             if label.isVisible():
-                r = label.boundingRect()
-                todo.append((-r.width() * r.height(), len(todo), label, where))
+                todo.append((-label.width * label.height, len(todo), label, where))
     todo.sort(key=lambda item: item[:2])
-    placed: list[QRectF] = []
+    placed: list[Rect] = []
+    m = LABEL_MARGIN
     for _, _, label, where in todo:
-        rect = label.boundingRect()
-        k = _first_free(index, rect, where, label.spot if sticky else -1)
+        k = _first_free(index, label, where, label.spot if sticky else -1)
         if k is None:  # nothing is free: the least overlap among the near spots
             near = range(min(len(where), FALLBACK_SPOTS))
-            k = min(near, key=lambda i: index.overlap(rect.translated(where[i])))
+            k = min(near, key=lambda i, lab=label, w=where: index.overlap(_at(lab, w[i])))
         label.spot = k
-        label.setPos(where[k])
-        placed.append(rect.translated(where[k]).adjusted(-3, -3, 3, 3))
+        label.move_to(*where[k])
+        placed.append(_at(label, where[k], m))
         index.add(placed[-1])
     # second round: a label that still overlaps tries again, the others now known
     for n, (_, _, label, where) in enumerate(todo):
         mine = placed[n]
         index.remove(mine)
         if index.hits(mine):
-            rect = label.boundingRect()
-            k = _first_free(index, rect, where, -1)
+            k = _first_free(index, label, where, -1)
             if k is not None:
                 label.spot = k
-                label.setPos(where[k])
-                mine = placed[n] = rect.translated(where[k]).adjusted(-3, -3, 3, 3)
+                label.move_to(*where[k])
+                mine = placed[n] = _at(label, where[k], m)
         index.add(mine)
 
 
@@ -141,19 +179,22 @@ def column_positions(
         return {}
     last = max(columns.values())
     half = [0.0] * (last + 1)
+    widths = {nid: node.body.width() for nid, node in nodes.items()}
     for nid, col in columns.items():
-        half[col] = max(half[col], nodes[nid].body.width() / 2)
+        half[col] = max(half[col], widths[nid] / 2)
     gap = [style.COLUMN_SPACING] * last
     for c in range(last):
         gap[c] = max(gap[c], half[c] + half[c + 1] + 60.0)
     for e in edges:
-        a, b = columns[e.src.node_id], columns[e.dst.node_id]
+        src, dst = e.src.node_id, e.dst.node_id
+        a, b = columns[src], columns[dst]
         if b <= a:
             continue
-        label = max(e.value_label.boundingRect().width(), e.grad_label.boundingRect().width())
-        need = label + e.src.body.width() / 2 + e.dst.body.width() / 2 + 50.0
+        label = max(e.value_label.width, e.grad_label.width)
+        need = (label + widths[src] / 2 + widths[dst] / 2 + 50.0) / (b - a)
         for c in range(a, b):
-            gap[c] = max(gap[c], need / (b - a))
+            if need > gap[c]:
+                gap[c] = need
     xs = {0: 0.0}
     for c in range(last):
         xs[c + 1] = xs[c] + gap[c]
@@ -162,13 +203,7 @@ def column_positions(
 
 def row_spacing(edges: Iterable[EdgeItem]) -> float:
     """Rows at least :data:`style.ROW_SPACING` apart, more for tall matrix labels."""
-    tallest = max(
-        (
-            e.value_label.boundingRect().height() + e.grad_label.boundingRect().height()
-            for e in edges
-        ),
-        default=0.0,
-    )
+    tallest = max((e.value_label.height + e.grad_label.height for e in edges), default=0.0)
     return max(style.ROW_SPACING, tallest + 110.0)
 
 
