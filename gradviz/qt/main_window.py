@@ -247,10 +247,21 @@ class MainWindow(QMainWindow):
         self._rebuild_recent_menu()
 
     def add_export_actions(self, menu: QMenu) -> None:
-        """The File menu's export group: copy the canvas as an image (the export
-        dialog is added here too)."""
-        from gradviz.qt import render
+        """The File menu's export group: Export… (the dialog with a preview), Export
+        Worked Solution…, Copy Canvas as Image."""
+        from gradviz.qt import export_dialog, render
 
+        export = QAction("&Export…", self)
+        export.setShortcut(QKeySequence("Ctrl+E"))
+        export.setStatusTip("PNG, SVG, PDF or TikZ of the drawing, with a preview")
+        export.triggered.connect(lambda: export_dialog.open_export_dialog(self))
+        menu.addAction(export)
+        self.actions_by_name["export"] = export
+        solution = QAction("Export &Worked Solution…", self)
+        solution.setStatusTip("The derivation step by step, as LaTeX or Markdown")
+        solution.triggered.connect(lambda: export_dialog.export_solution(self))
+        menu.addAction(solution)
+        self.actions_by_name["export_solution"] = solution
         copy = QAction("Copy Canvas as Image", self)
         copy.setShortcut(QKeySequence("Ctrl+Shift+C"))
         copy.triggered.connect(lambda: self._copy_canvas_image(render.copy_image_to_clipboard))

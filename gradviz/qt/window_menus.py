@@ -131,7 +131,7 @@ def build_menus(win: MainWindow) -> None:
     # View
     view = bar.addMenu("&View")
     o = win.options
-    view.addAction(_action(win, "exact", "&Exact Fractions", shortcuts=("Ctrl+E",),
+    view.addAction(_action(win, "exact", "&Exact Fractions", shortcuts=("Ctrl+Shift+F",),
                            checkable=True, checked=o.exact,
                            slot=lambda on: win.set_options(win.options.with_(exact=on)),
                            tip="3/4 and ln 2 instead of 0.75 and 0.6931"))
