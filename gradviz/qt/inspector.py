@@ -77,6 +77,8 @@ class Inspector(QScrollArea):
     the document's changes by itself."""
 
     fdVisibilityChanged = Signal(bool)
+    #: An entry of ∂f/∂P (a weight's columns of J_fE(Θ)) was clicked: (row, column of Θ).
+    jacobianEntryClicked = Signal(int, int)
 
     def __init__(self, doc: Document, undo_stack: QUndoStack,
                  options: DisplayOptions | None = None, parent: QWidget | None = None) -> None:
@@ -384,7 +386,10 @@ class Inspector(QScrollArea):
             values = self.doc.evaluation.values
             title = (f"∂{output}/∂{nid}, a {values[output].size} × {values[nid].size} matrix: "
                      f"row i is ∇{_sub(nid)}{output}[i]")
-        self._block(layout, "output", title, self._output_updater(nid, output, param))
+        block = self._block(layout, "output", title, self._output_updater(nid, output, param))
+        if param and cols:  # an entry of ∂f/∂P is an entry of J_fE(Θ): the scalar view's paths
+            block.analytic.cellClicked.connect(
+                lambda r, c, first=cols[0]: self.jacobianEntryClicked.emit(r, first + c))
 
         paths = list(nx.all_simple_paths(graph, nid, output, cutoff=64))
         paths.sort(key=len)

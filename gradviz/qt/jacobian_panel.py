@@ -10,7 +10,9 @@ per entry of Θ, parameters in file order, each flattened row-major):
 
 Hovering a column reports it (``parameterHovered(j)``, ``-1`` on leaving) so the
 window can highlight that weight on the canvas; clicking pins it
-(``parameterClicked(j)``). Every matrix copies as LaTeX from its context menu.
+(``parameterClicked(j)``); clicking an entry of ``J_fE(Θ)`` also reports its cell
+(``entryClicked(i, j)``: ``∂f[i]/∂θ_j``, 0-based), which the scalar view shows as
+a sum over paths. Every matrix copies as LaTeX from its context menu.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ class JacobianPanel(QWidget):
 
     parameterHovered = Signal(int)
     parameterClicked = Signal(int)
+    entryClicked = Signal(int, int)
 
     def __init__(self, doc: Document, options: DisplayOptions | None = None,
                  parent: QWidget | None = None) -> None:
@@ -69,6 +72,7 @@ class JacobianPanel(QWidget):
             grid.addWidget(widget, row, 1, Qt.AlignmentFlag.AlignLeft)
             widget.columnHovered.connect(self._hovered)
             widget.columnClicked.connect(self._clicked)
+        self.jacobian_widget.cellClicked.connect(self.entryClicked)
         grid.setColumnStretch(2, 1)
         scroll.setWidget(grid_host)
         scroll.setWidgetResizable(True)

@@ -46,10 +46,12 @@ _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 class MatrixWidget(QWidget):
     """A read-only matrix. ``columnHovered(col)`` (``-1`` when the pointer leaves)
-    and ``columnClicked(col)`` report the column under the mouse."""
+    and ``columnClicked(col)`` report the column under the mouse; ``cellClicked(row,
+    col)`` the entry clicked (on screen rows and columns, 0-based)."""
 
     columnHovered = Signal(int)
     columnClicked = Signal(int)
+    cellClicked = Signal(int, int)
 
     PAD_X = 9
     ROW_GAP = 5
@@ -362,6 +364,9 @@ class MatrixWidget(QWidget):
             col = self.column_at(event.position())
             if col >= 0:
                 self.columnClicked.emit(col)
+                row = self.row_at(event.position())
+                if row >= 0:
+                    self.cellClicked.emit(row, col)
         super().mousePressEvent(event)
 
     def event(self, event: QEvent) -> bool:
