@@ -136,8 +136,9 @@ class AutosaveStore:
         return target
 
     def remove(self, slot: int) -> None:
-        """Forget this process's copy (after a save, or a clean close)."""
-        self.file_for(slot).unlink(missing_ok=True)
+        """Forget this process's copy (after a save, or a clean close). Never
+        raises: a copy that cannot be deleted is offered again, nothing worse."""
+        _unlink(self.file_for(slot))
 
     def entries(self) -> list[AutosaveEntry]:
         """Every readable copy in the folder, newest first."""
@@ -163,7 +164,15 @@ class AutosaveStore:
         return [e for e in self.entries() if not _alive(e.pid)]
 
     def discard(self, entry: AutosaveEntry) -> None:
-        entry.file.unlink(missing_ok=True)
+        """Delete a copy the user chose to discard (or has restored)."""
+        _unlink(entry.file)
+
+
+def _unlink(path: Path) -> None:
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:
+        pass  # a folder gone read-only or replaced by a file: nothing to tidy
 
 
 def differences(current: Network, other: Network) -> list[str]:

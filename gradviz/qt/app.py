@@ -2,7 +2,8 @@
 
 :func:`main` makes the QApplication (name and organisation for QSettings, the
 Fusion style so light and dark look the same everywhere, the window icon), opens
-the file or the bundled ``exercise3`` and runs the event loop.
+the file or the bundled ``exercise3``, offers to restore what a crashed gradviz
+autosaved (:func:`open_windows`) and runs the event loop.
 ``--quit-after-ms N`` closes the app after N ms (smoke tests, screenshots).
 """
 
@@ -11,13 +12,19 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, QTimer
+from PySide6.QtCore import QSettings, QSize, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
+from gradviz.model.autosave import AutosaveStore
+from gradviz.model.document import Document
 from gradviz.model.examples import resources_dir
 from gradviz.model.fileformat import ModelError
+
+if TYPE_CHECKING:
+    from gradviz.qt.main_window import MainWindow
 
 ORGANIZATION = "gradviz"
 APPLICATION = "gradviz"
@@ -71,11 +78,41 @@ def main(path: str | None = None, argv: Sequence[str] | None = None) -> int:
         print(f"gradviz: error: {e}", file=sys.stderr)
         return 2
     app = application(qt_args)
-    from gradviz.qt.main_window import MainWindow
-
-    window = MainWindow(doc)
-    window.show()
+    windows = open_windows(doc)
     if opts.quit_after_ms is not None:
-        QTimer.singleShot(max(0, opts.quit_after_ms), window.close)
+        for window in windows:
+            QTimer.singleShot(max(0, opts.quit_after_ms), window.close)
         QTimer.singleShot(max(0, opts.quit_after_ms) + 2000, app.quit)
     return int(app.exec())
+
+
+def open_windows(
+    doc: Document, store: AutosaveStore | None = None, settings: QSettings | None = None
+) -> list[MainWindow]:
+    """Show the main window on ``doc``, then offer every copy a crashed gradviz
+    autosaved (:func:`gradviz.qt.autosave.offer_restore`). A restored copy of the
+    file just opened — or any copy when no file was named — takes the first
+    window's place; others open in windows of their own. Returns every window
+    (the caller keeps them alive). ``settings`` defaults to the app's QSettings."""
+    from gradviz.qt import autosave
+    from gradviz.qt.main_window import MainWindow
+
+    window = MainWindow(doc, settings)
+    window.show()
+    windows = [window]
+    if store is None:
+        store = window.autosaver.store
+    window.autosaver.store = store
+    replaceable = True  # the first window still shows what was asked for, unchanged
+    for entry, restored in autosave.offer_restore(window, store):
+        same = restored.path is not None and restored.path == doc.path
+        if replaceable and (same or doc.path is None) and window.undo_stack.isClean():
+            target = window
+            replaceable = False
+        else:
+            target = MainWindow(restored, settings)
+            target.autosaver.store = store
+            target.show()
+            windows.append(target)
+        autosave.show_restored(target, restored, entry, store)
+    return windows

@@ -170,7 +170,8 @@ def show_restored(
     """Show a restored document in ``window``: its original path, marked modified
     (Save writes it where it came from, closing asks first); autosaved at once in
     this process's slot, then the crashed process's copy is deleted."""
-    window.set_document(doc)
+    if window.doc is not doc:
+        window.set_document(doc)
     window.undo_stack.resetClean()  # not what is on disk: modified until saved
     window.setWindowModified(True)
     written = window.autosaver.save_now()
