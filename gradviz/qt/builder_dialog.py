@@ -20,12 +20,10 @@ import random
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -44,81 +42,28 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gradviz.engine.exact import format_array, format_scalar
-from gradviz.engine.numbers import NumberError, parse_number
 from gradviz.export.files import write_text_atomic
-from gradviz.model.builder import NetworkSpec, build_network, weight_name
+from gradviz.model.builder import NetworkSpec, build_network
 from gradviz.model.document import Document
-from gradviz.model.exercise import MAX_DENOMINATOR
 from gradviz.model.network import Network
+from gradviz.qt.builder_layers import (
+    FieldError,
+    LayerRows,
+    count,
+    numbers,
+    parse_sizes,
+    preview_text,
+)
 
 if TYPE_CHECKING:
     from gradviz.qt.main_window import MainWindow
 
-ACTIVATIONS = (("ReLU", "relu"), ("sigmoid σ", "sigmoid"), ("tanh", "tanh"),
-               ("none (identity)", "none"))
 INITS = (("small integers (−3 … 3)", "ints"), ("Gaussian N(0, 1/n)", "gaussian"),
          ("zeros", "zeros"), ("exercise (simple fractions)", "exercise"))
 MAX_UNITS = 4096
 MAX_HIDDEN = 12
-#: Matrices and vectors with more entries are summarised by their shape in the preview.
-PREVIEW_ENTRIES = 30
 DEBOUNCE_MS = 150
 INVALID_STYLE = "background-color: rgba(220, 50, 50, 55); border: 1px solid #d32f2f;"
-
-
-class FieldError(ValueError):
-    """A field that cannot be used: ``widget`` turns red, the message is shown."""
-
-    def __init__(self, widget: QWidget, message: str) -> None:
-        super().__init__(message)
-        self.widget = widget
-
-
-def _numbers(edit: QLineEdit, what: str) -> tuple[float, ...] | None:
-    """The comma-separated numbers in ``edit`` (None when empty)."""
-    text = edit.text().strip()
-    if not text:
-        return None
-    out = []
-    for part in text.split(","):
-        try:
-            out.append(parse_number(part))
-        except NumberError as e:
-            raise FieldError(edit, f"{what}: {e}") from None
-    return tuple(out)
-
-
-def _shown(name: str, value: np.ndarray) -> str:
-    """``name = value`` (multi-line matrices indented), or its shape when large."""
-    if value.size > PREVIEW_ENTRIES:
-        return f"{name}: {'×'.join(map(str, value.shape))} entries"
-    head = f"{name} = "
-    lines = format_array(value, unicode_minus=True).splitlines()
-    return head + ("\n" + " " * len(head)).join(lines)
-
-
-def preview_text(net: Network, exercise: bool = False) -> str:
-    """What the preview shows: the title, ``E`` and the parameters, ``f``, the loss
-    and ``∇l(Θ)``, in exact fractions where they are fractions."""
-    ev = net.evaluate()
-    lines = [net.title, ""]
-    for n in net.nodes:
-        if n.value is not None:
-            lines.append(_shown(n.display_label, n.value))
-    if net.output is not None:
-        lines.append(_shown(net.output, np.asarray(ev.values[net.output])))
-    if ev.loss is not None:
-        lines.append(f"loss l = {format_scalar(ev.loss, unicode_minus=True)}")
-    if ev.gradient is not None:
-        lines.append(_shown("∇l(Θ)", ev.gradient))
-    lines.append(f"Θ has {ev.theta.size} entries")
-    if exercise:
-        lines.append(f"Every value, Jacobian entry and ∇l(Θ) is a fraction with denominator "
-                     f"≤ {MAX_DENOMINATOR}.")
-    if ev.nondifferentiable:
-        lines.append("Note: a ReLU input is exactly 0 here (a kink).")
-    return "\n".join(lines)
 
 
 class NewNetworkDialog(QDialog):
@@ -130,7 +75,6 @@ class NewNetworkDialog(QDialog):
         self.settings = settings
         self._network: Network | None = None
         self._error: FieldError | None = None
-        self._rows: list[tuple[QLabel, QComboBox, QCheckBox]] = []
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(DEBOUNCE_MS)
@@ -158,9 +102,9 @@ class NewNetworkDialog(QDialog):
         form.addRow("Output size:", self.output_size)
         outer.addWidget(shape_box)
 
-        self.layers_box = QGroupBox("Layers", self)
-        self.layers_grid = QGridLayout(self.layers_box)
-        outer.addWidget(self.layers_box)
+        self.layers = LayerRows(self)
+        self.layers.changed.connect(self._changed)
+        outer.addWidget(self.layers)
 
         head_box = QGroupBox("Output head and loss", self)
         head_grid = QGridLayout(head_box)
@@ -225,8 +169,10 @@ class NewNetworkDialog(QDialog):
             spin.valueChanged.connect(self._changed)
         self.head_group.buttonToggled.connect(self._changed)
         self.init.currentIndexChanged.connect(self._changed)
-        self.hidden.textChanged.connect(self._rebuild_rows)
-        self._rebuild_rows()
+        for spin in (self.input_size, self.output_size):
+            spin.valueChanged.connect(self._sync_rows)
+        self.hidden.textChanged.connect(self._sync_rows)
+        self._sync_rows()
         self.refresh()
 
     def _spin(self, parent: QWidget, value: int) -> QSpinBox:
@@ -237,87 +183,36 @@ class NewNetworkDialog(QDialog):
 
     # -- the per-layer rows -----------------------------------------------------------
     def _hidden_sizes(self) -> tuple[int, ...]:
-        text = self.hidden.text().strip()
-        if not text:
-            return ()
-        sizes = []
-        for part in text.split(","):
-            p = part.strip()
-            if not p.isdigit() or not 1 <= int(p) <= MAX_UNITS:
-                raise FieldError(self.hidden, f"hidden layer sizes: '{p}' is not a layer size "
-                                 f"(a whole number from 1 to {MAX_UNITS})")
-            sizes.append(int(p))
-        if len(sizes) > MAX_HIDDEN:
-            raise FieldError(self.hidden, f"at most {MAX_HIDDEN} hidden layers, not {len(sizes)}")
-        return tuple(sizes)
+        return parse_sizes(self.hidden, MAX_UNITS, MAX_HIDDEN)
 
-    def _rebuild_rows(self) -> None:
-        """One row per weight layer: its matrix, an activation, a bias switch. Choices
-        made already are kept (hidden rows by position, the output row as it was)."""
+    def _sync_rows(self) -> None:
         try:
             hidden = self._hidden_sizes()
         except FieldError:
             return
-        old = [(combo.currentData(), check.isChecked()) for _, combo, check in self._rows]
-        if len(old) == len(hidden) + 1:
-            self._update_row_labels(hidden)
-            return
-        for widgets in self._rows:
-            for w in widgets:
-                self.layers_grid.removeWidget(w)
-                w.deleteLater()
-        self._rows = []
-        for k in range(len(hidden) + 1):
-            is_out = k == len(hidden)
-            label = QLabel(self.layers_box)
-            combo = QComboBox(self.layers_box)
-            for text, key in ACTIVATIONS:
-                combo.addItem(text, key)
-            check = QCheckBox("bias", self.layers_box)
-            if is_out:
-                act, bias = old[-1] if old else ("none", False)
-            elif k < len(old) - 1:
-                act, bias = old[k]
-            else:  # a new hidden layer repeats the last hidden layer's choice
-                act, bias = old[-2] if len(old) > 1 else ("relu", False)
-            combo.setCurrentIndex(max(0, combo.findData(act)))
-            check.setChecked(bias)
-            combo.currentIndexChanged.connect(self._changed)
-            check.toggled.connect(self._changed)
-            for col, w in enumerate((label, combo, check)):
-                self.layers_grid.addWidget(w, k, col)
-            self._rows.append((label, combo, check))
-        self._update_row_labels(hidden)
-
-    def _update_row_labels(self, hidden: tuple[int, ...]) -> None:
-        sizes = (self.input_size.value(), *hidden, self.output_size.value())
-        for k, (label, _, check) in enumerate(self._rows, start=1):
-            kind = "Output layer" if k == len(self._rows) else f"Layer {k}"
-            label.setText(f"{kind}: {weight_name(k)} ({sizes[k]}×{sizes[k - 1]})")
-            check.setText(f"bias b{k}")
+        self.layers.set_sizes((self.input_size.value(), *hidden, self.output_size.value()))
 
     # -- reading the fields -------------------------------------------------------------
     def spec(self) -> NetworkSpec:
         """The spec the fields describe (``FieldError`` naming the field at fault)."""
         hidden = self._hidden_sizes()
         layers = (self.input_size.value(), *hidden, self.output_size.value())
-        e = _numbers(self.input_values, "input E")
+        e = numbers(self.input_values, "input E")
         if e is not None and len(e) != layers[0]:
-            raise FieldError(self.input_values, f"E has {len(e)} values but the input size is "
-                             f"{layers[0]}")
+            raise FieldError(self.input_values, f"E has {count(len(e))} but the input size "
+                             f"is {layers[0]}")
         softmax = self.softmax_radio.isChecked()
         target: int | tuple[float, ...] | None
         if softmax:
             target = self.class_spin.value() - 1
         else:
-            target = _numbers(self.target, "target")
+            target = numbers(self.target, "target")
             if target is not None and len(target) != layers[-1]:
-                raise FieldError(self.target, f"the target has {len(target)} values but the "
+                raise FieldError(self.target, f"the target has {count(len(target))} but the "
                                  f"output size is {layers[-1]}")
         spec = NetworkSpec(
             layers=layers, input_values=e,
-            activations=tuple(c.currentData() for _, c, _ in self._rows[:len(layers) - 1]),
-            bias=tuple(b.isChecked() for _, _, b in self._rows[:len(layers) - 1]),
+            activations=self.layers.activations(), bias=self.layers.biases(),
             head="softmax" if softmax else "mse", target=target,
             init=self.init.currentData(), seed=self.seed.value())
         try:
@@ -341,11 +236,11 @@ class NewNetworkDialog(QDialog):
 
     # -- building ---------------------------------------------------------------------
     def _changed(self) -> None:
+        self._sync_fields()
         self._timer.start()
 
-    def refresh(self) -> Network | None:
-        """Build the network now: the preview, the red field, OK follow."""
-        self._timer.stop()
+    def _sync_fields(self) -> None:
+        """Enable what the head and init use; placeholders show the defaults."""
         self.class_spin.setMaximum(max(2, self.output_size.value()))
         self.class_spin.setEnabled(self.softmax_radio.isChecked())
         self.target.setEnabled(self.mse_radio.isChecked())
@@ -354,9 +249,13 @@ class NewNetworkDialog(QDialog):
         self.input_values.setPlaceholderText(", ".join(
             "1" if i % 2 == 0 else "−1" for i in range(min(self.input_size.value(), 12))))
         self.seed.setEnabled(self.init.currentData() != "zeros")
+
+    def refresh(self) -> Network | None:
+        """Build the network now: the preview, the red field, OK follow."""
+        self._timer.stop()
+        self._sync_fields()
         self._network, self._error = None, None
         try:
-            self._update_row_labels(self._hidden_sizes())
             spec = self.spec()
             try:
                 self._network = build_network(spec)

@@ -1,0 +1,291 @@
+"""File → New Network…: the dialog typed into as a teacher would, the networks it
+builds (they load, evaluate and pass the finite-difference check), exercises
+with small-denominator fractions, refusals, and the window opening the result."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QAbstractSpinBox, QDialog, QDialogButtonBox, QMessageBox
+
+from gradviz.engine.check import check_evaluation
+from gradviz.engine.exact import as_fraction
+from gradviz.model.exercise import exercise_problems
+from gradviz.model.fileformat import dumps, loads
+from gradviz.model.network import Network
+from gradviz.qt import builder_dialog
+from gradviz.qt.builder_dialog import INVALID_STYLE, NewNetworkDialog
+from gradviz.qt.main_window import MainWindow
+
+
+@pytest.fixture
+def dialog(qtbot) -> Iterator[NewNetworkDialog]:
+    d = NewNetworkDialog()
+    qtbot.addWidget(d)
+    d.show()
+    qtbot.waitExposed(d)
+    yield d
+
+
+def type_into(qtbot, widget, text: str) -> None:
+    """Select what the field holds and type ``text`` over it (spin boxes too)."""
+    widget.setFocus()
+    if isinstance(widget, QAbstractSpinBox):
+        widget.selectAll()
+    else:
+        widget.selectAll()
+        qtbot.keyClick(widget, Qt.Key.Key_Delete)
+    qtbot.keyClicks(widget, text)
+
+
+def ok_button(d: NewNetworkDialog):
+    return d.buttons.button(QDialogButtonBox.StandardButton.Ok)
+
+
+def built(d: NewNetworkDialog) -> Network:
+    """The dialog's network after a real click on OK, checked: it round-trips
+    through the file format, evaluates and passes the finite-difference check."""
+    d.refresh()
+    assert d.error() is None and ok_button(d).isEnabled()
+    ok_button(d).click()
+    assert d.result() == QDialog.DialogCode.Accepted
+    net = d.network()
+    assert net is not None
+    again = loads(dumps(net))
+    assert dumps(again) == dumps(net)
+    ev = again.evaluate()
+    assert ev.loss is not None and math.isfinite(ev.loss)
+    rows = check_evaluation(ev)
+    assert rows and all(r.ok for r in rows), [r for r in rows if not r.ok]
+    return again
+
+
+def test_default_is_the_sheets_shape(dialog: NewNetworkDialog) -> None:
+    net = built(dialog)
+    assert [n.id for n in net.nodes] == ["E", "P", "z", "g", "Q", "z2", "f", "l"]
+    assert net.node("P").value.shape == (3, 2) and net.node("Q").value.shape == (2, 3)
+    np.testing.assert_array_equal(net.node("E").value, [1.0, -1.0])
+    assert net.node("g").op == "relu" and net.node("l").attrs["index"] == 0
+    assert np.all(np.abs(net.theta) <= 3) and np.all(net.theta == np.round(net.theta))
+    assert dialog.preview.toPlainText().startswith("2-3-2 ReLU network, softmax head")
+
+
+def test_sigmoid_bias_mse_gaussian(qtbot, dialog: NewNetworkDialog) -> None:
+    type_into(qtbot, dialog.input_size, "3")
+    type_into(qtbot, dialog.input_values, "1, -1/2, 2")
+    type_into(qtbot, dialog.hidden, "4")
+    type_into(qtbot, dialog.output_size, "2")
+    _, act, bias = dialog.layers.rows[0]
+    act.setCurrentIndex(act.findData("sigmoid"))
+    bias.click()
+    dialog.mse_radio.click()
+    type_into(qtbot, dialog.target, "1, 0")
+    dialog.init.setCurrentIndex(dialog.init.findData("gaussian"))
+    type_into(qtbot, dialog.seed, "5")
+    assert [r[0].text() for r in dialog.layers.rows] == ["Layer 1: P (4×3)", "Output layer: Q (2×4)"]
+    net = built(dialog)
+    assert [n.id for n in net.nodes] == ["E", "P", "z", "b1", "a", "g", "Q", "f", "l"]
+    assert net.node("g").op == "sigmoid" and net.node("l").op == "mse"
+    np.testing.assert_array_equal(net.node("E").value, [1.0, -0.5, 2.0])
+    np.testing.assert_array_equal(net.node("l").attrs["target"], [1.0, 0.0])
+    assert net.node("P").value.shape == (4, 3) and net.node("b1").value.shape == (4,)
+    assert not np.all(net.node("P").value == np.round(net.node("P").value))  # Gaussian
+
+
+def test_two_hidden_layers_softmax_class_3(qtbot, dialog: NewNetworkDialog) -> None:
+    type_into(qtbot, dialog.hidden, "3, 4")
+    assert len(dialog.layers.rows) == 3
+    dialog.layers.rows[0][1].setCurrentIndex(dialog.layers.rows[0][1].findData("tanh"))
+    dialog.layers.rows[2][2].click()  # a bias on the output layer
+    type_into(qtbot, dialog.output_size, "3")
+    dialog.refresh()
+    type_into(qtbot, dialog.class_spin, "3")
+    net = built(dialog)
+    assert [net.node(x).op for x in ("g", "g2")] == ["tanh", "relu"]
+    assert net.node("U").value.shape == (3, 4) and net.has_node("b3")
+    assert net.node("l").attrs["index"] == 2 and net.node("f").value is None
+
+
+def test_no_hidden_layer_and_zeros(qtbot, dialog: NewNetworkDialog) -> None:
+    type_into(qtbot, dialog.hidden, "")
+    assert len(dialog.layers.rows) == 1
+    dialog.init.setCurrentIndex(dialog.init.findData("zeros"))
+    net = built(dialog)
+    assert [n.id for n in net.nodes] == ["E", "P", "z", "f", "l"]
+    assert not np.any(net.theta)
+    assert net.evaluate().loss == pytest.approx(math.log(2))
+    assert not dialog.seed.isEnabled()
+
+
+def fractions_of(net: Network) -> list[Fraction]:
+    """Every value, ∂l/∂value, J_f(Θ) and ∇l(Θ) entry but the loss, as fractions
+    with denominators ≤ 16 (an assertion fails otherwise)."""
+    ev = net.evaluate()
+    arrays = [v for k, v in ev.values.items() if k != net.loss]
+    arrays += list(ev.node_gradients.values()) + [ev.jacobian, ev.gradient]
+    out = []
+    for a in arrays:
+        for x in np.ravel(a):
+            q = as_fraction(float(x), max_denominator=16)
+            assert q is not None, x
+            out.append(q)
+    return out
+
+
+def test_exercise_button_gives_small_fractions(qtbot, dialog: NewNetworkDialog) -> None:
+    seen = set()
+    for _ in range(4):
+        qtbot.mouseClick(dialog.exercise_button, Qt.MouseButton.LeftButton)
+        assert dialog.init.currentData() == "exercise" and dialog.error() is None
+        net = dialog.network()
+        assert net is not None and exercise_problems(net) == []
+        qs = fractions_of(net)
+        assert any(q.denominator > 1 for q in qs)  # fractions, as on the sheet
+        assert net.evaluate().loss == pytest.approx(math.log(2))
+        text = dialog.preview.toPlainText()
+        assert "loss l = ln 2" in text and "denominator ≤ 16" in text
+        seen.add((dialog.seed.value(), dumps(net)))
+    assert len({s for s, _ in seen}) == 4  # a new seed each click
+    assert len({n for _, n in seen}) > 1
+    built(dialog)
+
+
+def test_exercise_with_bias_and_mse(qtbot, dialog: NewNetworkDialog) -> None:
+    type_into(qtbot, dialog.input_size, "3")
+    dialog.layers.rows[0][2].click()
+    dialog.mse_radio.click()
+    qtbot.mouseClick(dialog.exercise_button, Qt.MouseButton.LeftButton)
+    net = dialog.network()
+    assert net is not None and net.node("l").op == "mse" and net.has_node("b1")
+    fractions_of(net)
+    assert exercise_problems(net) == []
+
+
+def assert_refused(d: NewNetworkDialog, widget, sentence: str) -> None:
+    d.refresh()
+    assert d.network() is None
+    assert not ok_button(d).isEnabled() and not d.solution_button.isEnabled()
+    assert widget.styleSheet() == INVALID_STYLE
+    assert d.error() == sentence and d.error_label.text() == sentence
+    assert d.preview.toPlainText() == ""
+    others = [w for w in (d.hidden, d.input_values, d.target, d.output_size, d.init)
+              if w is not widget]
+    assert all(w.styleSheet() == "" for w in others)
+    d.accept()  # Enter while invalid: the dialog stays open
+    assert d.isVisible()
+
+
+def test_invalid_input_is_refused(qtbot, dialog: NewNetworkDialog) -> None:
+    type_into(qtbot, dialog.hidden, "3, x")
+    assert_refused(dialog, dialog.hidden, "Hidden layer sizes: 'x' is not a layer size "
+                   "(a whole number from 1 to 4096).")
+    type_into(qtbot, dialog.hidden, "3")
+    type_into(qtbot, dialog.input_values, "1, 2, 3")
+    assert_refused(dialog, dialog.input_values, "E has 3 values but the input size is 2.")
+    type_into(qtbot, dialog.input_values, "1, 1/0")
+    assert_refused(dialog, dialog.input_values, "Input E: '1/0' divides by zero.")
+    type_into(qtbot, dialog.input_values, "")
+    dialog.mse_radio.click()
+    type_into(qtbot, dialog.target, "1")
+    assert_refused(dialog, dialog.target, "The target has 1 value but the output size is 2.")
+    dialog.softmax_radio.click()
+    type_into(qtbot, dialog.output_size, "1")
+    assert_refused(dialog, dialog.output_size, "A softmax head needs at least 2 outputs.")
+    type_into(qtbot, dialog.output_size, "2")
+    dialog.layers.rows[0][1].setCurrentIndex(dialog.layers.rows[0][1].findData("sigmoid"))
+    qtbot.mouseClick(dialog.exercise_button, Qt.MouseButton.LeftButton)
+    assert_refused(dialog, dialog.init, "Sigmoid layers give irrational numbers, so an "
+                   "exercise takes only ReLU or no activation (choose another init for them).")
+    dialog.init.setCurrentIndex(dialog.init.findData("ints"))
+    dialog.refresh()
+    assert dialog.error() is None and ok_button(dialog).isEnabled()
+    assert all(w.styleSheet() == "" for w in (dialog.init, dialog.hidden, dialog.target))
+
+
+def test_row_choices_survive_a_resize(qtbot, dialog: NewNetworkDialog) -> None:
+    dialog.layers.rows[0][1].setCurrentIndex(dialog.layers.rows[0][1].findData("tanh"))
+    dialog.layers.rows[1][2].setChecked(True)  # the output layer's bias
+    type_into(qtbot, dialog.hidden, "5")  # same number of layers: rows stay
+    type_into(qtbot, dialog.hidden, "5, 2")
+    acts = [r[1].currentData() for r in dialog.layers.rows]
+    assert acts == ["tanh", "tanh", "none"]
+    assert [r[2].isChecked() for r in dialog.layers.rows] == [False, False, True]
+    assert [r[2].text() for r in dialog.layers.rows] == ["bias b1", "bias b2", "bias b3"]
+
+
+def test_save_worked_solution(qtbot, dialog: NewNetworkDialog, tmp_path, monkeypatch) -> None:
+    qtbot.mouseClick(dialog.exercise_button, Qt.MouseButton.LeftButton)
+    for name in ("solution.md", "solution.tex"):
+        monkeypatch.setattr(dialog, "ask_solution_path", lambda n=name: str(tmp_path / n))
+        qtbot.mouseClick(dialog.solution_button, Qt.MouseButton.LeftButton)
+        text = (tmp_path / name).read_text(encoding="utf-8")
+        assert ("\\ln 2" in text) and len(text) > 500
+    assert (tmp_path / "solution.tex").read_text().startswith("\\documentclass")
+    assert dialog.preview.toPlainText().endswith(f"saved to {tmp_path / 'solution.tex'}")
+
+
+@pytest.fixture
+def window(qtbot, tmp_path, monkeypatch) -> Iterator[MainWindow]:
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    w = MainWindow(settings=settings)
+    qtbot.addWidget(w, before_close_func=lambda w: w.undo_stack.setClean())
+    w.show()
+    qtbot.waitExposed(w)
+    yield w
+
+
+def fake_exec(fill) -> object:
+    def exec_(self: NewNetworkDialog) -> int:
+        fill(self)
+        self.refresh()
+        self.accept()
+        return int(self.result())
+
+    return exec_
+
+
+def test_menu_opens_the_network_as_a_new_document(qtbot, window: MainWindow,
+                                                  monkeypatch) -> None:
+    action = window.actions_by_name["new_network"]
+    assert action.text() == "&New Network…" and action.shortcut().toString() == "Ctrl+Shift+N"
+    monkeypatch.setattr(NewNetworkDialog, "exec",
+                        fake_exec(lambda d: d.hidden.setText("4")))
+    action.trigger()
+    doc = window.doc
+    assert doc.path is None and doc.network.node("P").value.shape == (4, 2)
+    assert window.windowTitle() == "2-4-2 ReLU network, softmax head[*] — gradviz"
+    assert set(window.scene.node_items) == set(doc.network.ids)
+    assert window.undo_stack.count() == 0
+    assert window.statusBar().currentMessage().startswith("New network: 2-4-2")
+    assert window.settings.value("newNetwork/hidden") == "4"  # remembered for next time
+
+
+def test_unsaved_changes_are_asked_about(qtbot, window: MainWindow, monkeypatch) -> None:
+    window.training.step()
+    assert not window.undo_stack.isClean()
+    answers = [QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Discard]
+    asked: list[str] = []
+
+    def question(*args: object, **kwargs: object) -> QMessageBox.StandardButton:
+        asked.append(str(args[2]))
+        return answers.pop(0)
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    monkeypatch.setattr(NewNetworkDialog, "exec", fake_exec(lambda d: None))
+    old = window.doc
+    assert not builder_dialog.new_network(window)  # Cancel keeps the step
+    assert window.doc is old and len(asked) == 1
+    assert builder_dialog.new_network(window)  # Discard
+    assert window.doc is not old and window.doc.path is None and len(asked) == 2
+
+
+def test_cancelled_dialog_keeps_the_document(window: MainWindow, monkeypatch) -> None:
+    monkeypatch.setattr(NewNetworkDialog, "exec", lambda self: int(QDialog.DialogCode.Rejected))
+    old = window.doc
+    assert not builder_dialog.new_network(window)
+    assert window.doc is old
