@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QSettings, Qt, QTimer
@@ -29,6 +30,9 @@ from gradviz.qt.jacobian_panel import JacobianPanel
 from gradviz.qt.theme import DisplayOptions
 from gradviz.qt.training import TrainingToolBar
 from gradviz.qt.window_menus import apply_palette, build_menus, load_options, save_options
+
+if TYPE_CHECKING:
+    from gradviz.qt.scalar_view import ScalarDock
 
 HINTS = ("Click a node to inspect it · double-click an entry to edit it · "
          "wheel zooms · F fits the network")
@@ -75,6 +79,7 @@ class MainWindow(QMainWindow):
         self.undo_stack.cleanChanged.connect(self._clean_changed)
 
         self.actions_by_name: dict[str, QAction] = {}
+        self.scalar_dock: ScalarDock | None = None  # View → Scalar View, made on first use
         self.file_menu: QMenu
         self.recent_menu: QMenu
         build_menus(self)
@@ -134,6 +139,8 @@ class MainWindow(QMainWindow):
         self.inspector.set_document(doc, self.undo_stack)
         self.jacobian_panel.set_document(doc)
         self.training.set_document(doc, self.undo_stack)
+        if self.scalar_dock is not None:
+            self.scalar_dock.set_document(doc)
         self.undo_stack.setClean()
         self.autosaver.set_document(doc, self.undo_stack)
         self.setWindowModified(False)
@@ -295,6 +302,8 @@ class MainWindow(QMainWindow):
         self.inspector.set_options(options)
         self.jacobian_panel.set_options(options)
         self.training.set_options(options)
+        if self.scalar_dock is not None:
+            self.scalar_dock.scalar_view.set_options(options)
         save_options(self.settings, options)
 
     def _node_selected(self, node_id: str) -> None:
@@ -334,6 +343,18 @@ class MainWindow(QMainWindow):
         self.inspector.set_node(pid)
         self.scene.highlight_parameter(col)
 
+    def toggle_scalar_view(self, on: bool = True) -> None:
+        """View → Scalar View: every scalar operation, linked to J_fE(Θ) (made on first use)."""
+        if self.scalar_dock is None:
+            if not on:
+                return
+            from gradviz.qt import scalar_view
+
+            self.scalar_dock = scalar_view.install(self)
+        self.scalar_dock.setVisible(on)
+        if on:
+            self.scalar_dock.raise_()
+
     # -- closing ---------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         if not self.maybe_save():
@@ -345,4 +366,6 @@ class MainWindow(QMainWindow):
         self.inspector.detach()
         self.jacobian_panel.detach()
         self.training.detach()
+        if self.scalar_dock is not None:
+            self.scalar_dock.scalar_view.detach()
         event.accept()

@@ -170,6 +170,11 @@ def build_menus(win: MainWindow) -> None:
     view.addAction(_action(win, "fit", "&Fit to Window", lambda: win.view.fit(),
                            shortcuts=("F",)))
     view.addSeparator()
+    # Ctrl+Shift+S is Save As: the scalar view (an eXpansion of every op) takes Ctrl+Shift+X
+    view.addAction(_action(win, "scalar_view", "&Scalar View", win.toggle_scalar_view,
+                           shortcuts=("Ctrl+Shift+X",), checkable=True,
+                           tip="Every scalar operation with its value and ∂l/∂·; click an "
+                               "entry of J_fE(Θ) to see its paths"))
     for dock in (win.inspector_dock, win.jacobian_dock):
         view.addAction(dock.toggleViewAction())
     view.addAction(win.training.toggleViewAction())
