@@ -39,12 +39,17 @@ def load_document(path_or_name: str | os.PathLike[str]) -> Document:
 
 def write_document(doc: Document, path: str | os.PathLike[str]) -> Path:
     """Save ``doc.network`` atomically to ``path`` (``.json`` added when there is no
-    suffix) and make it the document's path. Raises ModelError with one line."""
+    suffix) and make it the document's path. Raises ModelError with one line when
+    the file cannot be written (read-only folder, full disk: the old file is left
+    as it was, the document keeps its path) or the network holds NaN or ±inf
+    (a file holds finite numbers only: nothing is written)."""
     target = Path(path)
     if not target.suffix:
         target = target.with_suffix(".json")
     try:
         save(doc.network, target)
+    except ModelError as e:
+        raise ModelError(f"{target}: not saved, because {e}") from None
     except OSError as e:
         raise ModelError(f"{target}: cannot be written ({e.strerror or e})") from None
     doc.path = target.resolve()
