@@ -1,28 +1,25 @@
-"""File → Export… and File → Export Worked Solution… for the main window.
+"""File → Export…: the dialog with a live preview of the file it will write.
 
-:class:`ExportDialog` shows a live preview of the file it will write (the
-exporter's own drawing, scaled to fit; the ``.tex`` source for TikZ) beside the
+:class:`ExportDialog` shows the picture the exporter itself draws, scaled to fit
+(for TikZ: the page pdflatex compiles, when pdflatex and pdftocairo are installed,
+see :mod:`gradviz.qt.tikz_preview`, and the ``.tex`` source on request) above the
 options: format (PNG at 1×, 2× or 3×, SVG, PDF, TikZ with "picture only" for
 ``\\input`` in a Beamer frame), theme, transparent background, values, gradients,
 exact fractions (following the window), the whole graph or the selected nodes, and
 the margin around the drawing. Export… asks for a file (:meth:`ExportDialog.ask_path`,
 which tests replace), writes it with the command line's code
-(:func:`gradviz.qt.export_files.write_export`), reports the path in the window's
-status bar and remembers the options and the folder in QSettings. A file that
-cannot be written gives a one-sentence message box and leaves the dialog open.
-
-:func:`export_solution` writes the worked solution (LaTeX or Markdown) at the
-document's current values, with the toolbar's learning rate for the final step.
+(:func:`gradviz.qt.export_files.write_export`), emits the status-bar message and
+remembers the options and the folder in QSettings. A file that cannot be written
+gives a one-sentence message box and leaves the dialog open, options intact.
+The window's actions live in :mod:`gradviz.qt.export_actions`.
 """
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QFontDatabase
+from PySide6.QtGui import QFontDatabase, QImage
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -43,11 +40,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gradviz.export.tikz import SCENE_UNITS_PER_CM
 from gradviz.model.network import Network
 from gradviz.qt.export_files import (
+    DIR_KEY,
     FORMATS,
     SCALES,
-    SOLUTION_FORMATS,
     ExportOptions,
     failure_message,
     load_export_options,
@@ -55,20 +53,10 @@ from gradviz.qt.export_files import (
     tikz_text,
     with_suffix,
     write_export,
-    write_solution,
 )
 from gradviz.qt.export_preview import PreviewCanvas, PreviewRenderer
 from gradviz.qt.theme import DisplayOptions
-
-if TYPE_CHECKING:
-    from gradviz.qt.main_window import MainWindow
-
-DIR_KEY = "export/dir"
-
-
-def file_stem(title: str) -> str:
-    """A file name from a title: ``Exercise 3`` → ``exercise-3``."""
-    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") or "network"
+from gradviz.qt.tikz_preview import TikzCompiler
 
 
 class ExportDialog(QDialog):
@@ -78,6 +66,8 @@ class ExportDialog(QDialog):
 
     #: A file was written: the message for the status bar.
     exported = Signal(str)
+    #: The TikZ preview now shows what pdflatex drew.
+    tikzCompiled = Signal()  # noqa: N815
 
     def __init__(self, net: Network, settings: QSettings, window_options: DisplayOptions,
                  selection: list[str] | tuple[str, ...] = (), name: str = "network",
@@ -87,7 +77,15 @@ class ExportDialog(QDialog):
         self.net, self.settings, self.selection = net, settings, list(selection)
         self.name, self.start_dir = name, start_dir
         self.renderer = PreviewRenderer(net)
-        self._tex_cache: tuple[ExportOptions, str] | None = None
+        self._tex_cache: dict[ExportOptions, str] = {}
+        self._tikz_image: tuple[tuple[str, bool], QImage] | None = None  # the last compiled
+        self.tikz = TikzCompiler(self)
+        self.tikz.ready.connect(self._tikz_ready)
+        self.tikz.failed.connect(self._tikz_failed)
+        self._tikz_wanted: tuple[str, bool] | None = None  # (tex, transparent) asked last
+        self._tikz_state = ""
+        #: What the preview shows: "canvas" (Qt's drawing) or "pdflatex" (TikZ compiled).
+        self.preview_kind = "canvas"
         initial = load_export_options(settings, window_options)
 
         root = QVBoxLayout(self)
@@ -257,13 +255,55 @@ class ExportDialog(QDialog):
             self.source_edit.setPlainText(self.tikz_source(o))
         image = self.renderer.image(o, self.selection, self.preview.fit_size())
         image.setDevicePixelRatio(self.preview.devicePixelRatioF())
-        self.preview.set_image(image, o.transparent, o.theme)
+        compiled = None
+        if o.fmt == "tex" and self.tikz.available:
+            scale = image.width() / max(self.renderer.source_rect(o).width(), 1.0)
+            key = self._compile_tikz(o, scale)
+            if self._tikz_image is not None and self._tikz_image[0] == key:
+                compiled = self._tikz_image[1]
+        if compiled is not None:
+            self.preview.set_image(compiled, o.transparent, o.theme)
+            self.preview_kind = "pdflatex"
+        elif not (o.fmt == "tex" and self.preview_kind == "pdflatex"):
+            self.preview.set_image(image, o.transparent, o.theme)  # until LaTeX has drawn
+            self.preview_kind = "canvas"
         self.info_label.setText(self.describe(o))
 
+    def _compile_tikz(self, o: ExportOptions, scale: float) -> tuple[str, bool]:
+        """Ask LaTeX for the picture unless it was asked for already (the standalone
+        document: the bare picture does not compile alone), at as many pixels per
+        canvas unit as the canvas preview. Returns the request's key."""
+        key = (self.tikz_source(o.with_(picture_only=False)), o.transparent)
+        if key != self._tikz_wanted:
+            self._tikz_wanted = key
+            self._tikz_state = "compiling the preview with pdflatex…"
+            dpi = SCENE_UNITS_PER_CM * 2.54 * scale  # device pixels per inch
+            self.tikz.request(key[0], min(max(dpi, 30.0), 400.0), o.transparent)
+        return key
+
+    def _tikz_ready(self, image: QImage, key: tuple[str, bool]) -> None:
+        if key != self._tikz_wanted:
+            return
+        image.setDevicePixelRatio(self.preview.devicePixelRatioF())
+        self._tikz_image = (key, image)
+        self._tikz_state = "the preview is compiled by pdflatex"
+        if self.options().fmt == "tex":
+            self.refresh_preview()
+            self.tikzCompiled.emit()
+
+    def _tikz_failed(self, message: str, key: tuple[str, bool]) -> None:
+        if key == self._tikz_wanted:
+            self._tikz_state = f"pdflatex could not compile the preview: {message}"
+            self.info_label.setText(self.describe(self.options()))
+
     def tikz_source(self, o: ExportOptions) -> str:
-        if self._tex_cache is None or self._tex_cache[0] != o:
-            self._tex_cache = (o, tikz_text(self.net, o))
-        return self._tex_cache[1]
+        """The ``.tex`` these options write (the last few are kept)."""
+        text = self._tex_cache.get(o)
+        if text is None:
+            if len(self._tex_cache) > 8:
+                self._tex_cache.clear()
+            text = self._tex_cache[o] = tikz_text(self.net, o)
+        return text
 
     def describe(self, o: ExportOptions) -> str:
         """One line about the file: kind, size, background, what is drawn."""
@@ -279,8 +319,10 @@ class ExportDialog(QDialog):
             head = f"PDF, one page of {w} × {h} pt, fonts embedded"
         else:
             kind = "the tikzpicture alone" if o.picture_only else "a standalone LaTeX document"
-            return (f"TikZ: {kind}; pdflatex sets the labels, nodes stand where the "
-                    f"preview shows them; {back}")
+            state = self._tikz_state if self.tikz.available else (
+                "the preview is the canvas's drawing (with pdflatex and pdftocairo "
+                "installed it shows LaTeX's own)")
+            return f"TikZ, {kind}; {back}; {state}"
         return f"{head}; {part}; {back}"
 
     # -- writing ---------------------------------------------------------------
@@ -316,62 +358,6 @@ class ExportDialog(QDialog):
         return True
 
     def done(self, result: int) -> None:
+        self.tikz.cancel()
         self.renderer.close()
         super().done(result)
-
-
-def selected_nodes(window: MainWindow) -> list[str]:
-    """The node ids selected on the window's canvas, in file order."""
-    chosen = {getattr(item, "node_id", None) for item in window.scene.selectedItems()}
-    return [nid for nid in window.doc.network.ids if nid in chosen]
-
-
-def _name(window: MainWindow) -> str:
-    doc = window.doc
-    return doc.path.stem if doc.path is not None else file_stem(doc.title)
-
-
-def _start_dir(window: MainWindow) -> str:
-    return str(window.settings.value(DIR_KEY, "") or window.settings.value("lastDir", "")
-               or Path.home())
-
-
-def open_export_dialog(window: MainWindow) -> ExportDialog:
-    """Open File → Export… for the window's document (window-modal, not blocking)."""
-    dialog = ExportDialog(window.doc.network, window.settings, window.options,
-                          selected_nodes(window), _name(window), _start_dir(window), window)
-    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    dialog.resize(max(dialog.width(), min(1280, round(window.width() * 0.85))),
-                  max(dialog.height(), min(780, round(window.height() * 0.8))))
-    dialog.exported.connect(window.show_status)
-    dialog.open()
-    return dialog
-
-
-def ask_solution_path(parent: QWidget, suggested: str) -> str | None:
-    """The file for the worked solution (.tex or .md, from the chosen filter)."""
-    filters = [f"{text} (*{suffix})" for suffix, text in SOLUTION_FORMATS.items()]
-    path, chosen = QFileDialog.getSaveFileName(parent, "Export the worked solution as",
-                                               suggested, ";;".join(filters))
-    if not path:
-        return None
-    if Path(path).suffix.lower() not in SOLUTION_FORMATS:
-        path += ".md" if chosen == filters[1] else ".tex"
-    return path
-
-
-def export_solution(window: MainWindow) -> bool:
-    """File → Export Worked Solution…: the derivation at the current values."""
-    suggested = str(Path(_start_dir(window)) / f"{_name(window)}-solution.tex")
-    path = ask_solution_path(window, suggested)
-    if path is None:
-        return False
-    lr = window.training.learning_rate() or 1.0
-    try:
-        write_solution(window.doc.network, path, lr)
-    except (OSError, ValueError) as e:
-        window.show_error(failure_message(path, e))
-        return False
-    window.settings.setValue(DIR_KEY, str(Path(path).parent))
-    window.show_status(f"Wrote the worked solution to {path}")
-    return True

@@ -35,6 +35,8 @@ FORMATS: dict[str, tuple[str, str]] = {
 SCALES = (1, 2, 3)
 SOLUTION_FORMATS: dict[str, str] = {".tex": "LaTeX document", ".md": "Markdown with $…$ math"}
 KEY = "export/"
+#: The folder the last export went to.
+DIR_KEY = KEY + "dir"
 
 
 @dataclass(frozen=True)

@@ -256,17 +256,17 @@ class MainWindow(QMainWindow):
     def add_export_actions(self, menu: QMenu) -> None:
         """The File menu's export group: Export… (the dialog with a preview), Export
         Worked Solution…, Copy Canvas as Image."""
-        from gradviz.qt import export_dialog, render
+        from gradviz.qt import export_actions, render
 
         export = QAction("&Export…", self)
         export.setShortcut(QKeySequence("Ctrl+E"))
         export.setStatusTip("PNG, SVG, PDF or TikZ of the drawing, with a preview")
-        export.triggered.connect(lambda: export_dialog.open_export_dialog(self))
+        export.triggered.connect(lambda: export_actions.open_export_dialog(self))
         menu.addAction(export)
         self.actions_by_name["export"] = export
         solution = QAction("Export &Worked Solution…", self)
         solution.setStatusTip("The derivation step by step, as LaTeX or Markdown")
-        solution.triggered.connect(lambda: export_dialog.export_solution(self))
+        solution.triggered.connect(lambda: export_actions.export_solution(self))
         menu.addAction(solution)
         self.actions_by_name["export_solution"] = solution
         copy = QAction("Copy Canvas as Image", self)

@@ -15,7 +15,7 @@ from PySide6.QtCore import QPoint, QSettings, Qt, QTimer
 from PySide6.QtGui import QContextMenuEvent, QGuiApplication, QImage, QKeySequence
 from PySide6.QtWidgets import QApplication, QMenu, QMessageBox, QWidget
 
-from gradviz.qt import export_dialog
+from gradviz.qt import export_actions, tikz_preview
 from gradviz.qt.export_dialog import ExportDialog
 from gradviz.qt.main_window import MainWindow
 
@@ -300,7 +300,7 @@ def test_worked_solution(qtbot, window: MainWindow, monkeypatch, tmp_path,
         asked.append(suggested)
         return str(target)
 
-    monkeypatch.setattr(export_dialog, "ask_solution_path", ask)
+    monkeypatch.setattr(export_actions, "ask_solution_path", ask)
     window.training.lr_edit.setText("1/2")
     window.actions_by_name["export_solution"].trigger()
     assert Path(asked[0]).name == "exercise-3-solution.tex"
@@ -315,7 +315,7 @@ def test_worked_solution(qtbot, window: MainWindow, monkeypatch, tmp_path,
 def test_worked_solution_unwritable(window: MainWindow, monkeypatch, tmp_path,
                                     errors: list[str]) -> None:
     target = tmp_path / "gone" / "s.md"
-    monkeypatch.setattr(export_dialog, "ask_solution_path", lambda parent, s: str(target))
+    monkeypatch.setattr(export_actions, "ask_solution_path", lambda parent, s: str(target))
     window.actions_by_name["export_solution"].trigger()
     assert errors == [f"Cannot write {target}: the folder {target.parent} does not exist."]
 
@@ -350,3 +350,38 @@ def test_copy_as_latex_in_the_inspector_and_the_jacobian_panel(qtbot,
         r"\begin{pmatrix} 1 & 0 & 0 \\ 0 & 1 & 0 \\ 0 & 0 & 0 \end{pmatrix}")
     jac = right_click_copy_latex(qtbot, window.jacobian_panel.jacobian_widget)
     assert jac.startswith(r"\begin{pmatrix} " + SHEET_J_ROW1 + r" \\ -\frac{3}{4}")
+
+
+# -- the TikZ preview as pdflatex draws it ---------------------------------------------
+@pytest.mark.skipif(tikz_preview.tools() is None,
+                    reason="pdflatex or pdftocairo (poppler-utils) is not installed")
+def test_tikz_preview_is_compiled_by_pdflatex(qtbot, window: MainWindow) -> None:
+    dialog = open_dialog(qtbot, window)
+    canvas = dialog.preview.image
+    with qtbot.waitSignal(dialog.tikzCompiled, timeout=60000):
+        choose(qtbot, dialog.format_combo, 3)
+        assert "compiling the preview with pdflatex" in dialog.info_label.text()
+    assert dialog.preview_kind == "pdflatex"
+    assert dialog.info_label.text().endswith("the preview is compiled by pdflatex")
+    page = pixels(dialog.preview.image)
+    assert dialog.preview.image.size() != canvas.size()
+    assert page[..., 3].min() == 255 and 0.5 < (page[..., :3] > 245).all(axis=2).mean() < 0.99
+    with qtbot.waitSignal(dialog.tikzCompiled, timeout=60000):
+        click(qtbot, dialog.transparent_check)
+    alpha = pixels(dialog.preview.image)[..., 3]
+    assert alpha[0, 0] == 0 and alpha.max() == 255
+    choose(qtbot, dialog.format_combo, 0)  # PNG: the canvas's drawing again
+    assert dialog.preview_kind == "canvas"
+    choose(qtbot, dialog.format_combo, 3)  # back: the compiled page at once
+    assert dialog.preview_kind == "pdflatex" and not dialog.tikz.busy
+    dialog.reject()
+
+
+def test_tikz_preview_without_latex_shows_the_canvas(qtbot, window: MainWindow,
+                                                     monkeypatch) -> None:
+    monkeypatch.setattr(tikz_preview, "tools", lambda: None)
+    dialog = open_dialog(qtbot, window)
+    choose(qtbot, dialog.format_combo, 3)
+    assert dialog.preview_kind == "canvas" and not dialog.tikz.busy
+    assert "the preview is the canvas's drawing" in dialog.info_label.text()
+    assert not dialog.preview.image.isNull()
