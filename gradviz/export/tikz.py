@@ -30,6 +30,7 @@ from gradviz.engine.exact import latex_scalar
 from gradviz.export.escape import latex_text
 from gradviz.export.mathtex import visual_em
 from gradviz.export.notation import Notation
+from gradviz.export.overlays import Overlays, faded, shown, walk_marks
 from gradviz.export.palette import THEMES, TikzTheme, theme_named
 from gradviz.model.layout import positions
 from gradviz.model.network import Network
@@ -138,6 +139,7 @@ class _Edge:
     value: str | None
     gradient: str | None
     bend: int = 0
+    slot: int = 0
 
 
 def _edges(
@@ -148,7 +150,7 @@ def _edges(
     out: list[_Edge] = []
     for node in net.nodes:
         seen: dict[str, int] = {}
-        for src in node.inputs:
+        for slot, src in enumerate(node.inputs):
             k = seen[src] = seen.get(src, -1) + 1
             leaf = not net.node(src).inputs
             out.append(
@@ -158,6 +160,7 @@ def _edges(
                     _value_math(src, ev, note, exact) if values and not leaf else None,
                     _gradient_math(src, ev, note, exact) if gradients and not leaf else None,
                     18 * k,
+                    slot,
                 )
             )
     for nid in net.ids:
@@ -188,12 +191,13 @@ def _stretch(edges: list[_Edge], cm: dict[str, tuple[float, float]]) -> float:
     return min(factor, MAX_STRETCH)
 
 
-def _label_nodes(e: _Edge, vside: str, gside: str) -> str:
+def _label_nodes(e: _Edge, vside: str, gside: str, ov: Overlays | None = None) -> str:
     parts = []
+    val, grad = (None, None) if ov is None else (ov.values.get(e.src), ov.gradients.get(e.src))
     if e.value is not None:
-        parts.append(f"node[gvval, {vside}] {{${e.value}$}}")
+        parts.append(f"node[gvval, {vside}] {{{shown(val, f'${e.value}$')}}}")
     if e.gradient is not None:
-        parts.append(f"node[gvgrad, {gside}] {{${e.gradient}$}}")
+        parts.append(f"node[gvgrad, {gside}] {{{shown(grad, f'${e.gradient}$')}}}")
     return " ".join(parts)
 
 
@@ -207,11 +211,13 @@ def tikz_picture(
     exact: bool = True,
     scale: float = 1.0,
     transparent: bool = False,
+    overlays: Overlays | None = None,
 ) -> str:
     """The ``tikzpicture`` alone (plus the ``\\providecommand`` for its scale, ``scale``
     unless the including document defined ``\\gradvizscale`` first, and, for the dark
     theme, ``\\usetikzlibrary{backgrounds}``), ready for ``\\input``. The light theme
-    and ``transparent=True`` draw no backdrop."""
+    and ``transparent=True`` draw no backdrop. ``overlays`` (Beamer only) draws it
+    step by step (:class:`Overlays`)."""
     ev = evaluation if evaluation is not None else net.evaluate()
     th = theme_named(theme)
     backdrop = th.fill_background and not transparent
@@ -245,6 +251,12 @@ def tikz_picture(
         "gvval/.style={text=gvvalue, font=\\footnotesize, inner sep=2pt}",
         "gvgrad/.style={text=gvgrad, font=\\footnotesize, inner sep=2pt}",
     ]
+    if overlays is not None:
+        out.insert(2, r"\usetikzlibrary{overlay-beamer-styles}")
+        options += [
+            "gvring/.style={draw=gvhl, line width=3pt, rounded corners=5pt, opacity=0.85}",
+            "gvglow/.style={draw=gvhl, line width=6pt, opacity=0.6, line cap=round}",
+        ]
     if backdrop:
         out.insert(2, r"\usetikzlibrary{backgrounds}")
         options += [
@@ -265,6 +277,7 @@ def tikz_picture(
         ("gvvalue", th.value),
         ("gvgrad", th.gradient),
         ("gvwarn", th.warning),
+        *([("gvhl", overlays.highlight)] if overlays is not None else []),
     ):
         out.append(rf"\definecolor{{{color}}}{{HTML}}{{{hexa}}}")
 
@@ -273,6 +286,7 @@ def tikz_picture(
     for nid in net.ids:
         x, y = cm[nid]
         style = _style_of(net, nid) + (", draw=gvwarn" if nid in kinks else "")
+        style += faded(overlays, nid)
         out.append(
             rf"\node[{style}] ({name[nid]}) at ({_fmt(x)},{_fmt(y)}) "
             f"{{{_node_text(net, nid, note, ev, exact)}}};"
@@ -282,12 +296,17 @@ def tikz_picture(
         for nid in net.ids:
             grad = _gradient_math(nid, ev, note, exact)
             if not net.node(nid).inputs and net.consumers(nid) and grad is not None:
-                out.append(rf"\node[gvgrad, anchor=north] at ({name[nid]}.south) {{${grad}$}};")
+                spec = overlays.gradients.get(nid) if overlays is not None else None
+                text = shown(spec, f"${grad}$")
+                out.append(rf"\node[gvgrad, anchor=north] at ({name[nid]}.south) {{{text}}};")
+    if overlays is not None:
+        out += walk_marks(overlays, name, edges)
     out.append("% edges: the source's value above, ∂l/∂(source) below")
     for e in edges:
         if e.dst is None:
-            labels = _label_nodes(e, "above", "below")
-            out.append(rf"\draw[gvedge] ({name[e.src]}.east) -- {labels} ++(2.4,0);")
+            labels = _label_nodes(e, "above", "below", overlays)
+            fade = faded(overlays, e.src, edge=True)
+            out.append(rf"\draw[gvedge{fade}] ({name[e.src]}.east) -- {labels} ++(2.4,0);")
             continue
         (x0, y0), (x1, y1) = cm[e.src], cm[e.dst]
         vside, gside, sloped = _label_sides(x1 - x0, y1 - y0)
@@ -295,8 +314,8 @@ def tikz_picture(
             ("sloped, " if sloped else "") + "pos=0.5" + (f", bend left={e.bend}" if e.bend else "")
         )
         out.append(
-            rf"\draw[gvedge] ({name[e.src]}) to[{opts}] {_label_nodes(e, vside, gside)} "
-            f"({name[e.dst]});"
+            rf"\draw[gvedge{faded(overlays, e.dst, edge=True)}] ({name[e.src]}) to[{opts}] "
+            f"{_label_nodes(e, vside, gside, overlays)} ({name[e.dst]});"
         )
     out.append(r"\end{tikzpicture}")
     return "\n".join(out) + "\n"
