@@ -385,3 +385,13 @@ def test_tikz_preview_without_latex_shows_the_canvas(qtbot, window: MainWindow,
     assert dialog.preview_kind == "canvas" and not dialog.tikz.busy
     assert "the preview is the canvas's drawing" in dialog.info_label.text()
     assert not dialog.preview.image.isNull()
+
+
+def test_ctrl_e_on_the_canvas_opens_the_dialog(qtbot, window: MainWindow) -> None:
+    window.activateWindow()
+    window.view.setFocus()
+    qtbot.keyClick(window.view, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    [dialog] = [d for d in window.findChildren(ExportDialog) if d.isVisible()]
+    assert not dialog.preview.image.isNull()
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert not dialog.isVisible()
