@@ -103,6 +103,7 @@ class ExportDialog(QDialog):
         self.info_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.show_source = QPushButton("Show the TikZ Source", self)
         self.show_source.setCheckable(True)
+        self.show_source.setAutoDefault(False)  # Return always means Export…
         row.addWidget(self.info_label, 1)
         row.addWidget(self.show_source)
         root.addLayout(row)

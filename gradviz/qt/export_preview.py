@@ -68,8 +68,9 @@ class PreviewRenderer:
         """The export drawn to fit inside ``fit`` device pixels (ARGB, alpha 0 where
         transparent), never larger than :data:`MAX_PREVIEW_SCALE` × the 1× picture."""
         rect = self.source_rect(o, selection)
+        longest = max(rect.width(), rect.height(), 1.0)
         scale = min(fit.width() / max(rect.width(), 1.0), fit.height() / max(rect.height(), 1.0),
-                    MAX_PREVIEW_SCALE)
+                    MAX_PREVIEW_SCALE, (render.MAX_PIXELS - 1) / longest)
         return render.scene_to_image(self.scene, max(scale, 0.01), o.transparent,
                                      self.margin(o))
 

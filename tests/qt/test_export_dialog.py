@@ -395,3 +395,14 @@ def test_ctrl_e_on_the_canvas_opens_the_dialog(qtbot, window: MainWindow) -> Non
     assert not dialog.preview.image.isNull()
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     assert not dialog.isVisible()
+
+
+def test_a_picture_too_large_is_one_sentence(qtbot, window: MainWindow, monkeypatch, tmp_path,
+                                             errors: list[str]) -> None:
+    monkeypatch.setattr("gradviz.qt.render.MAX_PIXELS", 1000)
+    dialog = open_dialog(qtbot, window)
+    choose(qtbot, dialog.format_combo, 0)
+    export_to(qtbot, monkeypatch, dialog, tmp_path / "huge.png")
+    assert len(errors) == 1 and errors[0].startswith("huge.png was not written: the picture ")
+    assert errors[0].endswith("choose a smaller scale or export SVG or PDF.")
+    assert dialog.isVisible() and not (tmp_path / "huge.png").exists()
