@@ -50,6 +50,7 @@ from gradviz.qt.builder_layers import (
     FieldError,
     LayerRows,
     count,
+    every_parameter_learns,
     numbers,
     parse_sizes,
     preview_text,
@@ -63,6 +64,8 @@ INITS = (("small integers (−3 … 3)", "ints"), ("Gaussian N(0, 1/n)", "gaussi
 MAX_UNITS = 4096
 MAX_HIDDEN = 12
 DEBOUNCE_MS = 150
+#: How many seeds the Exercise button tries for one where every parameter learns.
+EXERCISE_SEEDS = 40
 INVALID_STYLE = "background-color: rgba(220, 50, 50, 55); border: 1px solid #d32f2f;"
 
 
@@ -81,6 +84,12 @@ class NewNetworkDialog(QDialog):
         self._timer.timeout.connect(self.refresh)
 
         outer = QVBoxLayout(self)
+        columns = QHBoxLayout()
+        outer.addLayout(columns, 1)
+        left = QVBoxLayout()
+        right = QVBoxLayout()
+        columns.addLayout(left, 3)
+        columns.addLayout(right, 4)
         shape_box = QGroupBox("Shape", self)
         form = QFormLayout(shape_box)
         self.input_size = self._spin(shape_box, 2)
@@ -100,11 +109,11 @@ class NewNetworkDialog(QDialog):
         form.addRow("Hidden layer sizes:", self.hidden)
         self.output_size = self._spin(shape_box, 2)
         form.addRow("Output size:", self.output_size)
-        outer.addWidget(shape_box)
+        left.addWidget(shape_box)
 
         self.layers = LayerRows(self)
         self.layers.changed.connect(self._changed)
-        outer.addWidget(self.layers)
+        left.addWidget(self.layers)
 
         head_box = QGroupBox("Output head and loss", self)
         head_grid = QGridLayout(head_box)
@@ -122,7 +131,7 @@ class NewNetworkDialog(QDialog):
         head_grid.addWidget(self.class_spin, 0, 1)
         head_grid.addWidget(self.mse_radio, 1, 0)
         head_grid.addWidget(self.target, 1, 1)
-        outer.addWidget(head_box)
+        left.addWidget(head_box)
 
         init_box = QGroupBox("Initial weights", self)
         init_row = QHBoxLayout(init_box)
@@ -139,19 +148,21 @@ class NewNetworkDialog(QDialog):
         init_row.addWidget(QLabel("seed", init_box))
         init_row.addWidget(self.seed)
         init_row.addWidget(self.exercise_button)
-        outer.addWidget(init_box)
+        left.addWidget(init_box)
+        left.addStretch(1)
 
         self.preview = QPlainTextEdit(self)
         self.preview.setReadOnly(True)
         mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         self.preview.setFont(QFont(mono))
-        self.preview.setMinimumHeight(190)
+        self.preview.setMinimumSize(420, 380)
         self.preview.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        outer.addWidget(self.preview, 1)
+        right.addWidget(QLabel("What you get:", self))
+        right.addWidget(self.preview, 1)
         self.error_label = QLabel(self)
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet("color: #d32f2f;")
-        outer.addWidget(self.error_label)
+        right.addWidget(self.error_label)
 
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
@@ -296,14 +307,20 @@ class NewNetworkDialog(QDialog):
         return None if self._error is None else self.error_label.text()
 
     def new_exercise(self) -> None:
-        """A fresh exercise: init ``exercise`` with a new random seed, built at once."""
+        """A fresh exercise: init ``exercise`` with a new random seed, built at once.
+        Seeds whose exercise leaves a whole parameter with ``∂l/∂W = 0`` (nothing to
+        compute for it) are skipped, up to :data:`EXERCISE_SEEDS` of them."""
         self.init.setCurrentIndex(self.init.findData("exercise"))
-        current = self.seed.value()
-        seed = current
-        while seed == current:
+        used = {self.seed.value()}
+        for _ in range(EXERCISE_SEEDS):
             seed = random.randrange(1, 1_000_000)
-        self.seed.setValue(seed)
-        self.refresh()
+            while seed in used:
+                seed = random.randrange(1, 1_000_000)
+            used.add(seed)
+            self.seed.setValue(seed)
+            net = self.refresh()
+            if net is None or every_parameter_learns(net):
+                return
 
     # -- finishing ----------------------------------------------------------------------
     def accept(self) -> None:

@@ -153,9 +153,18 @@ def _shown(name: str, value: np.ndarray) -> str:
     return head + ("\n" + " " * len(head)).join(lines)
 
 
+def every_parameter_learns(net: Network) -> bool:
+    """Whether no parameter has ``∂l/∂W = 0`` in every entry (true without a loss)."""
+    ev = net.evaluate()
+    if ev.loss is None:
+        return True
+    return all(np.any(ev.node_gradients[p]) for p in net.param_ids)
+
+
 def preview_text(net: Network, exercise: bool = False) -> str:
     """What the preview shows: the title, ``E`` and the parameters, the output
-    ``f``, the loss and ``∇l(Θ)``, in exact fractions where they are fractions."""
+    ``f``, the loss and ``∇l(Θ)`` as one ``∂l/∂W`` per parameter (shaped like it),
+    in exact fractions where they are fractions."""
     ev = net.evaluate()
     lines = [net.title, ""]
     for n in net.nodes:
@@ -165,12 +174,13 @@ def preview_text(net: Network, exercise: bool = False) -> str:
         lines.append(_shown(net.output, np.asarray(ev.values[net.output])))
     if ev.loss is not None:
         lines.append(f"loss l = {format_scalar(ev.loss, unicode_minus=True)}")
-    if ev.gradient is not None:
-        lines.append(_shown("∇l(Θ)", ev.gradient))
-    lines.append(f"Θ has {ev.theta.size} entries")
+    for pid in net.param_ids if ev.loss is not None else ():
+        grad = ev.node_gradients.get(pid)
+        if grad is not None:
+            lines.append(_shown(f"∂l/∂{net.node(pid).display_label}", np.asarray(grad)))
+    lines.append(f"{ev.theta.size} parameters in all")
     if exercise:
-        lines.append(f"Every value, Jacobian entry and ∇l(Θ) is a fraction with denominator "
-                     f"≤ {MAX_DENOMINATOR}.")
+        lines.append(f"Values and derivatives: fractions, denominators ≤ {MAX_DENOMINATOR}.")
     if ev.nondifferentiable:
         lines.append("Note: a ReLU input is exactly 0 here (a kink).")
     return "\n".join(lines)

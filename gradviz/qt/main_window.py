@@ -134,7 +134,11 @@ class MainWindow(QMainWindow):
         self.undo_stack.clear()
         self.scene = self._make_scene(doc)
         self.view = GraphView(self.scene, self)  # the view keeps its scene: a new pair
+        docks = [self.inspector_dock.width(), self.jacobian_dock.height()]
         self.setCentralWidget(self.view)  # deletes the old view
+        # Qt gives a new central widget only its minimum and the docks the rest: put
+        # their sizes back once the layout has run
+        QTimer.singleShot(0, self, lambda: self._resize_docks(docks))
         old.deleteLater()
         self.inspector.set_document(doc, self.undo_stack)
         self.jacobian_panel.set_document(doc)
@@ -146,6 +150,10 @@ class MainWindow(QMainWindow):
         self.setWindowModified(False)
         self._update_title()
         self.view.fit()
+
+    def _resize_docks(self, sizes: list[int]) -> None:
+        self.resizeDocks([self.inspector_dock], sizes[:1], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.jacobian_dock], sizes[1:], Qt.Orientation.Vertical)
 
     def _clean_changed(self, clean: bool) -> None:
         self.setWindowModified(not clean)

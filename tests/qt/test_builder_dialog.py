@@ -148,7 +148,10 @@ def test_exercise_button_gives_small_fractions(qtbot, dialog: NewNetworkDialog) 
         assert any(q.denominator > 1 for q in qs)  # fractions, as on the sheet
         assert net.evaluate().loss == pytest.approx(math.log(2))
         text = dialog.preview.toPlainText()
-        assert "loss l = ln 2" in text and "denominator ≤ 16" in text
+        assert "loss l = ln 2" in text and "fractions, denominators ≤ 16" in text
+        ev = net.evaluate()  # no parameter is left without a gradient
+        assert all(np.any(ev.node_gradients[p]) for p in net.param_ids)
+        assert "∂l/∂P = [" in text and "∂l/∂Q = [" in text
         seen.add((dialog.seed.value(), dumps(net)))
     assert len({s for s, _ in seen}) == 4  # a new seed each click
     assert len({n for _, n in seen}) > 1
@@ -255,7 +258,12 @@ def test_menu_opens_the_network_as_a_new_document(qtbot, window: MainWindow,
     assert action.text() == "&New Network…" and action.shortcut().toString() == "Ctrl+Shift+N"
     monkeypatch.setattr(NewNetworkDialog, "exec",
                         fake_exec(lambda d: d.hidden.setText("4")))
+    dock, view = window.jacobian_dock.height(), window.view.height()
     action.trigger()
+    # the new canvas gets the old one's room back (Qt gives a new central widget
+    # only its minimum at first)
+    qtbot.waitUntil(lambda: abs(window.view.height() - view) <= 2)
+    assert abs(window.jacobian_dock.height() - dock) <= 2
     doc = window.doc
     assert doc.path is None and doc.network.node("P").value.shape == (4, 2)
     assert window.windowTitle() == "2-4-2 ReLU network, softmax head[*] — gradviz"
