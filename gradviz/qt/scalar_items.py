@@ -1,4 +1,4 @@
-"""The scalar view's graphics items: one box per scalar, one item for all edges.
+"""The scalar view's boxes: one graphics item per scalar, and their shared style.
 
 A :class:`ScalarNodeItem` is a rounded box in the micrograd manner::
 
@@ -12,27 +12,21 @@ Its numbers are formatted lazily, on the first paint that shows text: zoomed out
 (a box under about 6 pixels of text) a box is drawn as a plain shape, so opening
 a 1,000-scalar network formats nothing it does not show.
 
-:class:`EdgesItem` draws every edge in one call (one cached ``QPainterPath``),
-cubic curves with horizontal tangents from the right side of the source to the
-left side of the consumer, through the layout's dummy points; the highlighted
-edges (the paths of a Jacobian entry) are drawn on top, thicker, with their local
-partial ``∂v/∂u`` written beside them.
+The edges are drawn by :class:`gradviz.qt.scalar_edges.EdgesItem`.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from gradviz.engine.exact import format_scalar
-from gradviz.engine.scalar import ScalarGraph, ScalarNode
+from gradviz.engine.scalar import ScalarNode
 from gradviz.qt.canvas import style
-from gradviz.qt.scalar_layout import EdgeKey, ScalarLayout
 from gradviz.qt.theme import DisplayOptions, Theme
 
 NAME_PX = 16
@@ -43,10 +37,6 @@ PAD = 9.0
 LINE_GAP = 3.0
 #: Below this zoom a box's text would be under ~6 px: boxes are drawn without text.
 TEXT_LOD = 0.4
-#: Where along an edge's last leg its partial may go, tried in order.
-LABEL_SPOTS = (0.5, 0.35, 0.65, 0.22, 0.78)
-#: Arrowhead length and half-width, scene units.
-ARROW = (8.0, 4.0)
 
 _SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 _ENTRY = re.compile(r"_\{([0-9,]+)\}")
@@ -94,8 +84,7 @@ class ScalarStyle:
     @property
     def height(self) -> float:
         """Every box's height: a name line and two number lines."""
-        return (2 * PAD + self.name_m.height() + 2 * self.number_m.height()
-                + 2 * LINE_GAP)
+        return 2 * PAD + self.name_m.height() + 2 * self.number_m.height() + 2 * LINE_GAP
 
     def number_budget(self) -> float:
         """Room kept for a number: a negative decimal below 1 with the current
@@ -104,13 +93,19 @@ class ScalarStyle:
         sample = "−0." + "8" * max(self.options.digits, 1)
         return self.number_m.horizontalAdvance(sample)
 
-    def width_of(self, node: ScalarNode, name: str) -> float:
-        """The box width ``node`` needs: its symbol and name, or a caption and a number."""
+    def width_of(self, node: ScalarNode, name: str, body: float | None = None) -> float:
+        """The box width ``node`` needs: its symbol and name, or a caption and a
+        number (``body``: that second width, when the caller has it already)."""
         head = self.name_m.horizontalAdvance(name)
         if node.label:
             head += self.name_m.horizontalAdvance(node.label) + 8
-        body = self.caption_m.horizontalAdvance("∂l") + 6 + self.number_budget()
+        if body is None:
+            body = self.body_width()
         return 2 * PAD + max(head, body, 60.0)
+
+    def body_width(self) -> float:
+        """The room a number line needs: the ``∂l`` caption and a number."""
+        return self.caption_m.horizontalAdvance("∂l") + 6 + self.number_budget()
 
 
 class ScalarNodeItem(QGraphicsItem):
@@ -119,12 +114,14 @@ class ScalarNodeItem(QGraphicsItem):
     fades it while a path is shown, ``marked`` outlines the scalars of the tensor
     selected on the canvas."""
 
-    def __init__(self, node: ScalarNode, st: ScalarStyle, width: float) -> None:
+    def __init__(
+        self, node: ScalarNode, st: ScalarStyle, width: float, name: str | None = None
+    ) -> None:
         super().__init__()
         self.scalar_id = node.id
         self.kind = node.kind
         self.symbol = node.label
-        self.name = display_name(node.name)
+        self.name = display_name(node.name) if name is None else name
         self.tensor = node.tensor
         self.entry = node.entry
         self.value = node.value
@@ -160,9 +157,13 @@ class ScalarNodeItem(QGraphicsItem):
     def tooltip(self) -> str:
         """The scalar in words, with its tensor entry."""
         value, grad = self.texts()
-        where = (f"entry {','.join(str(k + 1) for k in self.entry)} of {self.tensor}"
-                 if self.entry else f"node {self.tensor}" if self.entry == () else
-                 f"an intermediate of {self.tensor}")
+        where = (
+            f"entry {','.join(str(k + 1) for k in self.entry)} of {self.tensor}"
+            if self.entry
+            else f"node {self.tensor}"
+            if self.entry == ()
+            else f"an intermediate of {self.tensor}"
+        )
         lines = [f"{self.name} = {value}  ({where})"]
         if grad:
             lines.append(f"∂l/∂{self.name} = {grad}")
@@ -193,14 +194,16 @@ class ScalarNodeItem(QGraphicsItem):
             return t.loss_fill
         return t.node_fill
 
-    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,  # noqa: D102
-              widget: QWidget | None = None) -> None:
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
         st, t = self._st, self._st.theme
         rect = self.body()
         if self.dimmed:
             painter.setOpacity(0.28)
-        border = QColor(t.selection if self.endpoint else t.highlight if self.on_path
-                        else t.node_border)
+        border = QColor(
+            t.selection if self.endpoint else t.highlight if self.on_path else t.node_border
+        )
         wide = 3.0 if (self.endpoint or self.on_path) else 1.2
         painter.setPen(QPen(border, wide))
         painter.setBrush(QColor(self._fill(t)))
@@ -229,8 +232,10 @@ class ScalarNodeItem(QGraphicsItem):
         y += st.name_m.height() + LINE_GAP
         painter.setFont(st.number_font)
         painter.setPen(QColor(t.value))
-        painter.drawText(QPointF(rect.left() + PAD, y + st.number_m.ascent()),
-                         st.number_m.elidedText(value, Qt.TextElideMode.ElideRight, avail))
+        painter.drawText(
+            QPointF(rect.left() + PAD, y + st.number_m.ascent()),
+            st.number_m.elidedText(value, Qt.TextElideMode.ElideRight, avail),
+        )
         if grad:
             y += st.number_m.height() + LINE_GAP
             painter.setFont(st.caption_font)
@@ -240,183 +245,7 @@ class ScalarNodeItem(QGraphicsItem):
             dx = st.caption_m.horizontalAdvance(cap) + 6
             painter.setFont(st.number_font)
             painter.setPen(QColor(t.gradient))
-            painter.drawText(QPointF(rect.left() + PAD + dx, y + st.number_m.ascent()),
-                             st.number_m.elidedText(grad, Qt.TextElideMode.ElideRight,
-                                                    avail - dx))
-
-
-def _on_curve(a: QPointF, b: QPointF, t: float) -> QPointF:
-    """The point at parameter ``t`` of the cubic :func:`_curve` draws from ``a`` to
-    ``b`` (control points half-way across, at the ends' heights): it has moved
-    ``1.5·t(1 − t) + t³`` of the way in x and ``3t² − 2t³`` in y."""
-    fx = 1.5 * t * (1 - t) + t**3
-    fy = t * t * (3 - 2 * t)
-    return QPointF(a.x() + (b.x() - a.x()) * fx, a.y() + (b.y() - a.y()) * fy)
-
-
-def _curve(path: QPainterPath, a: QPointF, b: QPointF) -> None:
-    """A cubic from ``a`` to ``b`` with horizontal tangents at both ends."""
-    dx = (b.x() - a.x()) / 2
-    path.cubicTo(QPointF(a.x() + dx, a.y()), QPointF(b.x() - dx, b.y()), b)
-
-
-class EdgesItem(QGraphicsItem):
-    """Every edge of the scalar graph in one item. :meth:`set_highlight` picks the
-    edges drawn on top (with their local partials); the others fade while a
-    highlight is shown."""
-
-    def __init__(self, st: ScalarStyle) -> None:
-        super().__init__()
-        self._st = st
-        self._geometry: dict[EdgeKey, list[QPointF]] = {}
-        self._partials: dict[EdgeKey, float] = {}
-        self._all = QPainterPath()
-        self._arrows = QPainterPath()
-        self._hot: QPainterPath | None = None
-        self._hot_arrows: QPainterPath | None = None
-        self._hot_edges: list[EdgeKey] = []
-        self._labels: list[tuple[QPointF, str]] = []
-        self._rect = QRectF()
-        self.show_partials = True
-        self.setZValue(-1)
-        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
-
-    def set_graph(self, graph: ScalarGraph, lay: ScalarLayout, widths: Sequence[float],
-                  height: float) -> None:
-        """Route every edge of ``graph`` as laid out in ``lay``."""
-        self.prepareGeometryChange()
-        self._geometry.clear()
-        self._partials.clear()
-        path, arrows = QPainterPath(), QPainterPath()
-        alen, awid = ARROW
-        for v in graph.nodes:
-            end = QPointF(lay.x[v.id] - widths[v.id] / 2, lay.y[v.id])
-            for pos, e in enumerate(v.inputs):
-                u = e.source
-                key = (u, v.id, pos)
-                pts = [QPointF(lay.x[u] + widths[u] / 2, lay.y[u])]
-                for k, (cx, cy) in enumerate(lay.routes.get(key, ())):
-                    half = lay.column_width[lay.layer[u] + 1 + k] / 2
-                    pts += [QPointF(cx - half, cy), QPointF(cx + half, cy)]
-                pts.append(end)
-                self._geometry[key] = pts
-                self._partials[key] = e.partial
-                self._add(path, pts)
-            if v.inputs:
-                arrows.moveTo(end.x() - alen, end.y() - awid)
-                arrows.lineTo(end)
-                arrows.lineTo(end.x() - alen, end.y() + awid)
-        self._all, self._arrows = path, arrows
-        self._rect = path.boundingRect().united(arrows.boundingRect()).adjusted(-4, -4, 4, 4)
-        self._hot, self._hot_arrows, self._hot_edges, self._labels = None, None, [], []
-        self.update()
-
-    def set_partials(self, graph: ScalarGraph) -> None:
-        """New local partials after an edit (the same edges)."""
-        for v in graph.nodes:
-            for pos, e in enumerate(v.inputs):
-                self._partials[(e.source, v.id, pos)] = e.partial
-        self._labels = self._label_spots()
-        self.update()
-
-    @staticmethod
-    def _add(path: QPainterPath, pts: list[QPointF]) -> None:
-        path.moveTo(pts[0])
-        for k in range(1, len(pts)):
-            if k % 2 == 0 and k < len(pts) - 1:  # straight across a crossed column
-                path.lineTo(pts[k])
-            else:
-                _curve(path, pts[k - 1], pts[k])
-
-    def set_highlight(self, edges: Iterable[EdgeKey]) -> None:
-        """Draw these edges on top with their partials (empty: none)."""
-        self._hot_edges = sorted(k for k in set(edges) if k in self._geometry)
-        if not self._hot_edges:
-            self._hot, self._hot_arrows, self._labels = None, None, []
-        else:
-            hot, arrows = QPainterPath(), QPainterPath()
-            alen, awid = ARROW
-            for key in self._hot_edges:
-                pts = self._geometry[key]
-                self._add(hot, pts)
-                end = pts[-1]
-                arrows.moveTo(end.x() - alen, end.y() - awid)
-                arrows.lineTo(end)
-                arrows.lineTo(end.x() - alen, end.y() + awid)
-            self._hot, self._hot_arrows = hot, arrows
-            self._labels = self._label_spots()
-        self.update()
-
-    def _label_spots(self) -> list[tuple[QPointF, str]]:
-        """Where each highlighted edge's partial goes: on its last leg, at the middle
-        if free, else the nearest spot along the leg that no earlier label covers."""
-        st = self._st
-        out: list[tuple[QPointF, str]] = []
-        taken: list[QRectF] = []
-        h = st.partial_m.height() + 2
-        for key in self._hot_edges:
-            pts = self._geometry[key]
-            a, b = pts[-2], pts[-1]
-            text = st.number(self._partials[key])
-            w = st.partial_m.horizontalAdvance(text) + 10
-            spot = None
-            for t in LABEL_SPOTS:
-                at = _on_curve(a, b, t)
-                box = QRectF(at.x() - w / 2, at.y() - h / 2, w, h)
-                if not any(box.intersects(r) for r in taken):
-                    spot = at
-                    break
-            if spot is None:
-                spot = _on_curve(a, b, 0.5)
-            taken.append(QRectF(spot.x() - w / 2, spot.y() - h / 2, w, h))
-            out.append((spot, text))
-        return out
-
-    def highlighted_edges(self) -> list[EdgeKey]:
-        return list(self._hot_edges)
-
-    def partial_labels(self) -> list[str]:
-        """The partials written on the highlighted edges, in edge order."""
-        return [text for _, text in self._labels]
-
-    def route(self, key: EdgeKey) -> list[QPointF]:
-        return list(self._geometry[key])
-
-    def boundingRect(self) -> QRectF:  # noqa: N802
-        return self._rect
-
-    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,  # noqa: D102
-              widget: QWidget | None = None) -> None:
-        t = self._st.theme
-        base = QColor(t.edge)
-        if self._hot is not None:
-            base.setAlpha(70)
-        pen = QPen(base, 1.4)
-        pen.setCosmetic(True)
-        painter.setPen(pen)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.drawPath(self._all)
-        painter.drawPath(self._arrows)
-        if self._hot is None or self._hot_arrows is None:
-            return
-        hot = QPen(QColor(t.highlight), 4.0)
-        hot.setCapStyle(Qt.PenCapStyle.RoundCap)
-        painter.setPen(hot)
-        painter.drawPath(self._hot)
-        painter.drawPath(self._hot_arrows)
-        lod = option.levelOfDetailFromTransform(painter.worldTransform())
-        if not self.show_partials or lod < TEXT_LOD:
-            return
-        st = self._st
-        painter.setFont(st.partial_font)
-        halo = QColor(t.background)
-        halo.setAlpha(235)
-        for at, text in self._labels:
-            w = st.partial_m.horizontalAdvance(text) + 10
-            h = st.partial_m.height() + 2
-            box = QRectF(at.x() - w / 2, at.y() - h / 2, w, h)
-            painter.setPen(QPen(QColor(t.highlight), 1.5))
-            painter.setBrush(halo)
-            painter.drawRoundedRect(box, 5, 5)
-            painter.setPen(QColor(t.text))
-            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+            painter.drawText(
+                QPointF(rect.left() + PAD + dx, y + st.number_m.ascent()),
+                st.number_m.elidedText(grad, Qt.TextElideMode.ElideRight, avail - dx),
+            )

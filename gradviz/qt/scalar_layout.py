@@ -97,9 +97,14 @@ def _isotonic(wish: Sequence[float], weight: Sequence[float]) -> list[float]:
     return out
 
 
-def layout(graph: ScalarGraph, widths: Sequence[float], height: float,
-           dummy_height: float = DUMMY_HEIGHT, column_gap: float = COLUMN_GAP,
-           row_gap: float = ROW_GAP) -> ScalarLayout:
+def layout(
+    graph: ScalarGraph,
+    widths: Sequence[float],
+    height: float,
+    dummy_height: float = DUMMY_HEIGHT,
+    column_gap: float = COLUMN_GAP,
+    row_gap: float = ROW_GAP,
+) -> ScalarLayout:
     """Lay ``graph`` out left to right; ``widths[i]`` is scalar ``i``'s box width and
     every box is ``height`` tall. See the module docstring for the method."""
     n = len(graph.nodes)
@@ -182,8 +187,10 @@ def layout(graph: ScalarGraph, widths: Sequence[float], height: float,
             if k:
                 at += (size[col[k - 1]] + size[s]) / 2 + row_gap
             offsets.append(at)
-        wish = [(sum(ys[t] for t in nbrs[s]) / len(nbrs[s]) if nbrs[s] else ys[s]) - o
-                for s, o in zip(col, offsets, strict=True)]
+        wish = [
+            (sum(ys[t] for t in nbrs[s]) / len(nbrs[s]) if nbrs[s] else ys[s]) - o
+            for s, o in zip(col, offsets, strict=True)
+        ]
         weight = [float(len(nbrs[s])) if nbrs[s] else 0.25 for s in col]
         for s, base, o in zip(col, _isotonic(wish, weight), offsets, strict=True):
             ys[s] = base + o
@@ -196,6 +203,7 @@ def layout(graph: ScalarGraph, widths: Sequence[float], height: float,
 
     top = min((ys[s] - size[s] / 2 for s in range(n_slots)), default=0.0)
     xs = [col_x[depth[i]] for i in range(n)]
-    routes = {key: [(col_x[slot_layer[s]], ys[s] - top) for s in chain]
-              for key, chain in chains.items()}
+    routes = {
+        key: [(col_x[slot_layer[s]], ys[s] - top) for s in chain] for key, chain in chains.items()
+    }
     return ScalarLayout(xs, [y - top for y in ys[:n]], depth, col_x, col_w, routes)

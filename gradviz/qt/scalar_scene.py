@@ -36,7 +36,8 @@ from PySide6.QtWidgets import (
 
 from gradviz.engine.paths import Path, PathSum
 from gradviz.engine.scalar import ScalarGraph
-from gradviz.qt.scalar_items import EdgesItem, ScalarNodeItem, ScalarStyle, display_name
+from gradviz.qt.scalar_edges import EdgesItem
+from gradviz.qt.scalar_items import ScalarNodeItem, ScalarStyle, display_name
 from gradviz.qt.scalar_layout import EdgeKey, ScalarLayout, layout
 from gradviz.qt.theme import DisplayOptions
 
@@ -57,8 +58,9 @@ class ScalarScene(QGraphicsScene):
     #: Items were built anew (another graph): views fit again.
     rebuilt = Signal()
 
-    def __init__(self, options: DisplayOptions | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, options: DisplayOptions | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.style_ = ScalarStyle(options or DisplayOptions())
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
@@ -86,12 +88,13 @@ class ScalarScene(QGraphicsScene):
         for item in self.node_items:
             self.removeItem(item)
         st = self.style_
-        widths = [st.width_of(n, item_name) for n, item_name in
-                  ((n, display_name(n.name)) for n in graph.nodes)]
+        names = [display_name(n.name) for n in graph.nodes]
+        body = st.body_width()
+        widths = [st.width_of(n, name, body) for n, name in zip(graph.nodes, names, strict=True)]
         self.layout = lay = layout(graph, widths, st.height)
         items = []
         for n in graph.nodes:
-            item = ScalarNodeItem(n, st, widths[n.id])
+            item = ScalarNodeItem(n, st, widths[n.id], names[n.id])
             item.setPos(lay.x[n.id], lay.y[n.id])
             self.addItem(item)
             items.append(item)
@@ -110,10 +113,15 @@ class ScalarScene(QGraphicsScene):
         self.edges.set_partials(graph)
 
     def set_options(self, options: DisplayOptions) -> None:
-        """Exact/decimals, digits, theme: numbers re-formatted, colours re-read."""
+        """Exact/decimals, digits, theme: numbers re-formatted, colours re-read; more
+        digits widen the boxes (a new layout, without a highlight)."""
+        wider = options.digits != self.style_.options.digits
         self.style_.set_options(options)
         self.setBackgroundBrush(QColor(self.style_.theme.background))
-        if self.graph is not None:
+        if self.graph is not None and wider:
+            self._structure = ()
+            self.set_graph(self.graph)
+        elif self.graph is not None:
             self.edges.set_partials(self.graph)
         self.update()
 
@@ -163,8 +171,12 @@ class ScalarScene(QGraphicsScene):
         active = bool(shown) or self.paths is not None
         for item in self.node_items:
             i = item.scalar_id
-            state = (i in nodes, i in ends, active and i not in nodes and i not in ends,
-                     i in self._marked)
+            state = (
+                i in nodes,
+                i in ends,
+                active and i not in nodes and i not in ends,
+                i in self._marked,
+            )
             if (item.on_path, item.endpoint, item.dimmed, item.marked) != state:
                 item.on_path, item.endpoint, item.dimmed, item.marked = state
                 item.update()
@@ -197,16 +209,21 @@ class ScalarGraphView(QGraphicsView):
     """Zoom about the cursor, pan by dragging, F fits (also when a window-wide
     shortcut claims F: the view takes its own keys first)."""
 
-    KEYS = (Qt.Key.Key_F, Qt.Key.Key_Plus, Qt.Key.Key_Equal, Qt.Key.Key_Minus,
-            Qt.Key.Key_Underscore, Qt.Key.Key_0)
+    KEYS = (
+        Qt.Key.Key_F,
+        Qt.Key.Key_Plus,
+        Qt.Key.Key_Equal,
+        Qt.Key.Key_Minus,
+        Qt.Key.Key_Underscore,
+        Qt.Key.Key_0,
+    )
 
     def __init__(self, scene: ScalarScene, parent: QWidget | None = None) -> None:
         super().__init__(scene, parent)
         self._scalars = scene
         self._auto_fit = True
         self._press_scroll = (0, 0)
-        self.setRenderHints(QPainter.RenderHint.Antialiasing
-                            | QPainter.RenderHint.TextAntialiasing)
+        self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
         self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
         self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
@@ -230,8 +247,7 @@ class ScalarGraphView(QGraphicsView):
             return
         old = self.transformationAnchor()
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.NoAnchor)
-        target = anchor if anchor is not None else self.mapToScene(
-            self.viewport().rect().center())
+        target = anchor if anchor is not None else self.mapToScene(self.viewport().rect().center())
         screen = self.mapFromScene(target)
         self.scale(ratio, ratio)
         moved = self.mapToScene(screen) - target
@@ -286,13 +302,16 @@ class ScalarGraphView(QGraphicsView):
         if not delta:
             event.ignore()
             return
-        self.set_zoom(self.zoom() * (1.0015 ** delta), self.mapToScene(event.position().toPoint()))
+        self.set_zoom(self.zoom() * (1.0015**delta), self.mapToScene(event.position().toPoint()))
         event.accept()
 
     def event(self, event: QEvent) -> bool:
         # the main window binds F to "fit the canvas": here F fits this view
-        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent) \
-                and event.key() in self.KEYS:
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and event.key() in self.KEYS
+        ):
             event.accept()
             return True
         return super().event(event)

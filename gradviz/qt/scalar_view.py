@@ -27,22 +27,17 @@ import numpy as np
 from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
-    QCheckBox,
     QDockWidget,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
-    QPushButton,
     QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
-from gradviz.engine.exact import format_scalar
 from gradviz.engine.paths import PathSum, jacobian_entry
 from gradviz.engine.scalar import ScalarGraph, expand
 from gradviz.model.document import Change, Document
-from gradviz.qt.scalar_items import display_name
+from gradviz.qt.scalar_panel import PathPanel
 from gradviz.qt.scalar_scene import ScalarGraphView, ScalarScene
 from gradviz.qt.theme import DisplayOptions
 
@@ -51,113 +46,6 @@ if TYPE_CHECKING:
 
 MAX_LISTED = 200
 """Paths listed (and highlighted) at most; the sum always covers every path."""
-HINT = ("Click an entry of J<sub>f<sub>E</sub></sub>(Θ) (the Jacobian panel, or ∂f/∂P in the "
-        "inspector) to see it as a sum over paths. Click a box to find its node on the "
-        "canvas. Wheel zooms, drag pans, F fits.")
-
-
-class PathPanel(QWidget):
-    """The side panel: ``∂f_i/∂θ_j``, one row per path (its nodes, its partials and
-    their product), and the sum. Selecting a row makes that path stand out."""
-
-    pathFocused = Signal(int)  # -1: every path
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._options = DisplayOptions()
-        self.title = QLabel(self)
-        self.title.setTextFormat(Qt.TextFormat.RichText)
-        self.title.setWordWrap(True)
-        self.title.setStyleSheet("font-size: 17pt;")
-        self.explain = QLabel(self)
-        self.explain.setWordWrap(True)
-        self.explain.setTextFormat(Qt.TextFormat.RichText)
-        self.list = QListWidget(self)
-        self.list.setWordWrap(True)
-        self.list.setAlternatingRowColors(True)
-        self.list.setStyleSheet("QListWidget { font-size: 12pt; } "
-                                "QListWidget::item { padding: 4px; }")
-        self.list.currentRowChanged.connect(self._row_changed)
-        self.sum_label = QLabel(self)
-        self.sum_label.setWordWrap(True)
-        self.sum_label.setTextFormat(Qt.TextFormat.RichText)
-        self.sum_label.setStyleSheet("font-size: 14pt;")
-        self.all_button = QPushButton("Show every path", self)
-        self.all_button.clicked.connect(self.show_all)
-        self.hide_zero = QCheckBox("Leave out paths with a zero factor", self)
-        self.hide_zero.setToolTip("A switched-off ReLU has partial 0: every path through "
-                                  "it contributes 0 to the sum")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(8, 6, 8, 6)
-        layout.setSpacing(6)
-        layout.addWidget(self.title)
-        layout.addWidget(self.explain)
-        layout.addWidget(self.list, 1)
-        layout.addWidget(self.sum_label)
-        layout.addWidget(self.all_button)
-        layout.addWidget(self.hide_zero)
-        self.show_paths(None, None)
-
-    def set_options(self, options: DisplayOptions) -> None:
-        self._options = options
-
-    def _num(self, x: float, paren: bool = False) -> str:
-        o = self._options
-        text = format_scalar(x, exact=o.exact, digits=o.digits, unicode_minus=True)
-        return f"({text})" if paren and text.startswith("−") else text
-
-    def show_paths(self, graph: ScalarGraph | None, ps: PathSum | None, *,
-                   entry: float | None = None, where: str = "") -> None:
-        """Describe ``ps`` (None: the hint). ``entry`` is the engine's own
-        ``J_fE(Θ)`` entry to compare the sum with; ``where`` names its cell."""
-        self.list.blockSignals(True)
-        self.list.clear()
-        self.list.blockSignals(False)
-        if graph is None or ps is None:
-            self.title.setText("Paths of a Jacobian entry")
-            self.explain.setText(HINT)
-            self.sum_label.setText("")
-            self.all_button.setEnabled(False)
-            return
-        t = self._options.palette
-        of, wrt = (display_name(graph.nodes[i].name) for i in (ps.of, ps.wrt))
-        self.title.setText(f"∂{of}/∂{wrt} = <b>{self._num(ps.total)}</b>")
-        n = ps.count
-        listed = len(ps.paths)
-        text = (f"the sum over the {n} path{'s' if n != 1 else ''} from {wrt} to {of} of the "
-                "product of the local partial derivatives along each path (Exercise 0)")
-        if ps.zero_count:
-            text += (f"; {ps.zero_count} of them pass a zero partial (a switched-off ReLU, "
-                     "a zero weight) and add 0")
-        if listed < n:
-            text += f". <b>{listed}</b> are listed"
-        self.explain.setText(text)
-        for p in ps.paths:
-            names = " → ".join(display_name(graph.nodes[i].name) for i in p.nodes)
-            factors = " × ".join(self._num(x, True) for x in p.partials) or "1"
-            item = QListWidgetItem(f"{names}\n{factors} = {self._num(p.product)}", self.list)
-            if p.product == 0.0:
-                item.setForeground(Qt.GlobalColor.gray)
-        terms = " + ".join(self._num(p.product, True) for p in ps.paths[:12])
-        if listed > 12 or listed < n:
-            terms += " + …"
-        check = ""
-        if entry is not None:
-            ok = bool(np.isclose(ps.total, entry, rtol=1e-9, atol=1e-12))
-            mark = f"<span style='color:{t.value if ok else t.warning}'>{'✓' if ok else '≠'}</span>"
-            check = f"<br>= {where} = {self._num(entry)} {mark}"
-        self.sum_label.setText(f"sum: {terms} = <b>{self._num(ps.total)}</b>{check}")
-        self.all_button.setEnabled(False)
-
-    def _row_changed(self, row: int) -> None:
-        self.all_button.setEnabled(row >= 0)
-        self.pathFocused.emit(row)
-
-    def show_all(self) -> None:
-        self.list.setCurrentRow(-1)
-        self.list.clearSelection()
-        self.all_button.setEnabled(False)
-        self.pathFocused.emit(-1)
 
 
 class ScalarView(QWidget):
@@ -167,8 +55,9 @@ class ScalarView(QWidget):
 
     scalarActivated = Signal(str, object)
 
-    def __init__(self, doc: Document, options: DisplayOptions | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, doc: Document, options: DisplayOptions | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self._options = options or DisplayOptions()
         self.graph: ScalarGraph | None = None
@@ -231,8 +120,9 @@ class ScalarView(QWidget):
         self.message.hide()
         self.graph = graph
         rebuilt = self.scene.set_graph(graph)
-        if self.entry is not None and (self.entry[0] >= len(graph.output_ids)
-                                       or self.entry[1] >= len(graph.theta_ids)):
+        if self.entry is not None and (
+            self.entry[0] >= len(graph.output_ids) or self.entry[1] >= len(graph.theta_ids)
+        ):
             self.entry = None
         self._update_paths(keep_focus=not rebuilt)
 
@@ -249,8 +139,7 @@ class ScalarView(QWidget):
                 return
         self._update_paths()
         if self.paths is not None:
-            self.view.focus_on(self._rect_of(self.paths.nodes | {self.paths.of,
-                                                                  self.paths.wrt}))
+            self.view.focus_on(self._rect_of(self.paths.nodes | {self.paths.of, self.paths.wrt}))
 
     def clear_paths(self) -> None:
         self.entry = None
@@ -282,8 +171,9 @@ class ScalarView(QWidget):
             return
         row, col = self.entry
         focus = self.scene.focus_path if keep_focus else None
-        self.paths = jacobian_entry(g, row, col, max_paths=MAX_LISTED,
-                                    prune_zero=self.panel.hide_zero.isChecked())
+        self.paths = jacobian_entry(
+            g, row, col, max_paths=MAX_LISTED, prune_zero=self.panel.hide_zero.isChecked()
+        )
         if focus is not None and focus >= len(self.paths.paths):
             focus = None
         self.scene.show_paths(self.paths, focus)
@@ -323,12 +213,13 @@ class ScalarDock(QDockWidget):
     can take a screen of its own). :meth:`attach` wires it to the window."""
 
     def __init__(self, win: MainWindow) -> None:
-        super().__init__("Scalar view: every scalar operation, ∂l/∂· and the paths of "
-                         "J_fE(Θ)", win)
+        super().__init__("Scalar view: every scalar operation, ∂l/∂· and the paths of J_fE(Θ)", win)
         self.setObjectName("scalarDock")
-        self.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
-                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable
-                         | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        self.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+            | QDockWidget.DockWidgetFeature.DockWidgetClosable
+        )
         self.win = win
         self.scalar_view = ScalarView(win.doc, win.options, self)
         self.setWidget(self.scalar_view)
@@ -359,8 +250,7 @@ class ScalarDock(QDockWidget):
         if not net.has_node(tensor) or not isinstance(entry, tuple):
             return
         if net.node(tensor).op != "param":
-            win.show_status(f"{tensor}[{','.join(str(k + 1) for k in entry)}]"
-                            if entry else tensor)
+            win.show_status(f"{tensor}[{','.join(str(k + 1) for k in entry)}]" if entry else tensor)
             return
         col = 0
         for pid in net.param_ids:
@@ -372,8 +262,10 @@ class ScalarDock(QDockWidget):
             col += value.size
         win.jacobian_panel.pin(col)
         win.scene.highlight_parameter(col)
-        win.show_status(f"θ{_sub(col + 1)} = {win.jacobian_panel.column_labels()[col]}: "
-                        f"column {col + 1} of J_fE(Θ)")
+        win.show_status(
+            f"θ{_sub(col + 1)} = {win.jacobian_panel.column_labels()[col]}: "
+            f"column {col + 1} of J_fE(Θ)"
+        )
 
 
 def _sub(k: int) -> str:
