@@ -29,6 +29,7 @@ from gradviz.qt.inspector import Inspector
 from gradviz.qt.jacobian_panel import JacobianPanel
 from gradviz.qt.theme import DisplayOptions
 from gradviz.qt.training import TrainingToolBar
+from gradviz.qt.walk import WalkMode
 from gradviz.qt.window_menus import apply_palette, build_menus, load_options, save_options
 
 if TYPE_CHECKING:
@@ -82,6 +83,7 @@ class MainWindow(QMainWindow):
         self.scalar_dock: ScalarDock | None = None  # View → Scalar View, made on first use
         self.file_menu: QMenu
         self.recent_menu: QMenu
+        self.walk = WalkMode(self)  # View → Backprop Walk: toolbar, panel, keys
         build_menus(self)
         apply_palette(self.options)
         self._update_title()
@@ -128,6 +130,7 @@ class MainWindow(QMainWindow):
     # -- the document ----------------------------------------------------------
     def set_document(self, doc: Document) -> None:
         """Show another document: a fresh scene, empty undo history, panels follow."""
+        self.walk.stop()
         old = self.scene
         old.detach()
         self.doc = doc
@@ -277,6 +280,7 @@ class MainWindow(QMainWindow):
         solution.triggered.connect(lambda: export_actions.export_solution(self))
         menu.addAction(solution)
         self.actions_by_name["export_solution"] = solution
+        menu.addAction(self.walk.export_action)
         copy = QAction("Copy Canvas as Image", self)
         copy.setShortcut(QKeySequence("Ctrl+Shift+C"))
         copy.triggered.connect(lambda: self._copy_canvas_image(render.copy_image_to_clipboard))
@@ -310,6 +314,7 @@ class MainWindow(QMainWindow):
         self.inspector.set_options(options)
         self.jacobian_panel.set_options(options)
         self.training.set_options(options)
+        self.walk.set_options(options)
         if self.scalar_dock is not None:
             self.scalar_dock.scalar_view.set_options(options)
         save_options(self.settings, options)

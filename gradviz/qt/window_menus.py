@@ -175,6 +175,7 @@ def build_menus(win: MainWindow) -> None:
                            shortcuts=("Ctrl+Shift+X",), checkable=True,
                            tip="Every scalar operation with its value and ∂l/∂·; click an "
                                "entry of J_fE(Θ) to see its paths"))
+    view.addAction(win.walk.toggle_action)  # Backprop Walk (F5), gradviz.qt.walk
     for dock in (win.inspector_dock, win.jacobian_dock):
         view.addAction(dock.toggleViewAction())
     view.addAction(win.training.toggleViewAction())

@@ -1,0 +1,408 @@
+"""The backprop walk as a sequence of pictures: one PDF with a page per step, or
+numbered PNG / SVG files (``slides-01.png`` … ``slides-11.png``); ``.tex`` goes to
+the Beamer overlays of :mod:`gradviz.export.walk_slides`.
+
+Every page is drawn by the canvas's own scene (:mod:`gradviz.qt.render`) with
+the step applied (:class:`~gradviz.qt.walk_canvas.CanvasWalkOverlay`): values
+and gradients not yet known are transparent, not removed, so every page has the
+same size with the graph at the same place, as a slide sequence needs. Under
+the drawing a caption band says the step (``step 9 / 11: backward, ∂l/∂z = ∂l/∂g
+× J_R(z)``) and shows its computation with the numbers, matrices in brackets
+(``(−3/2  3  1/2) × J = (−3/2  3  0)``); the band has the height of the tallest
+step's on every page.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSize, QSizeF, Qt
+from PySide6.QtGui import QColor, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter, QPen
+from PySide6.QtSvg import QSvgGenerator
+
+from gradviz.engine.walk import FORWARD, WalkStep, walk_steps
+from gradviz.model.network import Network
+from gradviz.qt.canvas import style
+from gradviz.qt.canvas.scene import GraphScene
+from gradviz.qt.render import MAX_PIXELS, PNG_QUALITY, build_scene, export_rect, render_scene
+from gradviz.qt.theme import THEMES, DisplayOptions, Theme
+from gradviz.qt.walk_canvas import CanvasWalkOverlay, WalkState, step_caption
+from gradviz.qt.walk_panel import Part, Term, backward_parts, forward_parts
+
+FORMATS = (".pdf", ".png", ".svg", ".tex")
+#: Arrays with more entries are written by their shape in the caption.
+MAX_CAPTION_CELLS = 64
+PAD, LINE_GAP, PART_GAP, COL_GAP, PAREN_W, PAREN_PAD, TITLE_GAP = 18.0, 12.0, 12.0, 14.0, 7, 5, 4
+#: The caption is drawn this much larger than the canvas's text (read from the back row).
+CAPTION_SCALE = 1.25
+
+
+def numbered_paths(path: str | os.PathLike[str], count: int) -> list[Path]:
+    """``slides.png`` → ``slides-01.png`` … (at least two digits, more for 100+ steps)."""
+    p = Path(path)
+    width = max(2, len(str(count)))
+    return [p.with_name(f"{p.stem}-{k:0{width}d}{p.suffix}") for k in range(1, count + 1)]
+
+
+def written_summary(path: str | os.PathLike[str], written: list[Path], steps: int) -> str:
+    """One line saying what an export of the walk wrote."""
+    suffix = Path(path).suffix.lower()
+    if suffix == ".pdf":
+        return f"wrote {path}: {steps} pages, one per step of the walk"
+    if suffix == ".tex":
+        return f"wrote {path}: a Beamer frame of {steps} overlays, one per step of the walk"
+    if len(written) == 1:
+        return f"wrote {written[0]}: 1 step of the walk"
+    return f"wrote {len(written)} files, one per step of the walk: {written[0]} … {written[-1]}"
+
+
+# -- the caption: the step's computation drawn with matrices ------------------------------
+_SUBSCRIPT = re.compile(r"J_(−ln|tanh|σ|\w)")
+
+
+def _runs(text: str) -> list[tuple[str, bool]]:
+    """``J_R(z)`` → ``[("J", False), ("R", True), ("(z)", False)]``: subscripts apart."""
+    out: list[tuple[str, bool]] = []
+    at = 0
+    for m in _SUBSCRIPT.finditer(text):
+        out += [(text[at : m.start()] + "J", False), (m[1], True)]
+        at = m.end()
+    return [*out, (text[at:], False)]
+
+
+def rich_width(text: str, px: int, bold: bool = False) -> float:
+    """The width of ``text`` drawn by :func:`draw_rich`."""
+    sub = round(px * 0.72)
+    return sum(style.text_width(t, sub if low else px, bold) for t, low in _runs(text))
+
+
+def draw_rich(painter: QPainter, at: QPointF, text: str, px: int, bold: bool = False) -> None:
+    """``text`` from the baseline point ``at``, ``J_R`` written with ``R`` as a subscript."""
+    x = at.x()
+    sub = round(px * 0.72)
+    for t, low in _runs(text):
+        size = sub if low else px
+        painter.setFont(style.font(size, bold))
+        painter.drawText(QPointF(x, at.y() + (px * 0.22 if low else 0.0)), t)
+        x += style.text_width(t, size, bold)
+
+
+def _cells(term: Term, opts: DisplayOptions) -> list[list[str]] | None:
+    """The entries as text, row by row; None for a lone number (no brackets)."""
+    v = np.asarray(term.value, dtype=np.float64)
+    if v.size == 1 and v.ndim <= 1:
+        return None
+    if v.ndim == 1 and term.vector_as == "row":
+        return [[style.number(float(x), opts) for x in v]]
+    return style.grid_cells(v, opts)
+
+
+class Equation:
+    """One step's computation laid out on a midline: matrices with their titles
+    above, operators between them."""
+
+    def __init__(self, parts: list[Part], opts: DisplayOptions) -> None:
+        self.opts = opts
+        self.items: list[tuple[Part, float, float, float]] = []  # part, width, above, below
+        fm_op, fm_title, fm_cell = (
+            style.metrics(style.NAME_PX),
+            style.metrics(style.LABEL_PX, True),
+            style.metrics(style.ENTRY_PX),
+        )
+        for part in parts:
+            if isinstance(part, str):
+                h = fm_op.height()
+                self.items.append((part, style.text_width(part, style.NAME_PX), h / 2, h / 2))
+                continue
+            grid_w, grid_h = self._grid_size(part)
+            title_w = rich_width(part.title, style.LABEL_PX, True)
+            above = grid_h / 2 + TITLE_GAP + fm_title.height()
+            self.items.append((part, max(grid_w, title_w), above, grid_h / 2))
+        self.line_h = fm_cell.height() + 3
+        self.width = sum(w for _, w, _, _ in self.items) + PART_GAP * max(len(self.items) - 1, 0)
+        self.above = max((a for _, _, a, _ in self.items), default=0.0)
+        self.below = max((b for _, _, _, b in self.items), default=0.0)
+        self.height = self.above + self.below
+
+    def _grid_size(self, term: Term) -> tuple[float, float]:
+        line_h = style.metrics(style.ENTRY_PX).height() + 3
+        if np.size(term.value) > MAX_CAPTION_CELLS:
+            return style.text_width(self._shape_text(term), style.ENTRY_PX), line_h
+        cells = _cells(term, self.opts)
+        if cells is None:
+            text = style.number(float(np.asarray(term.value).reshape(-1)[0]), self.opts)
+            return style.text_width(text, style.ENTRY_PX), line_h
+        widths = self._col_widths(cells)
+        return sum(widths) + COL_GAP * (len(widths) - 1) + 2 * (PAREN_W + PAREN_PAD), (
+            line_h * len(cells)
+        )
+
+    @staticmethod
+    def _shape_text(term: Term) -> str:
+        return "[" + "×".join(str(d) for d in np.shape(term.value)) + " entries]"
+
+    @staticmethod
+    def _col_widths(cells: list[list[str]]) -> list[float]:
+        cols = max(len(r) for r in cells)
+        return [
+            max(style.text_width(r[j], style.ENTRY_PX) for r in cells if j < len(r))
+            for j in range(cols)
+        ]
+
+    def paint(self, painter: QPainter, left: float, top: float, theme: Theme) -> None:
+        mid = top + self.above
+        x = left
+        fm_op = style.metrics(style.NAME_PX)
+        for part, w, _, _ in self.items:
+            if isinstance(part, str):
+                painter.setFont(style.font(style.NAME_PX))
+                painter.setPen(QColor(theme.text))
+                base = mid - fm_op.height() / 2 + fm_op.ascent()
+                painter.drawText(QPointF(x, base), part)
+            else:
+                self._paint_term(painter, part, x, w, mid, theme)
+            x += w + PART_GAP
+
+    def _paint_term(
+        self, painter: QPainter, term: Term, x: float, w: float, mid: float, theme: Theme
+    ) -> None:
+        grid_w, grid_h = self._grid_size(term)
+        fm_t, fm_c = style.metrics(style.LABEL_PX, True), style.metrics(style.ENTRY_PX)
+        color = term.color(theme)
+        painter.setPen(QColor(color))
+        title_w = rich_width(term.title, style.LABEL_PX, True)
+        top = mid - grid_h / 2
+        at = QPointF(x + (w - title_w) / 2, top - TITLE_GAP - fm_t.descent())
+        draw_rich(painter, at, term.title, style.LABEL_PX, True)
+        painter.setFont(style.font(style.ENTRY_PX))
+        painter.setPen(QColor(theme.text))
+        gx = x + (w - grid_w) / 2
+        cells = None if np.size(term.value) > MAX_CAPTION_CELLS else _cells(term, self.opts)
+        if cells is None:
+            text = (
+                self._shape_text(term)
+                if np.size(term.value) > MAX_CAPTION_CELLS
+                else style.number(float(np.asarray(term.value).reshape(-1)[0]), self.opts)
+            )
+            painter.drawText(QPointF(gx, mid - fm_c.height() / 2 + fm_c.ascent()), text)
+            return
+        style.draw_parens(
+            painter, QRectF(gx, top, grid_w, grid_h), QPen(QColor(theme.text), 1.3), PAREN_W
+        )
+        painter.setPen(QColor(theme.text))
+        widths = self._col_widths(cells)
+        for i, row in enumerate(cells):
+            cx = gx + PAREN_W + PAREN_PAD
+            base = top + i * self.line_h + (self.line_h - fm_c.height()) / 2 + fm_c.ascent()
+            for j, cell in enumerate(row):
+                cw = style.text_width(cell, style.ENTRY_PX)
+                painter.drawText(QPointF(cx + widths[j] - cw, base), cell)  # right-aligned
+                cx += widths[j] + COL_GAP
+
+
+class WalkPages:
+    """Every step of ``net``'s walk drawn on pages of one size (scene units)."""
+
+    def __init__(
+        self, net: Network, options: DisplayOptions, margin: float = 24.0, caption: bool = True
+    ) -> None:
+        self.net, self.options, self.caption = net, options, caption
+        self.scene: GraphScene = build_scene(net, options)
+        ev = self.scene.doc.evaluation
+        self.steps: list[WalkStep] = walk_steps(net.to_program(), ev, unicode_minus=True)
+        if not self.steps:
+            self.scene.detach()
+            raise ValueError("the network computes no node, so there is no walk to export")
+        self.source = export_rect(self.scene, margin)
+        self.equations = (
+            [
+                Equation(
+                    forward_parts(net, s, ev.values)
+                    if s.phase == FORWARD
+                    else backward_parts(net, s),
+                    options,
+                )
+                for s in self.steps
+            ]
+            if caption
+            else []
+        )
+        head = style.metrics(style.NAME_PX, True).height()
+        eq_h = max((e.height for e in self.equations), default=0.0)
+        eq_w = max((e.width for e in self.equations), default=0.0)
+        cap_w = (
+            max(
+                (rich_width(self._caption(k), style.NAME_PX, True) for k in range(len(self.steps))),
+                default=0.0,
+            )
+            if caption
+            else 0.0
+        )
+        k = CAPTION_SCALE
+        self.band = (2 * PAD + k * (head + LINE_GAP + eq_h)) if caption else 0.0
+        self.width = max(self.source.width(), k * max(eq_w, cap_w) + 2 * margin)
+        self.height = self.source.height() + self.band
+        self.margin = margin
+        self._overlay = CanvasWalkOverlay(WalkState.of(self.steps[0], len(self.steps)))
+
+    def _caption(self, k: int) -> str:
+        return step_caption(self.net, self.steps[k], len(self.steps))
+
+    def paint(self, painter: QPainter, k: int, transparent: bool = False) -> None:
+        """Page ``k`` (0-based) in scene units at the painter's origin."""
+        theme = self.options.palette
+        if not transparent:
+            painter.fillRect(QRectF(0, 0, self.width, self.height), QColor(theme.background))
+        self._overlay.state = WalkState.of(self.steps[k], len(self.steps))
+        self.scene.set_walk_overlay(self._overlay)
+        dx = (self.width - self.source.width()) / 2
+        target = QRectF(dx, 0, self.source.width(), self.source.height())
+        render_scene(self.scene, painter, target, self.source, transparent)
+        if not self.caption:
+            return
+        painter.save()
+        painter.translate(self.margin, self.source.height() + PAD)
+        painter.scale(CAPTION_SCALE, CAPTION_SCALE)
+        painter.setFont(style.font(style.NAME_PX, True))
+        painter.setPen(QColor(theme.text))
+        fm = style.metrics(style.NAME_PX, True)
+        draw_rich(painter, QPointF(0, fm.ascent()), self._caption(k), style.NAME_PX, True)
+        self.equations[k].paint(painter, 0, fm.height() + LINE_GAP, theme)
+        painter.restore()
+
+    def close(self) -> None:
+        self.scene.set_walk_overlay(None)
+        self.scene.detach()
+
+
+def export_walk(
+    net: Network,
+    path: str | os.PathLike[str],
+    *,
+    scale: float = 1.0,
+    transparent: bool = False,
+    theme: str = "light",
+    exact: bool = True,
+    show_values: bool = True,
+    show_gradients: bool = True,
+    margin: float = 24.0,
+    caption: bool = True,
+    picture_only: bool = False,
+) -> list[Path]:
+    """Write the walk of ``net`` to ``path``: ``.pdf`` one page per step, ``.png`` /
+    ``.svg`` numbered files beside ``path``, ``.tex`` Beamer overlays (``picture_only``:
+    the frame alone). Returns the files written. ``ValueError`` (one sentence) for a
+    bad extension, theme or scale, ``OSError`` when a file cannot be written."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in FORMATS:
+        raise ValueError(
+            f"{path}: cannot export the walk to '{suffix or 'no extension'}'; "
+            "choose .pdf, .png, .svg or .tex"
+        )
+    if theme not in THEMES:
+        raise ValueError(f"unknown theme '{theme}'; choose {' or '.join(THEMES)}")
+    if not (scale > 0 and math.isfinite(scale)):
+        raise ValueError(f"the scale must be a positive number, not {scale}")
+    if suffix == ".tex":
+        from gradviz.export.files import write_text_atomic
+        from gradviz.export.walk_slides import walk_beamer, walk_frame
+
+        make = walk_frame if picture_only else walk_beamer
+        text = make(
+            net,
+            theme=theme,
+            exact=exact,
+            show_values=show_values,
+            show_gradients=show_gradients,
+            scale=scale,
+            transparent=transparent,
+        )
+        write_text_atomic(Path(path), text)
+        return [Path(path)]
+    options = DisplayOptions(
+        exact=exact, show_values=show_values, show_gradients=show_gradients, theme=theme
+    )
+    pages = WalkPages(net, options, margin, caption)
+    try:
+        if suffix == ".pdf":
+            _write_pdf(pages, Path(path), transparent)
+            return [Path(path)]
+        files = numbered_paths(path, len(pages.steps))
+        for k, file in enumerate(files):
+            if suffix == ".png":
+                _write_png(pages, k, file, scale, transparent)
+            else:
+                _write_svg(pages, k, file, transparent)
+        return files
+    finally:
+        pages.close()
+
+
+def _write_pdf(pages: WalkPages, path: Path, transparent: bool) -> None:
+    writer = QPdfWriter(str(path))
+    writer.setResolution(72)  # 1 scene unit = 1 pt
+    size = QPageSize(
+        QSizeF(pages.width, pages.height),
+        QPageSize.Unit.Point,
+        "gradviz walk",
+        QPageSize.SizeMatchPolicy.ExactMatch,
+    )
+    writer.setPageLayout(
+        QPageLayout(
+            size, QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0), QPageLayout.Unit.Point
+        )
+    )
+    writer.setTitle(f"{pages.net.title or 'gradviz'}: the backprop walk")
+    writer.setCreator("gradviz")
+    painter = QPainter()
+    if not painter.begin(writer):
+        raise OSError(f"{path}: cannot be written")
+    try:
+        for k in range(len(pages.steps)):
+            if k and not writer.newPage():
+                raise OSError(f"{path}: cannot be written")
+            pages.paint(painter, k, transparent)
+    finally:
+        painter.end()
+
+
+def _write_png(pages: WalkPages, k: int, path: Path, scale: float, transparent: bool) -> None:
+    w, h = math.ceil(pages.width * scale), math.ceil(pages.height * scale)
+    if max(w, h) > MAX_PIXELS:
+        raise ValueError(
+            f"each picture would be {w}×{h} pixels, more than {MAX_PIXELS} on a "
+            "side; choose a smaller scale or export SVG or PDF"
+        )
+    image = QImage(w, h, QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(Qt.GlobalColor.transparent)
+    dots = round(96 / 0.0254 * scale)
+    image.setDotsPerMeterX(dots)
+    image.setDotsPerMeterY(dots)
+    painter = QPainter(image)
+    try:
+        painter.scale(w / pages.width, h / pages.height)
+        pages.paint(painter, k, transparent)
+    finally:
+        painter.end()
+    if not image.save(str(path), "PNG", PNG_QUALITY):  # type: ignore[call-overload]
+        raise OSError(f"{path}: cannot be written")
+
+
+def _write_svg(pages: WalkPages, k: int, path: Path, transparent: bool) -> None:
+    gen = QSvgGenerator()
+    gen.setFileName(str(path))
+    gen.setSize(QSize(math.ceil(pages.width), math.ceil(pages.height)))
+    gen.setViewBox(QRectF(0, 0, pages.width, pages.height))
+    gen.setResolution(96)
+    gen.setTitle(f"{pages.net.title or 'gradviz'}: step {k + 1} of the backprop walk")
+    painter = QPainter()
+    if not painter.begin(gen):
+        raise OSError(f"{path}: cannot be written")
+    try:
+        pages.paint(painter, k, transparent)
+    finally:
+        painter.end()
