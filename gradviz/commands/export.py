@@ -4,6 +4,11 @@
 with ``--picture-only`` the ``tikzpicture`` alone for ``\\input`` in a Beamer
 frame). PNG, SVG and PDF render the Qt canvas through ``gradviz.qt.render``,
 headless (``QT_QPA_PLATFORM=offscreen``) when there is no display.
+
+``--walk`` exports the backprop walk as slides with the graph held in place:
+``.pdf`` one page per step, ``.png`` / ``.svg`` numbered files beside ``OUT``
+(``slides-01.png`` …), ``.tex`` a Beamer document with one ``\\only<n>`` overlay
+per step (``--picture-only``: the frame alone); see ``gradviz.qt.walk_render``.
 """
 
 from __future__ import annotations
@@ -62,7 +67,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--picture-only",
         action="store_true",
-        help=".tex only: write just the tikzpicture, for \\input in a Beamer frame",
+        help=".tex only: write just the tikzpicture (with --walk: the frame), for \\input "
+        "in a Beamer talk",
+    )
+    parser.add_argument(
+        "--walk",
+        action="store_true",
+        help="the backprop walk as slides, one per step: .pdf pages, numbered .png/.svg "
+        "files (OUT-01.png …) or Beamer overlays (.tex)",
+    )
+    parser.add_argument(
+        "--no-caption",
+        dest="caption",
+        action="store_false",
+        help="--walk to PDF/PNG/SVG: leave out the step and its computation under the graph",
     )
 
 
@@ -85,7 +103,12 @@ def run(args: argparse.Namespace) -> int:
     ext = _check_output(out, args.output)
     if args.picture_only and ext != ".tex":
         raise UsageError("--picture-only applies to .tex output only")
+    if not args.caption and not args.walk:
+        raise UsageError("--no-caption applies to --walk only")
     net = load_model(args)
+    if args.walk:
+        print(_export_walk(net, out, args))
+        return 0
     if ext == ".tex":
         make = tikz_picture if args.picture_only else tikz_document
         text = make(
@@ -107,22 +130,75 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _render_with_qt(net: Network, out: Path, args: argparse.Namespace) -> None:
+def _export_walk(net: Network, out: Path, args: argparse.Namespace) -> str:
+    """Write the walk's slides; returns the line saying what was written."""
+    from gradviz.engine.walk import walk_steps
+
+    ev = net.evaluate()
+    steps = walk_steps(net.to_program(), ev)
+    if not steps:
+        raise UsageError(f"{args.model}: the network computes no node, so there is no walk")
+    if out.suffix.lower() == ".tex":
+        from gradviz.export.walk_slides import walk_beamer, walk_frame
+
+        make = walk_frame if args.picture_only else walk_beamer
+        text = make(
+            net,
+            ev,
+            theme=args.theme,
+            show_values=args.values,
+            show_gradients=args.gradients,
+            transparent=args.transparent,
+        )
+        try:
+            write_text_atomic(out, text)
+        except OSError as e:
+            raise UsageError(f"{args.output}: cannot be written ({e.strerror})") from None
+        kind = "a Beamer frame" if args.picture_only else "Beamer slides"
+        return f"wrote {args.output}: {kind}, {len(steps)} overlays, one per step of the walk"
+    _import_qt("gradviz.qt.walk_render")
+    from gradviz.qt.walk_render import export_walk, written_summary
+
+    try:
+        written = export_walk(
+            net,
+            out,
+            scale=args.scale,
+            transparent=args.transparent,
+            theme=args.theme,
+            show_values=args.values,
+            show_gradients=args.gradients,
+            caption=args.caption,
+        )
+    except OSError as e:
+        raise UsageError(f"{args.output}: cannot be written ({e.strerror or e})") from None
+    except ValueError as e:
+        raise UsageError(str(e)) from None
+    return written_summary(args.output, written, len(steps))
+
+
+def _import_qt(module: str) -> None:
+    """Load the Qt renderer ``module`` headless, or say in one sentence why it cannot be."""
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     try:
-        from gradviz.qt.render import export_file
+        __import__(module)
     except ModuleNotFoundError as e:
-        if e.name in ("gradviz.qt.render", "gradviz.qt"):
+        if e.name in (module, "gradviz.qt"):
             raise UsageError(
-                "PNG/SVG/PDF export needs the Qt renderer (gradviz.qt.render), "
-                "which is not installed"
+                f"PNG/SVG/PDF export needs the Qt renderer ({module}), which is not installed"
             ) from None
         raise UsageError(
             f"PNG/SVG/PDF export needs Qt, which could not be loaded (missing module {e.name})"
         ) from None
     except ImportError as e:
         raise UsageError(f"PNG/SVG/PDF export needs Qt, which could not be loaded ({e})") from None
+
+
+def _render_with_qt(net: Network, out: Path, args: argparse.Namespace) -> None:
+    _import_qt("gradviz.qt.render")
+    from gradviz.qt.render import export_file
+
     try:
         export_file(
             net,
