@@ -23,6 +23,7 @@ per evaluation of the document and cached (tens of ms on a big network).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -362,8 +363,9 @@ class WalkMode(QObject):
         )
         if not path:
             return
-        if not Path(path).suffix:
-            path += "." + chosen.rsplit("*.", 1)[-1].rstrip(")") if "*." in chosen else ".pdf"
+        if not Path(path).suffix:  # the extension of the chosen filter, "… (*.png)"
+            m = re.search(r"\*(\.\w+)\)", chosen)
+            path += m[1] if m else ".pdf"
         self.export_to(path)
 
     def export_to(self, path: str | Path) -> list[Path]:

@@ -13,6 +13,8 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QMessageBox
 
 from gradviz.engine.walk import BACKWARD, FORWARD
+from gradviz.model.document import Document
+from gradviz.model.fileformat import from_dict
 from gradviz.qt.canvas.node_items import OpNodeItem
 from gradviz.qt.documents import load_document
 from gradviz.qt.main_window import MainWindow
@@ -146,8 +148,11 @@ def test_escape_ends_the_walk_and_shows_everything(window: MainWindow, qtbot) ->
     press(qtbot, window, Qt.Key.Key_Escape)
     assert not window.walk.active
     assert not window.walk.toggle_action.isChecked()
-    assert all(shown(e.value_label) and shown(e.grad_label) for e in window.scene.edge_items
-               if e.grad_label.text)
+    assert all(
+        shown(e.value_label) and shown(e.grad_label)
+        for e in window.scene.edge_items
+        if e.grad_label.text
+    )
     assert all(item.opacity() == 1.0 for item in window.scene.node_items.values())
     assert not any(e.highlighted for e in window.scene.edge_items)
     assert window.scene.node_items["l"].value_text == "l = ln 2"
@@ -157,9 +162,7 @@ def test_escape_ends_the_walk_and_shows_everything(window: MainWindow, qtbot) ->
     assert window.walk.index == 2 and not window.walk.active
 
 
-def test_keys_reach_the_walk_from_any_panel_but_not_from_a_field(
-    window: MainWindow, qtbot
-) -> None:
+def test_keys_reach_the_walk_from_any_panel_but_not_from_a_field(window: MainWindow, qtbot) -> None:
     window.walk.start()
     qtbot.keyClick(window.jacobian_panel, Qt.Key.Key_Right)
     assert window.walk.index == 1
@@ -212,3 +215,62 @@ def test_export_walk_from_the_app(window: MainWindow, tmp_path: Path) -> None:
     files = window.walk.export_to(tmp_path / "frames.png")
     assert [f.name for f in files] == [f"frames-{k:02d}.png" for k in range(1, 12)]
     assert window.walk.active and window.walk.index == 0  # the window's walk is untouched
+
+
+FAN_OUT = {
+    "format": "gradviz",
+    "version": 1,
+    "title": "a feeds two nodes",
+    "nodes": [
+        {"id": "x", "op": "input", "value": [1, -1]},
+        {"id": "W", "op": "param", "value": [[1, 2], [2, 1]]},
+        {"id": "a", "op": "matmul", "inputs": ["W", "x"]},
+        {"id": "h", "op": "relu", "inputs": ["a"]},
+        {"id": "b", "op": "add", "inputs": ["a", "h"]},
+        {"id": "L", "op": "mse", "inputs": ["b"], "target": [0, 0]},
+    ],
+    "output": "b",
+    "loss": "L",
+}
+
+
+def test_a_node_feeding_two_adds_its_shares(window: MainWindow, qtbot) -> None:
+    # a = (−1, 1), h = (0, 1), b = (−1, 2); ∂L/∂b = (−1, 2) reaches a twice:
+    # directly through b = a + h, and through h = R(a), J_R(a) = diag(0, 1)
+    window.set_document(Document(from_dict(FAN_OUT, "<fan-out>")))
+    window.walk.start()
+    edges = [s.edge for s in window.walk.steps]
+    window.walk.go(edges.index(("a", "b", 0)))
+    assert window.walk.caption().endswith("backward, ∂L/∂a += ∂L/∂b × ∂b/∂a")
+    assert panel_texts(window, "result") == [["−1", "2"]]
+    panel = window.walk.panel
+    assert panel is not None and panel.note_label is not None
+    assert "sum so far is (−1, 2), not complete yet" in panel.note_label.text()
+    assert not shown(edge(window, "a", "h").grad_label)  # ∂L/∂a is not complete
+    window.walk.go(edges.index(("a", "h", 0)))
+    assert window.walk.caption().endswith("backward, ∂L/∂a += ∂L/∂h × J_R(a)")
+    assert panel_texts(window, "jacobian") == [["0", "0"], ["0", "1"]]
+    assert panel_texts(window, "result") == [["0", "2"]]
+    assert "sum so far is (−1, 4), complete" in panel.note_label.text()
+    assert shown(edge(window, "a", "h").grad_label)
+    assert edge(window, "a", "h").grad_label.text == "∂L/∂a = (−1, 4)"
+
+
+def test_export_walk_dialog_adds_the_filters_extension(
+    window: MainWindow, tmp_path: Path, monkeypatch
+) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    asked: list[str] = []
+
+    def save_name(parent, caption, start, filters):
+        asked.append(filters)
+        return str(tmp_path / "talk"), "Beamer slides with overlays (*.tex)"
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_name)
+    window.actions_by_name["export_walk"].trigger()
+    assert "PDF, one page per step (*.pdf)" in asked[0]
+    text = (tmp_path / "talk.tex").read_text(encoding="utf-8")
+    assert text.startswith(r"\documentclass[aspectratio=169]{beamer}")
+    assert text.count(r"\only<") == 11
+    assert window.statusBar().currentMessage().endswith("11 overlays, one per step of the walk")
