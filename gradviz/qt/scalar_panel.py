@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
+    QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -41,6 +43,7 @@ class PathPanel(QWidget):
     their product), and the sum. Selecting a row makes that path stand out."""
 
     pathFocused = Signal(int)  # -1: every path
+    closeRequested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -48,23 +51,21 @@ class PathPanel(QWidget):
         self.title = QLabel(self)
         self.title.setTextFormat(Qt.TextFormat.RichText)
         self.title.setWordWrap(True)
-        self.title.setStyleSheet("font-size: 17pt;")
         self.explain = QLabel(self)
         self.explain.setWordWrap(True)
         self.explain.setTextFormat(Qt.TextFormat.RichText)
         self.list = QListWidget(self)
         self.list.setWordWrap(True)
         self.list.setAlternatingRowColors(True)
-        self.list.setStyleSheet(
-            "QListWidget { font-size: 12pt; } QListWidget::item { padding: 4px; }"
-        )
         self.list.currentRowChanged.connect(self._row_changed)
         self.sum_label = QLabel(self)
         self.sum_label.setWordWrap(True)
         self.sum_label.setTextFormat(Qt.TextFormat.RichText)
-        self.sum_label.setStyleSheet("font-size: 14pt;")
         self.all_button = QPushButton("Show every path", self)
         self.all_button.clicked.connect(self.show_all)
+        self.close_button = QPushButton("Hide the paths", self)
+        self.close_button.setToolTip("Back to the whole graph, nothing highlighted")
+        self.close_button.clicked.connect(self.closeRequested)
         self.hide_zero = QCheckBox("Leave out paths with a zero factor", self)
         self.hide_zero.setToolTip(
             "A switched-off ReLU has partial 0: every path through it contributes 0 to the sum"
@@ -76,12 +77,30 @@ class PathPanel(QWidget):
         layout.addWidget(self.explain)
         layout.addWidget(self.list, 1)
         layout.addWidget(self.sum_label)
-        layout.addWidget(self.all_button)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.all_button)
+        buttons.addWidget(self.close_button)
+        layout.addLayout(buttons)
         layout.addWidget(self.hide_zero)
+        self.set_options(self._options)
         self.show_paths(None, None)
 
     def set_options(self, options: DisplayOptions) -> None:
+        """Number format and theme (colours set explicitly: a style sheet keeps the
+        palette it was polished with)."""
         self._options = options
+        t = options.palette
+        pick = QColor(t.highlight)
+        self.title.setStyleSheet(f"font-size: 17pt; color: {t.text};")
+        self.explain.setStyleSheet(f"color: {t.dim_text if t.name == 'dark' else t.text};")
+        self.sum_label.setStyleSheet(f"font-size: 14pt; color: {t.text};")
+        self.list.setStyleSheet(
+            f"QListWidget {{ font-size: 12pt; background: {t.background}; color: {t.text}; "
+            f"alternate-background-color: {t.grid}; }} "
+            "QListWidget::item { padding: 4px; } "
+            f"QListWidget::item:selected {{ background: rgba({pick.red()}, {pick.green()}, "
+            f"{pick.blue()}, 90); color: {t.text}; }}"
+        )
 
     def _num(self, x: float, paren: bool = False) -> str:
         o = self._options

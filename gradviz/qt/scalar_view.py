@@ -24,7 +24,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtCore import QByteArray, QRectF, Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 from gradviz.engine.paths import PathSum, jacobian_entry
 from gradviz.engine.scalar import ScalarGraph, expand
 from gradviz.model.document import Change, Document
-from gradviz.qt.scalar_panel import PathPanel
+from gradviz.qt.scalar_panel import HINT, PathPanel
 from gradviz.qt.scalar_scene import ScalarGraphView, ScalarScene
 from gradviz.qt.theme import DisplayOptions
 
@@ -75,15 +75,25 @@ class ScalarView(QWidget):
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([1000, 330])
         self.splitter = splitter
+        self.panel.hide()  # the graph has the whole width until an entry is clicked
+        self.setMinimumHeight(240)
         self.message = QLabel(self)
         self.message.setWordWrap(True)
         self.message.hide()
+        self.hint = QLabel(HINT, self)
+        self.hint.setTextFormat(Qt.TextFormat.RichText)
+        self.hint.setWordWrap(True)
+        self.hint.setContentsMargins(8, 2, 8, 2)
+        self.hint.setStyleSheet(f"color: {self._options.palette.dim_text};")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
         layout.addWidget(self.message)
+        layout.addWidget(self.hint)
         layout.addWidget(splitter, 1)
         self.scene.scalarClicked.connect(self._scalar_clicked)
         self.panel.pathFocused.connect(self._path_focused)
+        self.panel.closeRequested.connect(self.clear_paths)
         self.panel.hide_zero.toggled.connect(lambda _: self._update_paths())
         self.doc = doc
         self._unsubscribe = doc.subscribe(self._on_change)
@@ -104,6 +114,7 @@ class ScalarView(QWidget):
         self._options = options
         self.scene.set_options(options)
         self.panel.set_options(options)
+        self.hint.setStyleSheet(f"color: {options.palette.dim_text};")
         self._update_paths()
 
     def refresh(self) -> None:
@@ -164,6 +175,9 @@ class ScalarView(QWidget):
 
     def _update_paths(self, keep_focus: bool = False) -> None:
         g = self.graph
+        shown = g is not None and self.entry is not None and bool(g.output_ids)
+        self.panel.setVisible(shown)
+        self.hint.setVisible(not shown)
         if g is None or self.entry is None or not g.output_ids:
             self.paths = None
             self.scene.show_paths(None)
@@ -277,8 +291,14 @@ def install(win: MainWindow) -> ScalarDock:
     width: the graph reads left to right), or where the saved layout had it."""
     dock = ScalarDock(win)
     win.addDockWidget(Qt.DockWidgetArea.TopDockWidgetArea, dock)
-    if not win.restoreDockWidget(dock):
-        win.resizeDocks([dock], [max(360, int(win.height() * 0.45))], Qt.Orientation.Vertical)
+    # restoreDockWidget also "succeeds" without a saved place (and collapses the dock)
+    state = win.settings.value("window/state")
+    saved = isinstance(state, (bytes, bytearray, QByteArray)) and (
+        "scalarDock".encode("utf-16-be") in bytes(state)
+    )
+    if not (saved and win.restoreDockWidget(dock)):
+        height = max(360, int(win.height() * 0.45))
+        win.resizeDocks([dock], [height], Qt.Orientation.Vertical)
     action = win.actions_by_name.get("scalar_view")
     if action is not None:  # closing the dock unchecks View → Scalar View
         dock.toggleViewAction().toggled.connect(action.setChecked)

@@ -143,6 +143,7 @@ def test_one_path_can_stand_out_and_zero_paths_can_be_left_out(qtbot, window) ->
     assert len(focused) == 1 and focused[0] == view.paths.paths[1]
     assert set(view.scene.edges.highlighted_edges()) == set(focused[0].edges)
     assert panel.all_button.isEnabled()
+    qtbot.waitUntil(lambda: panel.all_button.isVisible() and panel.all_button.width() > 20)
     qtbot.mouseClick(panel.all_button, Qt.MouseButton.LeftButton)
     assert len(view.scene.focused_paths()) == 3
     # ∂f₁/∂p₃,₁: all three paths run through the switched-off ReLU g₃ (partial 0)
@@ -304,3 +305,29 @@ def test_decimals_mode_widens_nothing_it_cannot_show(qtbot) -> None:
     assert item(view, "f", (0,)).width > before
     exp1 = next(i for i in view.scene.node_items if i.kind == "exp")
     assert exp1.texts()[0] == "2.718281828"
+
+
+def test_the_dock_opens_tall_and_its_place_is_remembered(qtbot, tmp_path) -> None:
+    settings = QSettings(str(tmp_path / "layout.ini"), QSettings.Format.IniFormat)
+    first = MainWindow(settings=settings)
+    qtbot.addWidget(first)
+    first.resize(1600, 1000)
+    first.show()
+    qtbot.waitExposed(first)
+    first.actions_by_name["scalar_view"].trigger()
+    dock = first.scalar_dock
+    assert dock is not None
+    qtbot.waitUntil(lambda: dock.height() >= 360)  # not squeezed to its minimum
+    first.resizeDocks([dock], [400], Qt.Orientation.Vertical)
+    qtbot.waitUntil(lambda: abs(dock.height() - 400) <= 2)
+    first.save_layout()
+    second = MainWindow(settings=settings)
+    qtbot.addWidget(second)
+    second.show()
+    qtbot.waitExposed(second)
+    second.actions_by_name["scalar_view"].trigger()
+    again = second.scalar_dock
+    assert again is not None
+    # restored where it was (the offscreen screen may give the window another height)
+    assert second.dockWidgetArea(again) == Qt.DockWidgetArea.TopDockWidgetArea
+    qtbot.waitUntil(lambda: abs(again.height() - 400) <= 60)
