@@ -5,7 +5,8 @@ node by node, then the backward pass edge by edge. While it runs:
 
 * the canvas shows only what is known after the current step and highlights it
   (:mod:`gradviz.qt.walk_canvas`);
-* a toolbar ``⏮ ◀ ▶ ⏭`` with the counter ``step 3 / 11: forward, z₂ = Q × g``;
+* a toolbar ``⏮ ◀ ▶ ⏭`` with the counter ``step 3 / 11: forward, z₂ = Q × g``
+  (:mod:`gradviz.qt.walk_toolbar`);
 * the walk panel (a dock, a tab over the Jacobian panel) shows the step's one
   multiplication with its numbers (:mod:`gradviz.qt.walk_panel`);
 * the inspector and the gradient-descent toolbar, which show every value and the
@@ -29,19 +30,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QApplication,
     QComboBox,
     QDockWidget,
     QFileDialog,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QStyle,
     QTextEdit,
-    QToolBar,
     QWidget,
 )
 
@@ -51,7 +49,8 @@ from gradviz.model.document import Change, Document
 from gradviz.qt.canvas import GraphView
 from gradviz.qt.theme import DisplayOptions
 from gradviz.qt.walk_canvas import CanvasWalkOverlay, WalkState, step_caption
-from gradviz.qt.walk_panel import WalkPanel, rich
+from gradviz.qt.walk_panel import WalkPanel
+from gradviz.qt.walk_toolbar import WalkToolBar
 
 if TYPE_CHECKING:
     from gradviz.qt.main_window import MainWindow
@@ -84,45 +83,6 @@ class WalkSteps:
             self._steps = walk_steps(doc.network.to_program(), ev, unicode_minus=True)
             self._evaluation = ev
         return self._steps
-
-
-class WalkToolBar(QToolBar):
-    """``⏮ ◀ ▶ ⏭``, the step counter, and the button that ends the walk."""
-
-    def __init__(self, mode: WalkMode, parent: QWidget) -> None:
-        super().__init__("Backprop walk", parent)
-        self.setObjectName("walkToolBar")
-        icons = QStyle.StandardPixmap
-        buttons = []
-        for text, icon, slot, tip in (
-            ("⏮", icons.SP_MediaSkipBackward, mode.first, "First step (Home)"),
-            ("◀", icons.SP_MediaSeekBackward, mode.previous, "Previous step (← or Page Up)"),
-            ("▶", icons.SP_MediaSeekForward, mode.next, "Next step (→, Space or Page Down)"),
-            ("⏭", icons.SP_MediaSkipForward, mode.last, "Last step (End)"),
-        ):
-            action = self.addAction(self.style().standardIcon(icon), text, slot)
-            action.setToolTip(tip)
-            buttons.append(action)
-        self.first_action, self.previous_action, self.next_action, self.last_action = buttons
-        self.caption = ""
-        self.counter = QLabel("", self)
-        self.counter.setTextFormat(Qt.TextFormat.RichText)
-        self.counter.setMinimumWidth(360)
-        self.counter.setStyleSheet("font-size: 12pt; padding: 0 10px;")
-        self.addWidget(self.counter)
-        self.addSeparator()
-        self.export_action = self.addAction("Export…", mode.export_dialog)
-        self.export_action.setToolTip("Export the walk: PDF, PNG/SVG files or Beamer slides")
-        self.end_action = self.addAction("End Walk", mode.stop)
-        self.end_action.setToolTip("Leave the walk, show every value and gradient (Esc)")
-
-    def show_position(self, index: int, total: int, caption: str) -> None:
-        self.caption = caption
-        self.counter.setText(rich(caption))
-        self.first_action.setEnabled(index > 0)
-        self.previous_action.setEnabled(index > 0)
-        self.next_action.setEnabled(index < total - 1)
-        self.last_action.setEnabled(index < total - 1)
 
 
 class WalkMode(QObject):
@@ -305,6 +265,8 @@ class WalkMode(QObject):
         """Exact or decimals, theme: the panel follows (the canvas does by itself)."""
         if self.panel is not None:
             self.panel.set_options(options)
+        if self.toolbar is not None:  # the window's palette has just changed with the theme
+            self.toolbar.paint_icons(self.toolbar.palette().color(QPalette.ColorRole.ButtonText))
 
     # -- keys ----------------------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
