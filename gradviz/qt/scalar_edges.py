@@ -27,19 +27,16 @@ LABEL_SPOTS = (0.5, 0.35, 0.65, 0.22, 0.78)
 ARROW = (8.0, 4.0)
 
 
-def _on_curve(a: QPointF, b: QPointF, t: float) -> QPointF:
-    """The point at parameter ``t`` of the cubic :func:`_curve` draws from ``a`` to
-    ``b`` (control points half-way across, at the ends' heights): it has moved
-    ``1.5·t(1 − t) + t³`` of the way in x and ``3t² − 2t³`` in y."""
+Point = tuple[float, float]
+
+
+def _on_curve(a: Point, b: Point, t: float) -> QPointF:
+    """The point at parameter ``t`` of the cubic :meth:`EdgesItem._add` draws from
+    ``a`` to ``b`` (control points half-way across, at the ends' heights): it has
+    moved ``1.5·t(1 − t) + t³`` of the way in x and ``3t² − 2t³`` in y."""
     fx = 1.5 * t * (1 - t) + t**3
     fy = t * t * (3 - 2 * t)
-    return QPointF(a.x() + (b.x() - a.x()) * fx, a.y() + (b.y() - a.y()) * fy)
-
-
-def _curve(path: QPainterPath, a: QPointF, b: QPointF) -> None:
-    """A cubic from ``a`` to ``b`` with horizontal tangents at both ends."""
-    dx = (b.x() - a.x()) / 2
-    path.cubicTo(QPointF(a.x() + dx, a.y()), QPointF(b.x() - dx, b.y()), b)
+    return QPointF(a[0] + (b[0] - a[0]) * fx, a[1] + (b[1] - a[1]) * fy)
 
 
 class EdgesItem(QGraphicsItem):
@@ -50,7 +47,7 @@ class EdgesItem(QGraphicsItem):
     def __init__(self, st: ScalarStyle) -> None:
         super().__init__()
         self._st = st
-        self._geometry: dict[EdgeKey, list[QPointF]] = {}
+        self._geometry: dict[EdgeKey, list[Point]] = {}
         self._partials: dict[EdgeKey, float] = {}
         self._all = QPainterPath()
         self._arrows = QPainterPath()
@@ -73,23 +70,25 @@ class EdgesItem(QGraphicsItem):
         self._partials.clear()
         path, arrows = QPainterPath(), QPainterPath()
         alen, awid = ARROW
+        xs, ys, routes, geometry = lay.x, lay.y, lay.routes, self._geometry
         for v in graph.nodes:
-            end = QPointF(lay.x[v.id] - widths[v.id] / 2, lay.y[v.id])
+            end = (xs[v.id] - widths[v.id] / 2, ys[v.id])
             for pos, e in enumerate(v.inputs):
                 u = e.source
                 key = (u, v.id, pos)
-                pts = [QPointF(lay.x[u] + widths[u] / 2, lay.y[u])]
-                for k, (cx, cy) in enumerate(lay.routes.get(key, ())):
+                pts = [(xs[u] + widths[u] / 2, ys[u])]
+                for k, (cx, cy) in enumerate(routes.get(key, ())):
                     half = lay.column_width[lay.layer[u] + 1 + k] / 2
-                    pts += [QPointF(cx - half, cy), QPointF(cx + half, cy)]
+                    pts += [(cx - half, cy), (cx + half, cy)]
                 pts.append(end)
-                self._geometry[key] = pts
+                geometry[key] = pts
                 self._partials[key] = e.partial
                 self._add(path, pts)
             if v.inputs:
-                arrows.moveTo(end.x() - alen, end.y() - awid)
-                arrows.lineTo(end)
-                arrows.lineTo(end.x() - alen, end.y() + awid)
+                ex, ey = end
+                arrows.moveTo(ex - alen, ey - awid)
+                arrows.lineTo(ex, ey)
+                arrows.lineTo(ex - alen, ey + awid)
         self._all, self._arrows = path, arrows
         self._rect = path.boundingRect().united(arrows.boundingRect()).adjusted(-4, -4, 4, 4)
         self._hot, self._hot_arrows, self._hot_edges, self._labels = None, None, [], []
@@ -104,13 +103,20 @@ class EdgesItem(QGraphicsItem):
         self.update()
 
     @staticmethod
-    def _add(path: QPainterPath, pts: list[QPointF]) -> None:
-        path.moveTo(pts[0])
+    def _add(path: QPainterPath, pts: list[Point]) -> None:
+        """Cubics with horizontal tangents between the points, straight across
+        each crossed column (from an even point to the next)."""
+        x0, y0 = pts[0]
+        path.moveTo(x0, y0)
+        last = len(pts) - 1
         for k in range(1, len(pts)):
-            if k % 2 == 0 and k < len(pts) - 1:  # straight across a crossed column
-                path.lineTo(pts[k])
+            x1, y1 = pts[k]
+            if k % 2 == 0 and k < last:
+                path.lineTo(x1, y1)
             else:
-                _curve(path, pts[k - 1], pts[k])
+                dx = (x1 - x0) / 2
+                path.cubicTo(x0 + dx, y0, x1 - dx, y1, x1, y1)
+            x0, y0 = x1, y1
 
     def set_highlight(self, edges: Iterable[EdgeKey]) -> None:
         """Draw these edges on top with their partials (empty: none)."""
@@ -128,10 +134,10 @@ class EdgesItem(QGraphicsItem):
                 one = QPainterPath()
                 self._add(one, pts)
                 hot.append(one)
-                end = pts[-1]
-                arrows.moveTo(end.x() - alen, end.y() - awid)
-                arrows.lineTo(end)
-                arrows.lineTo(end.x() - alen, end.y() + awid)
+                ex, ey = pts[-1]
+                arrows.moveTo(ex - alen, ey - awid)
+                arrows.lineTo(ex, ey)
+                arrows.lineTo(ex - alen, ey + awid)
             self._hot, self._hot_arrows = hot, arrows
             self._labels = self._label_spots()
         self.update()
@@ -169,7 +175,9 @@ class EdgesItem(QGraphicsItem):
         return [text for _, text in self._labels]
 
     def route(self, key: EdgeKey) -> list[QPointF]:
-        return list(self._geometry[key])
+        """The points an edge runs through: its two ends and, for each column it
+        crosses, where it enters and leaves that column."""
+        return [QPointF(x, y) for x, y in self._geometry[key]]
 
     def boundingRect(self) -> QRectF:  # noqa: N802
         return self._rect

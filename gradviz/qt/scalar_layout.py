@@ -83,17 +83,22 @@ def layers_of(graph: ScalarGraph) -> list[int]:
 def _isotonic(wish: Sequence[float], weight: Sequence[float]) -> list[float]:
     """The non-decreasing sequence closest to ``wish`` in weighted least squares
     (pool adjacent violators)."""
-    blocks: list[list[float]] = []  # [mean, weight, count]
+    means: list[float] = []  # the blocks, as three parallel stacks
+    weights: list[float] = []
+    counts: list[int] = []
     for w, k in zip(wish, weight, strict=True):
-        blocks.append([w, k, 1])
-        while len(blocks) > 1 and blocks[-2][0] > blocks[-1][0]:
-            m2, k2, c2 = blocks.pop()
-            m1, k1, c1 = blocks.pop()
-            total = k1 + k2
-            blocks.append([(m1 * k1 + m2 * k2) / total, total, c1 + c2])
+        m, c = w, 1
+        while means and means[-1] > m:
+            k1 = weights.pop()
+            m = (means.pop() * k1 + m * k) / (k1 + k)
+            k += k1
+            c += counts.pop()
+        means.append(m)
+        weights.append(k)
+        counts.append(c)
     out: list[float] = []
-    for mean, _, count in blocks:
-        out.extend([mean] * int(count))
+    for mean, count in zip(means, counts, strict=True):
+        out += [mean] * count
     return out
 
 
@@ -187,11 +192,18 @@ def layout(
             if k:
                 at += (size[col[k - 1]] + size[s]) / 2 + row_gap
             offsets.append(at)
-        wish = [
-            (sum(ys[t] for t in nbrs[s]) / len(nbrs[s]) if nbrs[s] else ys[s]) - o
-            for s, o in zip(col, offsets, strict=True)
-        ]
-        weight = [float(len(nbrs[s])) if nbrs[s] else 0.25 for s in col]
+        wish, weight = [], []
+        for s, o in zip(col, offsets, strict=True):
+            near = nbrs[s]
+            if len(near) == 1:
+                wish.append(ys[near[0]] - o)
+                weight.append(1.0)
+            elif near:
+                wish.append(sum([ys[t] for t in near]) / len(near) - o)
+                weight.append(float(len(near)))
+            else:
+                wish.append(ys[s] - o)
+                weight.append(0.25)
         for s, base, o in zip(col, _isotonic(wish, weight), offsets, strict=True):
             ys[s] = base + o
 

@@ -339,6 +339,14 @@ class ScalarGraphView(QGraphicsView):
         self._press_scroll = self._scroll()
         super().mousePressEvent(event)
 
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        super().mouseMoveEvent(event)
+        if event.buttons() == Qt.MouseButton.NoButton:  # a box is clickable: say so
+            over = self._scalars.item_at(self.mapToScene(event.position().toPoint()))
+            shape = Qt.CursorShape.PointingHandCursor if over else Qt.CursorShape.OpenHandCursor
+            if self.viewport().cursor().shape() != shape:
+                self.viewport().setCursor(shape)
+
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         super().mouseReleaseEvent(event)
         if self._scroll() != self._press_scroll:  # the background was dragged: a pan

@@ -293,9 +293,8 @@ def install(win: MainWindow) -> ScalarDock:
     win.addDockWidget(Qt.DockWidgetArea.TopDockWidgetArea, dock)
     # restoreDockWidget also "succeeds" without a saved place (and collapses the dock)
     state = win.settings.value("window/state")
-    saved = isinstance(state, (bytes, bytearray, QByteArray)) and (
-        "scalarDock".encode("utf-16-be") in bytes(state)
-    )
+    raw = state.data() if isinstance(state, QByteArray) else state
+    saved = isinstance(raw, (bytes, bytearray)) and "scalarDock".encode("utf-16-be") in raw
     if not (saved and win.restoreDockWidget(dock)):
         height = max(360, int(win.height() * 0.45))
         win.resizeDocks([dock], [height], Qt.Orientation.Vertical)
