@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QScrollArea,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -153,14 +154,35 @@ def _shares(net: Network, node_id: str) -> int:
     return sum(1 for n in net.nodes for x in n.inputs if x == node_id)
 
 
+@dataclass
+class _Page:
+    """One step's page of the panel and the widgets tests and callers read."""
+
+    widget: QWidget
+    matrices: dict[str, MatrixWidget]
+    caption_label: QLabel | None
+    formula_label: QLabel | None
+    note_label: QLabel
+    formula: str
+
+
 class WalkPanel(QScrollArea):
-    """The dock's widget: :meth:`show_step` shows one step, :meth:`show_idle` the help."""
+    """The dock's widget: :meth:`show_step` shows one step, :meth:`show_idle` the help.
+
+    Each step's page is built once and kept (a stack of pages) until the numbers
+    or the display options change, so stepping back and forth in a lecture only
+    flips pages."""
 
     def __init__(self, options: DisplayOptions | None = None, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self._options = options or DisplayOptions()
+        self._stack = QStackedWidget(self)
+        self.setWidget(self._stack)
+        self._pages: dict[int, tuple[WalkStep, _Page]] = {}
+        self._values: dict[str, Array] | None = None
+        self._idle: _Page | None = None
         self.matrices: dict[str, MatrixWidget] = {}
         self.caption_label: QLabel | None = None
         self.formula_label: QLabel | None = None
@@ -170,57 +192,87 @@ class WalkPanel(QScrollArea):
         self.show_idle()
 
     def set_options(self, options: DisplayOptions) -> None:
-        """Exact or decimals, theme: the current step is drawn again."""
+        """Exact or decimals, theme: the pages are built again."""
         self._options = options
+        self._forget_pages()
+        if self._idle is not None:
+            self._stack.removeWidget(self._idle.widget)
+            self._idle.widget.deleteLater()
+            self._idle = None
         if self._last is not None:
             self.show_step(*self._last)
+        else:
+            self.show_idle()
+
+    def _forget_pages(self) -> None:
+        for _, page in self._pages.values():
+            self._stack.removeWidget(page.widget)
+            page.widget.deleteLater()
+        self._pages = {}
 
     def _content(self) -> tuple[QWidget, QVBoxLayout]:
-        content = QWidget(self)
+        content = QWidget(self._stack)
         layout = QVBoxLayout(content)
         layout.setContentsMargins(12, 8, 12, 8)
         layout.setSpacing(6)
         self.matrices = {}
         return content, layout
 
-    def _label(self, parent: QWidget, text: str, css: str = "") -> QLabel:
-        label = QLabel(text, parent)
-        label.setTextFormat(Qt.TextFormat.RichText)
+    def _label(self, parent: QWidget, text: str, css: str = "", rich_text: bool = True) -> QLabel:
+        label = QLabel(parent)  # the format first: setting it after the text lays out twice
+        label.setTextFormat(Qt.TextFormat.RichText if rich_text else Qt.TextFormat.PlainText)
         label.setWordWrap(True)
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         if css:
             label.setStyleSheet(css)
+        label.setText(text)
         return label
+
+    def _show(self, page: _Page) -> None:
+        self._stack.setCurrentWidget(page.widget)
+        self.matrices = page.matrices
+        self.caption_label, self.formula_label = page.caption_label, page.formula_label
+        self.note_label, self.formula = page.note_label, page.formula
 
     def show_idle(self) -> None:
         """The explanation shown while no walk runs."""
         self._last = None
-        content, layout = self._content()
-        self.caption_label = self.formula_label = None
-        self.formula = ""
-        self.note_label = self._label(
-            content, IDLE_TEXT, f"color: {self._options.palette.dim_text};"
-        )
-        layout.addWidget(self.note_label)
-        layout.addStretch(1)
-        self.setWidget(content)
+        if self._idle is None:
+            content, layout = self._content()
+            note = self._label(content, IDLE_TEXT, f"color: {self._options.palette.dim_text};")
+            layout.addWidget(note)
+            layout.addStretch(1)
+            self._stack.addWidget(content)
+            self._idle = _Page(content, {}, None, None, note, "")
+        self._show(self._idle)
 
     def show_step(self, net: Network, step: WalkStep, total: int, values: dict[str, Array]) -> None:
         """Step ``step`` of ``total`` of the walk on ``net``; ``values`` are the
         evaluation's node values (a forward step shows its inputs)."""
         self._last = (net, step, total, values)
+        if values is not self._values:  # another evaluation: other numbers
+            self._forget_pages()
+            self._values = values
+        cached = self._pages.get(id(step))
+        if cached is None or cached[0] is not step:
+            cached = (step, self._build_page(net, step, total, values))
+            self._pages[id(step)] = cached
+            self._stack.addWidget(cached[1].widget)
+        self._show(cached[1])
+
+    def _build_page(
+        self, net: Network, step: WalkStep, total: int, values: dict[str, Array]
+    ) -> _Page:
         t = self._options.palette
         content, layout = self._content()
         phase = "forward pass" if step.phase == FORWARD else "backward pass"
-        self.caption_label = self._label(
+        caption = self._label(
             content, f"Step {step.index + 1} of {total} · {phase}", f"color: {t.dim_text};"
         )
-        layout.addWidget(self.caption_label)
-        self.formula = step_formula(net, step)
-        self.formula_label = self._label(
-            content, rich(self.formula), "font-size: 15pt; font-weight: 600;"
-        )
-        layout.addWidget(self.formula_label)
+        layout.addWidget(caption)
+        formula = step_formula(net, step)
+        formula_label = self._label(content, rich(formula), "font-size: 15pt; font-weight: 600;")
+        layout.addWidget(formula_label)
         parts = (
             forward_parts(net, step, values) if step.phase == FORWARD else backward_parts(net, step)
         )
@@ -232,15 +284,14 @@ class WalkPanel(QScrollArea):
             line.addWidget(self._part(row, part), 0, Qt.AlignmentFlag.AlignVCenter)
         line.addStretch(1)
         layout.addWidget(row)
-        self.note_label = self._label(content, self._note(net, step), f"color: {t.dim_text};")
-        self.note_label.setTextFormat(Qt.TextFormat.PlainText)
-        layout.addWidget(self.note_label)
+        note = self._label(content, self._note(net, step), f"color: {t.dim_text};", rich_text=False)
+        layout.addWidget(note)
         layout.addStretch(1)
-        self.setWidget(content)
+        return _Page(content, self.matrices, caption, formula_label, note, formula)
 
     def _part(self, parent: QWidget, part: Part) -> QWidget:
         if isinstance(part, str):
-            return self._label(parent, part, "font-size: 16pt;")
+            return self._label(parent, part, "font-size: 16pt;", rich_text=False)
         box = QWidget(parent)
         col = QVBoxLayout(box)
         col.setContentsMargins(0, 0, 0, 0)
