@@ -127,8 +127,10 @@ class ScalarView(QWidget):
         except ValueError as e:
             self.message.setText(f"The scalar view cannot show this network: {e}")
             self.message.show()
+            self.splitter.hide()
             return
         self.message.hide()
+        self.splitter.show()
         self.graph = graph
         rebuilt = self.scene.set_graph(graph)
         if self.entry is not None and (
@@ -214,6 +216,8 @@ class ScalarView(QWidget):
     def _on_change(self, change: Change) -> None:
         if change.kind == "positions":
             return
+        if change.kind == "structure":  # another network: θ_j and f_i mean other things
+            self.entry = None
         self._dirty = True
         self.refresh_if_shown()
 

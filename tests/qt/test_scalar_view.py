@@ -331,3 +331,21 @@ def test_the_dock_opens_tall_and_its_place_is_remembered(qtbot, tmp_path) -> Non
     # restored where it was (the offscreen screen may give the window another height)
     assert second.dockWidgetArea(again) == Qt.DockWidgetArea.TopDockWidgetArea
     qtbot.waitUntil(lambda: abs(again.height() - 400) <= 60)
+
+
+def test_a_structural_edit_lays_the_graph_out_anew(qtbot) -> None:
+    doc = Document(gradviz.load("exercise3"))
+    view = ScalarView(doc)
+    qtbot.addWidget(view)
+    view.resize(1200, 600)
+    view.show()
+    qtbot.waitExposed(view)
+    view.show_jacobian_entry(0, P21)
+    assert view.panel.isVisible() and not view.hint.isVisible()
+    before = list(view.scene.node_items)
+    doc.set_network(build_network(NetworkSpec(layers=(2, 2, 2), bias=True)))
+    assert view.entry is None and view.paths is None
+    assert not view.panel.isVisible() and view.hint.isVisible()
+    assert view.scene.node_items != before
+    assert not any(i.dimmed or i.on_path for i in view.scene.node_items)
+    assert len(view.scene.node_items) == len(expand(doc.network.to_program(), doc.evaluation))
