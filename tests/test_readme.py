@@ -341,3 +341,28 @@ def test_shortcut_table_matches_the_window(qtbot, tmp_path: Path) -> None:
     documented = _shortcut_table_keys()
     assert not actual - documented, f"shortcuts missing from the README: {actual - documented}"
     assert not documented - actual, f"README lists shortcuts the app lacks: {documented - actual}"
+
+
+def _slug(heading: str) -> str:
+    """A heading's anchor as GitHub and GitLab make it: lower case, punctuation
+    dropped (hyphens and underscores kept), spaces to hyphens."""
+    text = re.sub(r"[`*]", "", heading.strip().lower())
+    text = re.sub(r"[^\w\- ]", "", text)
+    return text.replace(" ", "-")
+
+
+def test_links_and_pictures_resolve() -> None:
+    """Every relative link and picture names a file in the repository, and every
+    ``#anchor`` a heading of the README."""
+    readme = README.read_text(encoding="utf-8")
+    prose = re.sub(r"^```.*?^```", "", readme, flags=re.M | re.S)
+    anchors = {_slug(h) for h in re.findall(r"^#+ (.+)$", prose, re.M)}
+    targets = re.findall(r"\]\(([^)\s]+)\)", prose)
+    assert targets, "README: no links found"
+    for target in targets:
+        if re.match(r"^[a-z]+://", target):
+            continue
+        if target.startswith("#"):
+            assert target[1:] in anchors, f"README: link to a missing heading {target}"
+        else:
+            assert (ROOT / target).is_file(), f"README: link to a missing file {target}"
