@@ -147,7 +147,7 @@ def step_latex(
 
     shares = sum(1 for n in net.nodes for x in n.inputs if x == step.source)
     op = r"\mathrel{+}=" if shares > 1 else "="
-    jac_names = {**_NAMES, "neg_log": r"-\ln"}
+    jac_names = {**_NAMES, "neg_log": r"-\ln", "mse": r"\operatorname{mse}"}
     jac = (
         rf"J_{{{jac_names[node.op]}}}({u})"
         if node.op in jac_names and len(node.inputs) == 1

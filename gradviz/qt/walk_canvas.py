@@ -38,7 +38,14 @@ FADED = 0.3
 #: The ring around the node of the step: this far outside its box, this thick.
 RING_GAP, RING_WIDTH = 7.0, 5.0
 
-_JACOBIAN_SYMBOL = {"relu": "R", "sigmoid": "σ", "tanh": "tanh", "softmax": "S", "neg_log": "−ln"}
+_JACOBIAN_SYMBOL = {
+    "relu": "R",
+    "sigmoid": "σ",
+    "tanh": "tanh",
+    "softmax": "S",
+    "neg_log": "−ln",
+    "mse": "mse",
+}
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ MAX_CAPTION_CELLS = 64
 PART_GAP, COL_GAP, PAREN_W, PAREN_PAD, TITLE_GAP = 12.0, 14.0, 7, 5, 4
 
 
-_SUBSCRIPT = re.compile(r"J_(−ln|tanh|σ|\w)")
+_SUBSCRIPT = re.compile(r"J_(−ln|tanh|mse|σ|\w)")
 
 
 def _runs(text: str) -> list[tuple[str, bool]]:

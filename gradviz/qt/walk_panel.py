@@ -49,7 +49,7 @@ IDLE_TEXT = (
     "View ▸ Backprop Walk (F5); → or Space steps on, ← back, Home/End jump, Esc ends."
 )
 _SYMBOL = {"relu": "R", "sigmoid": "σ", "tanh": "tanh", "softmax": "S"}
-_JACOBIAN = {**_SYMBOL, "neg_log": "−ln"}
+_JACOBIAN = {**_SYMBOL, "neg_log": "−ln", "mse": "mse"}
 
 
 @dataclass(frozen=True)

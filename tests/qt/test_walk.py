@@ -240,6 +240,8 @@ def test_a_node_feeding_two_adds_its_shares(window: MainWindow, qtbot) -> None:
     window.set_document(Document(from_dict(FAN_OUT, "<fan-out>")))
     window.walk.start()
     edges = [s.edge for s in window.walk.steps]
+    window.walk.go(edges.index(("b", "L", 0)))
+    assert window.walk.caption().endswith("backward, ∂L/∂b = ∂L/∂L × J_mse(b)")
     window.walk.go(edges.index(("a", "b", 0)))
     assert window.walk.caption().endswith("backward, ∂L/∂a += ∂L/∂b × ∂b/∂a")
     assert panel_texts(window, "result") == [["−1", "2"]]
@@ -274,3 +276,15 @@ def test_export_walk_dialog_adds_the_filters_extension(
     assert text.startswith(r"\documentclass[aspectratio=169]{beamer}")
     assert text.count(r"\only<") == 11
     assert window.statusBar().currentMessage().endswith("11 overlays, one per step of the walk")
+
+
+def test_a_structural_edit_keeps_walking_at_a_clamped_step(window: MainWindow, qtbot) -> None:
+    window.walk.start()
+    window.walk.last()
+    assert window.walk.index == 10
+    window.doc.set_network(from_dict(FAN_OUT, "<fan-out>"))  # 4 forward + 5 backward steps
+    qtbot.waitUntil(lambda: window.walk.caption().startswith("step 9 / 9: backward"))
+    assert window.walk.active and window.walk.index == 8
+    assert window.walk.caption().endswith("∂L/∂W = ∂L/∂a × ∂a/∂W")
+    assert panel_texts(window, "matrix") == [["−1", "1"], ["4", "−4"]]  # ∂L/∂a = (−1, 4)
+    assert shown(edge(window, "W", "a").grad_label)
