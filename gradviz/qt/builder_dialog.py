@@ -42,7 +42,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gradviz.export.files import write_text_atomic
 from gradviz.model.builder import NetworkSpec, build_network
 from gradviz.model.document import Document
 from gradviz.model.network import Network
@@ -337,21 +336,19 @@ class NewNetworkDialog(QDialog):
         return path or None
 
     def save_solution(self) -> bool:
-        """Write the worked solution of the previewed network (Markdown, or LaTeX for .tex)."""
-        from gradviz.export.solution import solution_latex, solution_markdown
+        """Write the worked solution of the previewed network (Markdown for .md, else
+        LaTeX), as File → Export Worked Solution… does; a failure says why in red."""
+        from gradviz.qt.export_files import failure_message, write_solution
 
         net = self.network()
-        if net is None:
-            return False
-        path = self.ask_solution_path()
-        if path is None:
+        path = None if net is None else self.ask_solution_path()
+        if net is None or path is None:
             return False
         target = Path(path) if Path(path).suffix else Path(path).with_suffix(".md")
-        text = solution_latex(net) if target.suffix == ".tex" else solution_markdown(net)
         try:
-            write_text_atomic(target, text)
-        except OSError as e:
-            self.error_label.setText(f"{target} cannot be written ({e.strerror or e}).")
+            write_solution(net, target)
+        except (OSError, ValueError) as e:
+            self.error_label.setText(failure_message(target, e))
             return False
         self.error_label.setText("")
         self.preview.appendPlainText(f"\nWorked solution saved to {target}")

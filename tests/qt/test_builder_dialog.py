@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from fractions import Fraction
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -87,7 +88,8 @@ def test_sigmoid_bias_mse_gaussian(qtbot, dialog: NewNetworkDialog) -> None:
     type_into(qtbot, dialog.target, "1, 0")
     dialog.init.setCurrentIndex(dialog.init.findData("gaussian"))
     type_into(qtbot, dialog.seed, "5")
-    assert [r[0].text() for r in dialog.layers.rows] == ["Layer 1: P (4×3)", "Output layer: Q (2×4)"]
+    rows = [r[0].text() for r in dialog.layers.rows]
+    assert rows == ["Layer 1: P (4×3)", "Output layer: Q (2×4)"]
     net = built(dialog)
     assert [n.id for n in net.nodes] == ["E", "P", "z", "b1", "a", "g", "Q", "f", "l"]
     assert net.node("g").op == "sigmoid" and net.node("l").op == "mse"
@@ -223,6 +225,11 @@ def test_row_choices_survive_a_resize(qtbot, dialog: NewNetworkDialog) -> None:
 
 def test_save_worked_solution(qtbot, dialog: NewNetworkDialog, tmp_path, monkeypatch) -> None:
     qtbot.mouseClick(dialog.exercise_button, Qt.MouseButton.LeftButton)
+    monkeypatch.setattr(dialog, "ask_solution_path", lambda: str(tmp_path / "missing" / "s.md"))
+    assert not dialog.save_solution()
+    missing = tmp_path / "missing"
+    assert dialog.error_label.text() == (f"Cannot write {missing / 's.md'}: the folder {missing} "
+                                         "does not exist.")
     for name in ("solution.md", "solution.tex"):
         monkeypatch.setattr(dialog, "ask_solution_path", lambda n=name: str(tmp_path / n))
         qtbot.mouseClick(dialog.solution_button, Qt.MouseButton.LeftButton)
@@ -297,3 +304,25 @@ def test_cancelled_dialog_keeps_the_document(window: MainWindow, monkeypatch) ->
     old = window.doc
     assert not builder_dialog.new_network(window)
     assert window.doc is old
+
+
+def test_window_exports_the_solution_of_a_generated_exercise(qtbot, window: MainWindow,
+                                                             tmp_path, monkeypatch) -> None:
+    from gradviz.qt import export_actions
+
+    monkeypatch.setattr(NewNetworkDialog, "exec", fake_exec(NewNetworkDialog.new_exercise))
+    window.actions_by_name["new_network"].trigger()
+    assert window.doc.network.title.startswith("Exercise (seed ")
+    suggested: list[str] = []
+
+    def ask(parent: object, start: str) -> str:
+        suggested.append(Path(start).name)
+        return str(tmp_path / "exercise.tex")
+
+    monkeypatch.setattr(export_actions, "ask_solution_path", ask)
+    window.actions_by_name["export_solution"].trigger()
+    assert suggested[0].startswith("exercise-seed-") and suggested[0].endswith("-solution.tex")
+    text = (tmp_path / "exercise.tex").read_text(encoding="utf-8")
+    assert text.startswith("\\documentclass") and "\\ln 2" in text
+    wrote = window.statusBar().currentMessage()
+    assert wrote == f"Wrote the worked solution to {tmp_path / 'exercise.tex'}"
