@@ -62,6 +62,9 @@ INITS = (("small integers (−3 … 3)", "ints"), ("Gaussian N(0, 1/n)", "gaussi
          ("zeros", "zeros"), ("exercise (simple fractions)", "exercise"))
 MAX_UNITS = 4096
 MAX_HIDDEN = 12
+#: Θ and ``J_f(Θ)`` (``n_L × |Θ|``) the dialog builds at most (a 784-300-100-10 MLP fits).
+MAX_PARAMETERS = 300_000
+MAX_JACOBIAN = 4_000_000
 DEBOUNCE_MS = 150
 #: How many seeds the Exercise button tries for one where every parameter learns.
 EXERCISE_SEEDS = 40
@@ -229,6 +232,12 @@ class NewNetworkDialog(QDialog):
             spec.check()
         except ValueError as err:
             raise FieldError(self._culprit(str(err)), str(err)) from None
+        n = sum(layers[k] * (layers[k - 1] + bias)
+                for k, bias in enumerate(spec.layer_biases(), start=1))
+        if n > MAX_PARAMETERS or n * layers[-1] > MAX_JACOBIAN:
+            raise FieldError(self.hidden, f"{n:,} parameters are more than the app shows at "
+                             f"once (at most {MAX_PARAMETERS:,}, and {MAX_JACOBIAN:,} entries "
+                             "in J_f(Θ)); use smaller layers")
         return spec
 
     def _culprit(self, message: str) -> QWidget:

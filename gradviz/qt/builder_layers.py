@@ -147,7 +147,9 @@ class LayerRows(QGroupBox):
 def _shown(name: str, value: np.ndarray) -> str:
     """``name = value`` (multi-line matrices indented), or its shape when large."""
     if value.size > PREVIEW_ENTRIES:
-        return f"{name}: {'×'.join(map(str, value.shape))} entries"
+        if value.ndim == 1:
+            return f"{name}: {value.size:,} entries"
+        return f"{name}: a {'×'.join(map(str, value.shape))} matrix"
     head = f"{name} = "
     lines = format_array(value, unicode_minus=True).splitlines()
     return head + ("\n" + " " * len(head)).join(lines)
@@ -178,7 +180,7 @@ def preview_text(net: Network, exercise: bool = False) -> str:
         grad = ev.node_gradients.get(pid)
         if grad is not None:
             lines.append(_shown(f"∂l/∂{net.node(pid).display_label}", np.asarray(grad)))
-    lines.append(f"{ev.theta.size} parameters in all")
+    lines.append(f"{ev.theta.size:,} parameters in all")
     if exercise:
         lines.append(f"Values and derivatives: fractions, denominators ≤ {MAX_DENOMINATOR}.")
     if ev.nondifferentiable:

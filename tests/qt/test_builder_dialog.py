@@ -189,6 +189,10 @@ def test_invalid_input_is_refused(qtbot, dialog: NewNetworkDialog) -> None:
     type_into(qtbot, dialog.hidden, "3, x")
     assert_refused(dialog, dialog.hidden, "Hidden layer sizes: 'x' is not a layer size "
                    "(a whole number from 1 to 4096).")
+    type_into(qtbot, dialog.hidden, "4000, 4000")
+    assert_refused(dialog, dialog.hidden, "16,016,000 parameters are more than the app shows "
+                   "at once (at most 300,000, and 4,000,000 entries in J_f(Θ)); use smaller "
+                   "layers.")
     type_into(qtbot, dialog.hidden, "3")
     type_into(qtbot, dialog.input_values, "1, 2, 3")
     assert_refused(dialog, dialog.input_values, "E has 3 values but the input size is 2.")
@@ -326,3 +330,14 @@ def test_window_exports_the_solution_of_a_generated_exercise(qtbot, window: Main
     assert text.startswith("\\documentclass") and "\\ln 2" in text
     wrote = window.statusBar().currentMessage()
     assert wrote == f"Wrote the worked solution to {tmp_path / 'exercise.tex'}"
+
+
+def test_a_large_network_is_summarised(qtbot, dialog: NewNetworkDialog) -> None:
+    type_into(qtbot, dialog.input_size, "784")
+    type_into(qtbot, dialog.hidden, "300, 100")
+    type_into(qtbot, dialog.output_size, "10")
+    net = dialog.refresh()
+    assert net is not None and net.theta.size == 266_200
+    text = dialog.preview.toPlainText().splitlines()
+    assert "E: 784 entries" in text and "P: a 300×784 matrix" in text
+    assert "∂l/∂U: a 10×100 matrix" in text and "266,200 parameters in all" in text
