@@ -114,6 +114,16 @@ def test_menus_list_the_model_edits(window: MainWindow, menus: list[QMenu]) -> N
     menus[-1].close()
 
 
+def test_menu_key_opens_the_selected_nodes_menu(window: MainWindow,
+                                                menus: list[QMenu]) -> None:
+    window.scene.select_node("g")
+    pos = window.view.viewport().rect().center()
+    QApplication.sendEvent(window.view.viewport(), QContextMenuEvent(
+        QContextMenuEvent.Reason.Keyboard, pos, window.view.viewport().mapToGlobal(pos)))
+    assert texts(menus[-1])[0] == "Node g: ReLU"
+    menus[-1].close()
+
+
 def test_change_relu_to_sigmoid(qtbot, window: MainWindow, menus: list[QMenu]) -> None:
     before = dumps(window.doc.network)
     choose(qtbot, node_menu(window, menus, "g"), "Change to σ")

@@ -342,7 +342,10 @@ class GraphScene(SceneEditing, QGraphicsScene):
         if not self.editable or self.exporting:
             event.ignore()
             return
-        self.contextMenuRequested.emit(self.target_at(event.scenePos()), event.screenPos())
+        target = self.target_at(event.scenePos())
+        if event.reason() == QGraphicsSceneContextMenuEvent.Reason.Keyboard and self._selected:
+            target = ("node", self._selected)  # the menu key: the selected node's menu
+        self.contextMenuRequested.emit(target, event.screenPos())
         event.accept()
 
     def target_at(self, pos: QPointF) -> tuple[str, ...] | None:
