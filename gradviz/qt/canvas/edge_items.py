@@ -2,23 +2,25 @@
 value the edge carries written above it (``z = (2, 1, −3)``) and, in the
 gradient colour, the backpropagated ``∂l/∂z`` below it.
 
-The two labels are separate top-level items (drawn above nodes and lines); the
-edge keeps them next to its middle whenever either end moves.
+The edge and its two labels are parts of two layers (lines under the nodes,
+labels above everything, see :mod:`~gradviz.qt.canvas.layers`); the edge keeps
+its labels next to its middle whenever either end moves.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import overload
 
-import numpy as np
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen, QPolygonF
-from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
+from PySide6.QtGui import QColor, QPainter, QPen, QPolygonF
 
 from gradviz.qt.canvas.labels import MathLabel, Point, place_along
+from gradviz.qt.canvas.layers import Layer, Part, to_qrect
 from gradviz.qt.canvas.node_items import NodeItem
+from gradviz.qt.canvas.style import Formatted
 from gradviz.qt.theme import DisplayOptions, Theme
 
 ARROW_LEN, ARROW_HALF = 12.0, 5.5
@@ -76,10 +78,13 @@ class Spots(Sequence[Point]):
         return spot
 
 
-class EdgeItem(QGraphicsItem):
+class EdgeItem(Part):
     """``src → dst`` (``dst``'s input number ``slot``); ``lane`` spreads parallel
     edges between the same two nodes apart (0 for a single edge); the labels sit
-    at ``t`` along the line (nearer the source where edges converge on ``dst``)."""
+    at ``t`` along the line (nearer the source where edges converge on ``dst``).
+
+    A :class:`~gradviz.qt.canvas.layers.Part` of the scene's edge layer (under
+    the nodes); its two labels are parts of the label layer (above everything)."""
 
     def __init__(
         self, src: NodeItem, dst: NodeItem, slot: int, lane: float = 0.0, t: float = 0.5
@@ -90,39 +95,36 @@ class EdgeItem(QGraphicsItem):
         self.grad_label = MathLabel()
         self.theme: Theme | None = None
         self.highlighted = False
-        self._p1 = QPointF()
-        self._p2 = QPointF()
         self._line = (0.0, 0.0, 0.0, 0.0)
-        self._bounds = QRectF()
-        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
-        self.setZValue(0)
         src.edges.append(self)
         dst.edges.append(self)
 
-    def add_to(self, scene: object) -> None:
-        """Put the edge and its two labels into ``scene``."""
-        for item in (self, self.value_label, self.grad_label):
-            scene.addItem(item)  # type: ignore[attr-defined]
+    def add_to(self, edges: Layer, labels: Layer) -> None:
+        """Put the edge into the layer ``edges`` and its two labels into ``labels``."""
+        edges.add(self)
+        labels.add(self.value_label)
+        labels.add(self.grad_label)
 
     # -- content -------------------------------------------------------------------
     def refresh(
         self,
         name: str,
-        value: np.ndarray,
+        value: Formatted,
         grad_name: str | None,
-        grad: np.ndarray | None,
+        grad: Formatted | None,
         opts: DisplayOptions,
         halo: QColor | None,
         adjust: bool = True,
     ) -> None:
-        """Write ``name = value`` above and ``grad_name = grad`` below (None hides it);
-        ``adjust=False`` leaves placing to the caller (the scene places all labels at once)."""
+        """Write ``name = value`` above and ``grad_name = grad`` below (None hides it),
+        both already formatted (:func:`style.formatted`); ``adjust=False`` leaves
+        placing to the caller (the scene places all labels at once)."""
         t = opts.palette
         self.theme = t
-        self.value_label.set_content(f"{name} = ", value, opts, QColor(t.value), halo)
+        self.value_label.set_text(f"{name} = ", *value, _color(t.value), halo)
         self.value_label.setVisible(opts.show_values)
         if grad is not None and grad_name is not None:
-            self.grad_label.set_content(f"{grad_name} = ", grad, opts, QColor(t.gradient), halo)
+            self.grad_label.set_text(f"{grad_name} = ", *grad, _color(t.gradient), halo)
             self.grad_label.setVisible(opts.show_gradients)
         else:
             self.grad_label.setVisible(False)
@@ -134,18 +136,21 @@ class EdgeItem(QGraphicsItem):
         """Re-anchor the line on both boxes and move the labels with it (clear of
         the two end nodes; :func:`~gradviz.qt.canvas.placement.place_labels` also
         keeps them clear of every other node and label)."""
-        c1, c2 = self.src.pos(), self.dst.pos()
-        d = c2 - c1
-        length = math.hypot(d.x(), d.y())
-        normal = QPointF(-d.y() / length, d.x() / length) if length else QPointF()
-        off = normal * (self.lane * PARALLEL_GAP)
-        p1 = self.src.anchor(c2 + off, off)
-        p2 = self.dst.anchor(c1 + off, off)
-        self.prepareGeometryChange()
-        self._p1, self._p2 = p1, p2
+        src, dst = self.src, self.dst
+        x1, y1, hw1, hh1 = src.anchor_box()
+        x2, y2, hw2, hh2 = dst.anchor_box()
+        dx, dy = x2 - x1, y2 - y1
+        length = math.hypot(dx, dy)
+        gap = self.lane * PARALLEL_GAP
+        ox, oy = (-dy / length * gap, dx / length * gap) if length else (0.0, 0.0)
+        ax, ay = _anchor(x1 + ox, y1 + oy, dx, dy, hw1, hh1)
+        bx, by = _anchor(x2 + ox, y2 + oy, -dx, -dy, hw2, hh2)
+        before = self.rect
+        self._line = (ax, ay, bx, by)
         pad = ARROW_LEN + 4
-        self._bounds = QRectF(p1, p2).normalized().adjusted(-pad, -pad, pad, pad)
-        self._line = (p1.x(), p1.y(), p2.x(), p2.y())
+        self.rect = (min(ax, bx) - pad, min(ay, by) - pad, max(ax, bx) + pad, max(ay, by) + pad)
+        if self.rect != before:
+            self.changed(before)
         if not labels:
             return
         boxes = [
@@ -178,39 +183,42 @@ class EdgeItem(QGraphicsItem):
         return place_along(self._line, (a.width, a.height), (b.width, b.height), gap, t)[which]
 
     def line(self) -> QLineF:
-        return QLineF(self._p1, self._p2)
+        x1, y1, x2, y2 = self._line
+        return QLineF(x1, y1, x2, y2)
 
-    def boundingRect(self) -> QRectF:
-        return self._bounds
+    def boundingRect(self) -> QRectF:  # noqa: N802
+        return to_qrect(self.rect)
 
-    def shape(self) -> QPainterPath:
-        path = QPainterPath(self._p1)
-        path.lineTo(self._p2)
-        return path
+    def distance(self, x: float, y: float) -> float:
+        """How far the scene point ``(x, y)`` is from the line (as a segment)."""
+        x1, y1, x2, y2 = self._line
+        dx, dy = x2 - x1, y2 - y1
+        n = dx * dx + dy * dy
+        s = 0.0 if n == 0 else min(1.0, max(0.0, ((x - x1) * dx + (y - y1) * dy) / n))
+        return math.hypot(x - x1 - s * dx, y - y1 - s * dy)
 
-    def paint(
-        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
-    ) -> None:
+    def draw(self, painter: QPainter, lod: float) -> None:
         t = self.theme
         if t is None:
             return
-        line = QLineF(self._p1, self._p2)
-        length = line.length()
+        x1, y1, x2, y2 = self._line
+        length = math.hypot(x2 - x1, y2 - y1)
         if length < 1:
             return
-        ux, uy = (self._p2.x() - self._p1.x()) / length, (self._p2.y() - self._p1.y()) / length
-        base = QPointF(self._p2.x() - ux * ARROW_LEN, self._p2.y() - uy * ARROW_LEN)
+        p1, p2 = QPointF(x1, y1), QPointF(x2, y2)
+        ux, uy = (x2 - x1) / length, (y2 - y1) / length
+        base = QPointF(x2 - ux * ARROW_LEN, y2 - uy * ARROW_LEN)
         if self.highlighted:
             glow = QColor(t.highlight)
             glow.setAlpha(170)
             painter.setPen(QPen(glow, 7, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
-            painter.drawLine(QLineF(self._p1, self._p2))
-        color = QColor(t.edge)
+            painter.drawLine(QLineF(p1, p2))
+        color = _color(t.edge)
         painter.setPen(QPen(color, 1.8, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap))
-        painter.drawLine(QLineF(self._p1, base))
+        painter.drawLine(QLineF(p1, base))
         head = QPolygonF(
             [
-                self._p2,
+                p2,
                 QPointF(base.x() - uy * ARROW_HALF, base.y() + ux * ARROW_HALF),
                 QPointF(base.x() + uy * ARROW_HALF, base.y() - ux * ARROW_HALF),
             ]
@@ -218,3 +226,18 @@ class EdgeItem(QGraphicsItem):
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(color)
         painter.drawPolygon(head)
+
+
+@lru_cache(maxsize=64)
+def _color(name: str) -> QColor:
+    """One shared ``QColor`` per colour name (labels compare colours, never change them)."""
+    return QColor(name)
+
+
+def _anchor(cx: float, cy: float, dx: float, dy: float, hw: float, hh: float) -> Point:
+    """Where the ray from ``(cx, cy)`` along ``(dx, dy)`` leaves a box of half-size
+    ``hw × hh`` centred there (or the ray's end, when that is nearer)."""
+    sx = hw / abs(dx) if dx else math.inf
+    sy = hh / abs(dy) if dy else math.inf
+    s = min(sx, sy, 1.0)
+    return cx + dx * s, cy + dy * s

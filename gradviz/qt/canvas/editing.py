@@ -20,6 +20,7 @@ from gradviz.model.document import Document
 from gradviz.qt.canvas import style
 from gradviz.qt.canvas.entry_editor import EntryEditor
 from gradviz.qt.canvas.node_items import LeafNodeItem, NodeItem
+from gradviz.qt.canvas.tensor_viewer import TensorViewer
 from gradviz.qt.theme import DisplayOptions, Theme
 from gradviz.qt.undo import MoveNodesCommand, SetEntryCommand
 
@@ -73,6 +74,21 @@ class SceneEditing(_Base):
             return
         old = {nid: self.doc.network.node(nid).pos for nid in new}
         self.undo_stack.push(MoveNodesCommand(self.doc, old, new))
+
+    # -- big tensors -----------------------------------------------------------------------------
+    def open_tensor_viewer(self, node_id: str) -> TensorViewer | None:
+        """Every entry of an input or parameter in a scrollable table (editable when
+        the scene is), in a window of its own over the view's window; None for an
+        op node or an unknown id."""
+        item = self.node_items.get(node_id)
+        if not isinstance(item, LeafNodeItem):
+            return None
+        views = self.views()
+        parent = views[0].window() if views else None
+        viewer = TensorViewer(self.doc, node_id, self._options, self.undo_stack, parent)
+        viewer.show()
+        viewer.raise_()
+        return viewer
 
     # -- editing entries ----------------------------------------------------------------------
     def open_editor(self, node_id: str, index: tuple[int, ...]) -> EntryEditor | None:

@@ -3,7 +3,8 @@ below it. A scalar or vector is one line; a matrix is a compact grid in round
 brackets after its name, as on the exercise sheet.
 
 Labels are drawn with ``QPainter.drawText`` only, so SVG and PDF exports keep
-them as real, searchable text.
+them as real, searchable text. They are :class:`~gradviz.qt.canvas.layers.Part`
+objects: the scene's label layer paints them all, above the nodes and edges.
 """
 
 from __future__ import annotations
@@ -11,9 +12,9 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
-from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from gradviz.qt.canvas import style
+from gradviz.qt.canvas.layers import Part
 from gradviz.qt.theme import DisplayOptions
 
 PAD = 3.0  # around the text, inside the halo
@@ -22,16 +23,17 @@ PAREN_W = 6.0  # one round bracket
 PAREN_PAD = 4.0  # between a bracket and the entries
 
 
-class MathLabel(QGraphicsItem):
+class MathLabel(Part):
     """``prefix`` followed by a value: one line (scalar, vector) or a bracketed grid.
 
-    The item's origin is the top-left corner of its box; the edge places it.
+    ``pos()`` is the top-left corner of its box; the edge places it.
     ``halo`` (or None) is painted behind the text so crossing lines do not
     disturb reading.
     """
 
     def __init__(self, px: int = style.LABEL_PX) -> None:
         super().__init__()
+        self._x = self._y = 0.0
         self._px = px
         self._prefix = ""
         self._inline: str | None = ""
@@ -42,8 +44,6 @@ class MathLabel(QGraphicsItem):
         self.width = self.height = 0.0  # of the box, in scene units (the placer reads these)
         self._col_widths: list[float] = []
         self.spot = -1  # the candidate spot along its edge chosen last (see placement)
-        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
-        self.setZValue(3)
 
     # -- content ---------------------------------------------------------------
     def set_content(
@@ -55,9 +55,7 @@ class MathLabel(QGraphicsItem):
         halo: QColor | None,
     ) -> None:
         """Show ``prefix`` and ``value`` formatted per ``opts`` in ``color``."""
-        inline = style.inline_text(value, opts)
-        cells = [] if inline is not None else style.grid_cells(value, opts)
-        self.set_text(prefix, inline, cells, color, halo)
+        self.set_text(prefix, *style.formatted(value, opts), color, halo)
 
     def set_text(
         self,
@@ -69,14 +67,14 @@ class MathLabel(QGraphicsItem):
     ) -> None:
         """Lower level: an inline text or a grid of cells after ``prefix``."""
         same_text = prefix == self._prefix and inline == self._inline and cells == self._cells
-        if not same_text:
-            self._prefix, self._inline, self._cells = prefix, inline, cells
-            self.prepareGeometryChange()
-            self._layout()
         if same_text and color == self._color and halo == self._halo:
             return
+        before = self.rect
+        if not same_text:
+            self._prefix, self._inline, self._cells = prefix, inline, cells
+            self._layout()
         self._color, self._halo = color, halo
-        self.update()
+        self.changed(before)
 
     @property
     def text(self) -> str:
@@ -108,24 +106,48 @@ class MathLabel(QGraphicsItem):
     def _set_size(self, w: float, h: float) -> None:
         self.width, self.height = w, h
         self._rect = QRectF(0, 0, w, h)
+        self.rect = (self._x, self._y, self._x + w, self._y + h)
 
+    # -- where -----------------------------------------------------------------------
     def move_to(self, x: float, y: float) -> None:
         """Put the box's top-left corner at scene point ``(x, y)``."""
-        if self.x() != x or self.y() != y:
-            self.setPos(x, y)
+        if x != self._x or y != self._y:
+            before = self.rect
+            self._x, self._y = x, y
+            self.rect = (x, y, x + self.width, y + self.height)
+            self.changed(before)
 
-    # -- QGraphicsItem -----------------------------------------------------------
-    def boundingRect(self) -> QRectF:
-        return self._rect
+    def setPos(self, x: QPointF | float, y: float = 0.0) -> None:  # noqa: N802
+        if isinstance(x, QPointF):
+            self.move_to(x.x(), x.y())
+        else:
+            self.move_to(float(x), y)
 
-    def paint(
-        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
-    ) -> None:
+    def pos(self) -> QPointF:
+        return QPointF(self._x, self._y)
+
+    def x(self) -> float:
+        return self._x
+
+    def y(self) -> float:
+        return self._y
+
+    def boundingRect(self) -> QRectF:  # noqa: N802
+        """The box in the label's own coordinates (top-left at 0, 0)."""
+        return QRectF(self._rect)
+
+    # -- painting -----------------------------------------------------------------
+    def draw(self, painter: QPainter, lod: float) -> None:
+        saved = painter.worldTransform()
+        painter.translate(self._x, self._y)
+        self._draw(painter, lod)
+        painter.setWorldTransform(saved)
+
+    def _draw(self, painter: QPainter, lod: float) -> None:
         if self._halo is not None:
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(self._halo)
             painter.drawRoundedRect(self._rect, 4, 4)
-        lod = option.levelOfDetailFromTransform(painter.worldTransform())
         if lod * self._px < 3:  # far too small to read: a grey bar stands for the text
             c = QColor(self._color)
             c.setAlpha(90)

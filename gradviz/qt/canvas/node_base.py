@@ -83,6 +83,12 @@ class NodeItem(QGraphicsItem):
         s = min(sx, sy, 1.0)
         return c + d * s
 
+    def anchor_box(self) -> tuple[float, float, float, float]:
+        """``(x, y, hw, hh)``: the box's centre and half-size, 2 units outside it
+        (what :meth:`anchor` clips a line to)."""
+        p = self.pos()
+        return p.x(), p.y(), self.body.width() / 2 + 2, self.body.height() / 2 + 2
+
     def _set_bounds(self, extra: QRectF | None = None) -> None:
         self.prepareGeometryChange()
         r = self.body.adjusted(-6, -6, 6, 6)
@@ -131,14 +137,14 @@ class NodeItem(QGraphicsItem):
         painter.setPen(QColor(self.theme.warning))
         y = self.body.bottom() + 6 + fm.ascent()
         for note in self.notes:
-            painter.drawText(QPointF(-fm.horizontalAdvance(note) / 2, y), note)
+            painter.drawText(QPointF(-style.text_width(note, style.CAPTION_PX) / 2, y), note)
             y += fm.height()
 
     def _notes_rect(self) -> QRectF | None:
         if not self.notes:
             return None
         fm = style.metrics(style.CAPTION_PX)
-        w = max(fm.horizontalAdvance(n) for n in self.notes)
+        w = max(style.text_width(n, style.CAPTION_PX) for n in self.notes)
         return QRectF(-w / 2 - 2, self.body.bottom() + 4, w + 4, fm.height() * len(self.notes) + 4)
 
     # -- mouse: select, drag (Qt), scrub and edit entries -------------------------------
@@ -190,6 +196,10 @@ class NodeItem(QGraphicsItem):
         entry = self.entry_at(event.pos())
         if entry is not None and scene is not None and scene.editable:
             scene.open_editor(self.node_id, entry.index)
+            event.accept()
+            return
+        if entry is None and scene is not None and getattr(self, "summarised", False):
+            scene.open_tensor_viewer(self.node_id)  # a big tensor: every entry in a table
             event.accept()
             return
         super().mouseDoubleClickEvent(event)

@@ -19,7 +19,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsSceneHoverEvent, QStyleOptionGraphicsItem, QWidget
 
-from gradviz.qt.canvas import style
+from gradviz.qt.canvas import style, summary
 from gradviz.qt.canvas.node_base import (
     BOX_PAD_X,
     BOX_PAD_Y,
@@ -38,7 +38,8 @@ __all__ = ["Entry", "LeafNodeItem", "NodeItem", "OpNodeItem"]
 
 
 class LeafNodeItem(NodeItem):
-    """An input or parameter: name above, entries in a bracketed grid."""
+    """An input or parameter: name above, entries in a bracketed grid (a big
+    tensor's preview and one line of facts, see :mod:`~gradviz.qt.canvas.summary`)."""
 
     def __init__(
         self, node_id: str, op: str, name: str, shape: tuple[int, ...], editable: bool
@@ -47,7 +48,15 @@ class LeafNodeItem(NodeItem):
         self.name = name
         self.value_shape = shape
         self.editable = editable
-        self.entries: dict[tuple[int, ...], Entry] = {idx: Entry(idx) for idx in np.ndindex(*shape)}
+        self.grid = summary.Grid.of(shape)
+        #: A big tensor shows a preview; double-clicking elsewhere than on an entry opens all.
+        self.summarised = self.grid.big
+        cells = self.grid.cells()
+        self._places = {idx: (i, j) for i, j, idx in cells if idx is not None}
+        self.entries: dict[tuple[int, ...], Entry] = {idx: Entry(idx) for idx in self._places}
+        self.gaps = [Entry((), self.grid.gap_text(i, j)) for i, j, idx in cells if idx is None]
+        self._gap_places = [(i, j) for i, j, idx in cells if idx is None]
+        self.facts = ""
         self.hovered: Entry | None = None
         self.setAcceptHoverEvents(editable)
         self._grid_rect = QRectF()
@@ -55,20 +64,12 @@ class LeafNodeItem(NodeItem):
         kind = "input" if op == "input" else "parameter"
         dims = "×".join(str(d) for d in shape) or "scalar"
         self._tip = f"{name}: {kind}, {dims}"
+        if self.summarised:
+            self._tip += (
+                f" ({int(np.prod(shape)):,} entries; the corners are shown)\n"
+                "Double-click beside the numbers to read or edit every entry."
+            )
         self.setToolTip(self._tip)
-
-    def _grid(self) -> tuple[int, int]:
-        if len(self.value_shape) == 2:
-            return self.value_shape[0], self.value_shape[1]
-        n = int(np.prod(self.value_shape)) if self.value_shape else 1
-        return n, 1
-
-    def _cell(self, idx: tuple[int, ...]) -> tuple[int, int]:
-        if len(self.value_shape) == 2:
-            return idx[0], idx[1]
-        if not self.value_shape:
-            return 0, 0
-        return int(np.ravel_multi_index(idx, self.value_shape)), 0
 
     def refresh(
         self,
@@ -80,8 +81,9 @@ class LeafNodeItem(NodeItem):
         self.theme = opts.palette
         self.warning = not style.all_finite(value)
         notes = ["non-finite value"] if self.warning else []
-        notes_changed = notes != self.notes
-        self.notes = notes
+        facts = summary.facts(value, opts.exact, opts.digits) if self.summarised else ""
+        force = notes != self.notes or facts != self.facts
+        self.notes, self.facts = notes, facts
         for idx, e in self.entries.items():
             x = float(value[idx])
             e.text = style.number(x, opts)
@@ -89,41 +91,46 @@ class LeafNodeItem(NodeItem):
             e.highlighted = highlight == idx
         if self.hovered is not None:
             self.setToolTip(self._entry_tip(self.hovered))
-        return self._layout(notes_changed)
+        return self._layout(force)
 
     def _entry_tip(self, e: Entry) -> str:
         return f"{style.entry_label(self.node_id, e.index)} = {e.text}\n{style.SCRUB_TIP}"
 
     def _layout(self, force: bool = False) -> bool:
-        rows, cols = self._grid()
-        fm = style.metrics(style.ENTRY_PX)
+        rows, cols = len(self.grid.rows), len(self.grid.cols)
+        px = style.ENTRY_PX
         widths = [ENTRY_MIN_W] * cols
         for idx, e in self.entries.items():
-            _, c = self._cell(idx)
-            widths[c] = max(widths[c], style.text_width(e.text, style.ENTRY_PX))
+            c = self._places[idx][1]
+            widths[c] = max(widths[c], style.text_width(e.text, px))
+        for (_, c), gap in zip(self._gap_places, self.gaps, strict=True):
+            widths[c] = max(widths[c], style.text_width(gap.text, px))
         if widths == self._col_widths and not force:
             self.update()
             return False
         self._col_widths = widths
-        line_h = fm.height() + 3
+        line_h = style.metrics(px).height() + 3
         grid_w = sum(widths) + ENTRY_COL_GAP * (cols - 1)
         grid_h = line_h * rows
         bracket = 0.0 if not self.value_shape else 2 * (6.0 + 5.0)
-        w = grid_w + bracket + 2 * BOX_PAD_X
-        h = grid_h + 2 * BOX_PAD_Y
+        facts_h = style.metrics(style.CAPTION_PX).height() + 6 if self.facts else 0.0
+        facts_w = style.text_width(self.facts, style.CAPTION_PX) if self.facts else 0.0
+        w = max(grid_w + bracket, facts_w) + 2 * BOX_PAD_X
+        h = grid_h + facts_h + 2 * BOX_PAD_Y
         self.body = QRectF(-w / 2, -h / 2, w, h)
-        self._grid_rect = QRectF(-grid_w / 2, -grid_h / 2, grid_w, grid_h)
+        self._grid_rect = QRectF(-grid_w / 2, -h / 2 + BOX_PAD_Y, grid_w, grid_h)
         xs = [self._grid_rect.left()]
         for cw in widths[:-1]:
             xs.append(xs[-1] + cw + ENTRY_COL_GAP)
+        top = self._grid_rect.top()
         for idx, e in self.entries.items():
-            r, c = self._cell(idx)
-            e.rect = QRectF(xs[c], self._grid_rect.top() + r * line_h, widths[c], line_h)
-        nm = style.metrics(style.NAME_PX, True)
-        name_w = nm.horizontalAdvance(self.name)
-        name_rect = QRectF(
-            -name_w / 2 - 2, self.body.top() - nm.height() - 6, name_w + 4, nm.height() + 4
-        )
+            r, c = self._places[idx]
+            e.rect = QRectF(xs[c], top + r * line_h, widths[c], line_h)
+        for (r, c), gap in zip(self._gap_places, self.gaps, strict=True):
+            gap.rect = QRectF(xs[c], top + r * line_h, widths[c], line_h)
+        name_w = style.text_width(self.name, style.NAME_PX, True)
+        nm_h = style.metrics(style.NAME_PX, True).height()
+        name_rect = QRectF(-name_w / 2 - 2, self.body.top() - nm_h - 6, name_w + 4, nm_h + 4)
         notes = self._notes_rect()
         self._set_bounds(name_rect if notes is None else name_rect.united(notes))
         self.update()
@@ -187,16 +194,30 @@ class LeafNodeItem(NodeItem):
         fm = style.metrics(style.ENTRY_PX)
         painter.setFont(style.font(style.ENTRY_PX))
         text_pen, warn_pen = QPen(QColor(t.text)), QPen(QColor(t.warning))
-        for e in self.entries.values():
+        for e in (*self.entries.values(), *self.gaps):
             painter.setPen(text_pen if e.finite else warn_pen)
             w = style.text_width(e.text, style.ENTRY_PX)
             base = e.rect.top() + (e.rect.height() - fm.height()) / 2 + fm.ascent()
             painter.drawText(QPointF(e.rect.center().x() - w / 2, base), e.text)
+        if self.facts:
+            cm = style.metrics(style.CAPTION_PX)
+            painter.setFont(style.font(style.CAPTION_PX))
+            painter.setPen(QColor(t.dim_text))
+            painter.drawText(
+                QPointF(
+                    -style.text_width(self.facts, style.CAPTION_PX) / 2,
+                    self.body.bottom() - BOX_PAD_Y - cm.descent(),
+                ),
+                self.facts,
+            )
         nm = style.metrics(style.NAME_PX, True)
         painter.setFont(style.font(style.NAME_PX, True))
         painter.setPen(QColor(t.text))
         painter.drawText(
-            QPointF(-nm.horizontalAdvance(self.name) / 2, self.body.top() - 6 - nm.descent()),
+            QPointF(
+                -style.text_width(self.name, style.NAME_PX, True) / 2,
+                self.body.top() - 6 - nm.descent(),
+            ),
             self.name,
         )
         self._paint_notes(painter)
@@ -223,6 +244,7 @@ class OpNodeItem(NodeItem):
         self.is_loss = is_loss
         self.show_value = show_value  # a loss or a sink: its value is written inside
         self.value_text = ""
+        self._laid_out: tuple[str, ...] | None = None  # the texts the box was sized for
         self.caption = "loss" if is_loss else "output" if is_output else ""
         tip = formula + ("  (the network's output f)" if is_output else "")
         self.setToolTip(tip + ("  (the loss)" if is_loss else ""))
@@ -231,27 +253,32 @@ class OpNodeItem(NodeItem):
         self, value: np.ndarray, opts: DisplayOptions, value_prefix: str, notes: list[str]
     ) -> bool:
         self.theme = opts.palette
-        self.warning = not style.all_finite(value) or bool(notes)
-        self.notes = list(notes) + (["non-finite value"] if not style.all_finite(value) else [])
+        finite = style.all_finite(value)
+        self.warning = not finite or bool(notes)
+        self.notes = list(notes) + ([] if finite else ["non-finite value"])
         if self.show_value:
             inline = style.inline_text(value, opts)
             body = inline if inline is not None else "(…)"
             self.value_text = value_prefix + body
+        key = (self.value_text, *self.notes)
+        if key == self._laid_out:
+            self.update()
+            return False
+        self._laid_out = key
         return self._layout()
 
     def _layout(self) -> bool:
-        nm = style.metrics(style.NAME_PX, True)
-        w = max(OP_MIN_W, nm.horizontalAdvance(self.label) + 2 * OP_PAD_X)
+        w = max(OP_MIN_W, style.text_width(self.label, style.NAME_PX, True) + 2 * OP_PAD_X)
         h = OP_H
         if self.show_value and self.value_text:
             lm = style.metrics(style.LABEL_PX)
-            w = max(w, lm.horizontalAdvance(self.value_text) + 2 * OP_PAD_X)
+            w = max(w, style.text_width(self.value_text, style.LABEL_PX) + 2 * OP_PAD_X)
             h += lm.height() + 2
         body = QRectF(-w / 2, -h / 2, w, h)
         extra: QRectF | None = None
         if self.caption:
             cm = style.metrics(style.CAPTION_PX)
-            cw = cm.horizontalAdvance(self.caption)
+            cw = style.text_width(self.caption, style.CAPTION_PX)
             extra = QRectF(-cw / 2 - 2, body.top() - cm.height() - 5, cw + 4, cm.height() + 4)
         changed = body != self.body
         self.body = body
@@ -279,14 +306,15 @@ class OpNodeItem(NodeItem):
         lm = style.metrics(style.LABEL_PX)
         top = self.body.top() + (OP_H - nm.height()) / 2
         painter.drawText(
-            QPointF(-nm.horizontalAdvance(self.label) / 2, top + nm.ascent()), self.label
+            QPointF(-style.text_width(self.label, style.NAME_PX, True) / 2, top + nm.ascent()),
+            self.label,
         )
         if has_value:
             painter.setFont(style.font(style.LABEL_PX))
             painter.setPen(QColor(t.value))
             painter.drawText(
                 QPointF(
-                    -lm.horizontalAdvance(self.value_text) / 2,
+                    -style.text_width(self.value_text, style.LABEL_PX) / 2,
                     self.body.bottom() - (OP_H - nm.height()) / 2 - lm.descent() + 2,
                 ),
                 self.value_text,
@@ -297,7 +325,8 @@ class OpNodeItem(NodeItem):
             painter.setPen(QColor(t.dim_text))
             painter.drawText(
                 QPointF(
-                    -cm.horizontalAdvance(self.caption) / 2, self.body.top() - 6 - cm.descent()
+                    -style.text_width(self.caption, style.CAPTION_PX) / 2,
+                    self.body.top() - 6 - cm.descent(),
                 ),
                 self.caption,
             )

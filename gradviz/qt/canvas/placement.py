@@ -52,28 +52,31 @@ class RectIndex:
             return [(i0, j0)]
         return [(i, j) for i in range(i0, i1 + 1) for j in range(j0, j1 + 1)]
 
-    def add(self, r: Rect) -> None:
+    def add(self, r: Rect, keys: list[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
+        """Add ``r`` (``keys``: its buckets, when known); returns its buckets."""
         buckets = self.buckets
-        for key in self._keys(r):
+        keys = self._keys(r) if keys is None else keys
+        for key in keys:
             bucket = buckets.get(key)
             if bucket is None:
                 buckets[key] = [r]
             else:
                 bucket.append(r)
+        return keys
 
-    def remove(self, r: Rect) -> None:
+    def remove(self, r: Rect, keys: list[tuple[int, int]] | None = None) -> None:
         """Take out the very rectangle object ``r`` added before."""
-        for key in self._keys(r):
+        for key in self._keys(r) if keys is None else keys:
             bucket = self.buckets.get(key, [])
             for k, o in enumerate(bucket):
                 if o is r:
                     del bucket[k]
                     break
 
-    def hits(self, r: Rect) -> bool:
+    def hits(self, r: Rect, keys: list[tuple[int, int]] | None = None) -> bool:
         x0, y0, x1, y1 = r
         get = self.buckets.get
-        for key in self._keys(r):
+        for key in self._keys(r) if keys is None else keys:
             for o in get(key, ()):
                 if o[0] < x1 and x0 < o[2] and o[1] < y1 and y0 < o[3]:
                     return True
@@ -111,6 +114,12 @@ def _first_free(index: RectIndex, label: MathLabel, where: Spots, prefer: int) -
     return None
 
 
+def _least_overlap(index: RectIndex, label: MathLabel, where: Spots) -> int:
+    """The spot among the first :data:`FALLBACK_SPOTS` where ``label`` covers least."""
+    near = range(min(len(where), FALLBACK_SPOTS))
+    return min(near, key=lambda k: index.overlap(_at(label, where[k])))
+
+
 def node_rect(node: NodeItem, margin: float = 0.0) -> Rect:
     """A node's bounding box in scene units, grown by ``margin``."""
     b, p = node.boundingRect(), node.pos()
@@ -145,28 +154,29 @@ def place_labels(
             if label.isVisible():
                 todo.append((-label.width * label.height, len(todo), label, where))
     todo.sort(key=lambda item: item[:2])
-    placed: list[Rect] = []
+    placed: list[tuple[Rect, list[tuple[int, int]]]] = []
     m = LABEL_MARGIN
     for _, _, label, where in todo:
         k = _first_free(index, label, where, label.spot if sticky else -1)
         if k is None:  # nothing is free: the least overlap among the near spots
-            near = range(min(len(where), FALLBACK_SPOTS))
-            k = min(near, key=lambda i, lab=label, w=where: index.overlap(_at(lab, w[i])))
+            k = _least_overlap(index, label, where)
         label.spot = k
         label.move_to(*where[k])
-        placed.append(_at(label, where[k], m))
-        index.add(placed[-1])
+        rect = _at(label, where[k], m)
+        placed.append((rect, index.add(rect)))
     # second round: a label that still overlaps tries again, the others now known
     for n, (_, _, label, where) in enumerate(todo):
-        mine = placed[n]
-        index.remove(mine)
-        if index.hits(mine):
+        mine, keys = placed[n]
+        index.remove(mine, keys)
+        if index.hits(mine, keys):
             k = _first_free(index, label, where, -1)
             if k is not None:
                 label.spot = k
                 label.move_to(*where[k])
-                mine = placed[n] = _at(label, where[k], m)
-        index.add(mine)
+                mine = _at(label, where[k], m)
+                keys = index._keys(mine)
+                placed[n] = (mine, keys)
+        index.add(mine, keys)
 
 
 def column_positions(

@@ -29,16 +29,13 @@ from PySide6.QtWidgets import (
 from gradviz.engine.evaluate import Evaluation
 from gradviz.model import layout
 from gradviz.model.document import Change, Document
-from gradviz.qt.canvas import placement, style
+from gradviz.qt.canvas import build, placement, style
 from gradviz.qt.canvas.edge_items import EdgeItem
 from gradviz.qt.canvas.editing import SceneEditing
 from gradviz.qt.canvas.entry_editor import EntryEditor
+from gradviz.qt.canvas.layers import Layer, to_qrect, union
 from gradviz.qt.canvas.node_items import LeafNodeItem, NodeItem, OpNodeItem
 from gradviz.qt.theme import DisplayOptions, Theme
-
-LEAF_OPS = ("input", "param")
-#: Labels move this far (as a fraction of the edge) toward the side where edges fan out.
-LABEL_SHIFT = 0.12
 
 
 class WalkOverlay(Protocol):
@@ -74,6 +71,9 @@ class GraphScene(SceneEditing, QGraphicsScene):
         self.undo_stack = undo_stack
         self.node_items: dict[str, NodeItem] = {}
         self.edge_items: list[EdgeItem] = []
+        #: Every edge line (under the nodes) and every edge label (above everything).
+        self.edge_layer = Layer(0)
+        self.label_layer = Layer(3)
         self._auto: dict[str, tuple[float, float]] = {}
         self._xs: dict[int, float] = {}
         self._row = style.ROW_SPACING
@@ -120,17 +120,15 @@ class GraphScene(SceneEditing, QGraphicsScene):
 
     def drawing_rect(self) -> QRectF:
         """The bounding rectangle of everything drawn (visible nodes, edges, labels)."""
-        rect = QRectF()
+        bounds = None
         for item in self.node_items.values():
             if item.isVisible():
-                rect = rect.united(item.sceneBoundingRect())
-        for e in self.edge_items:
-            if e.isVisible():
-                rect = rect.united(e.sceneBoundingRect())
-                for label in (e.value_label, e.grad_label):
-                    if label.isVisible():
-                        rect = rect.united(label.sceneBoundingRect())
-        return rect
+                bounds = union(bounds, placement.node_rect(item))
+        for layer in (self.edge_layer, self.label_layer):
+            part = layer.drawing_rect()
+            if part is not None:
+                bounds = union(bounds, part)
+        return QRectF() if bounds is None else to_qrect(bounds)
 
     def select_node(self, node_id: str | None) -> None:
         """Select one node (None or an unknown id: nothing); emits ``nodeSelected``."""
@@ -196,65 +194,11 @@ class GraphScene(SceneEditing, QGraphicsScene):
             self._path_cache = None
             self.node_items.clear()
             self.edge_items.clear()
-            net = self.doc.network
-            nodes = {n.id: n for n in net.nodes}
-            self._succ = {nid: [] for nid in nodes}
-            self._pred = {n.id: list(n.inputs) for n in net.nodes}
-            for n in net.nodes:
-                for src in n.inputs:
-                    self._succ[src].append(n.id)
-            self._auto = layout.layered_layout(net)
-            ev = self.doc.evaluation
-            for n in net.nodes:
-                if n.op in LEAF_OPS:
-                    shape = tuple(ev.values[n.id].shape)
-                    item: NodeItem = LeafNodeItem(n.id, n.op, n.display_label, shape, self.editable)
-                else:
-                    formula = style.formula(n.op, n.id, n.inputs, n.attrs)
-                    item = OpNodeItem(
-                        n.id,
-                        n.op,
-                        n.display_label,
-                        is_output=n.id == net.output,
-                        is_loss=n.id == net.loss,
-                        show_value=n.id == net.loss or not self._succ[n.id],
-                        formula=formula,
-                        editable=self.editable,
-                    )
-                self.addItem(item)
-                self.node_items[n.id] = item
-            for n in net.nodes:
-                pairs: dict[str, int] = {}
-                for src in n.inputs:
-                    pairs[src] = pairs.get(src, 0) + 1
-                seen: dict[str, int] = {}
-                for slot, src in enumerate(n.inputs):
-                    k = seen.get(src, 0)
-                    seen[src] = k + 1
-                    t = (
-                        0.5
-                        - LABEL_SHIFT * (len(n.inputs) > 1)
-                        + LABEL_SHIFT * (len(self._succ[src]) > 1)
-                    )
-                    edge = EdgeItem(
-                        self.node_items[src],
-                        self.node_items[n.id],
-                        slot,
-                        k - (pairs[src] - 1) / 2,
-                        t,
-                    )
-                    edge.add_to(self)
-                    self.edge_items.append(edge)
-            self._refresh(ev, place=False)
-            columns = {nid: round(x / layout.COLUMN_SPACING) for nid, (x, _) in self._auto.items()}
-            self._xs = placement.column_positions(columns, self.node_items, self.edge_items)
-            self._row = placement.row_spacing(self.edge_items)
-            placed = placement.canvas_layout(
-                ((n.id, n.pos) for n in net.nodes), self._auto, self._xs, self._row
-            )
-            for nid, (x, y) in placed.items():
-                self.node_items[nid].setPos(x, y)
-            self._place_edges()
+            self.edge_layer, self.label_layer = Layer(0), Layer(3)
+            with self.edge_layer.batch(), self.label_layer.batch():
+                self._build()
+            self.addItem(self.edge_layer)
+            self.addItem(self.label_layer)
             if self._selected in self.node_items:
                 self.node_items[self._selected].setSelected(True)
         finally:
@@ -262,6 +206,33 @@ class GraphScene(SceneEditing, QGraphicsScene):
         self._on_selection_changed()
         self.layoutChanged.emit()
         self.rebuilt.emit()
+
+    def _build(self) -> None:
+        """Items for every node and edge, their texts, the spread layout, the labels placed."""
+        net = self.doc.network
+        self._succ = {n.id: [] for n in net.nodes}
+        self._pred = {n.id: list(n.inputs) for n in net.nodes}
+        for n in net.nodes:
+            for src in n.inputs:
+                self._succ[src].append(n.id)
+        self._auto = layout.layered_layout(net)
+        ev = self.doc.evaluation
+        self.node_items.update(build.make_nodes(net, ev, self._succ, self.editable))
+        self.edge_items.extend(
+            build.make_edges(net, self.node_items, self._succ, self.edge_layer, self.label_layer)
+        )
+        self._refresh(ev, place=False)
+        columns = {nid: round(x / layout.COLUMN_SPACING) for nid, (x, _) in self._auto.items()}
+        self._xs = placement.column_positions(columns, self.node_items, self.edge_items)
+        self._row = placement.row_spacing(self.edge_items)
+        placed = placement.canvas_layout(
+            ((n.id, n.pos) for n in net.nodes), self._auto, self._xs, self._row
+        )
+        for nid, (x, y) in placed.items():
+            item = self.node_items[nid]
+            item.setPos(x, y)
+            self.addItem(item)
+        self._place_edges()
 
     def refresh_values(self) -> None:
         """Rewrite every number in place from the document's (cached) evaluation."""
@@ -287,22 +258,7 @@ class GraphScene(SceneEditing, QGraphicsScene):
                 item.refresh(value, opts, hl)
             elif isinstance(item, OpNodeItem):
                 item.refresh(value, opts, f"{style.pretty_name(nid)} = ", kinks.get(nid, []))
-        loss = ev.loss_node
-        loss_name = style.pretty_name(loss) if loss is not None else ""
-        for e in self.edge_items:
-            src = e.src.node_id
-            name = style.pretty_name(src)
-            grad = ev.node_gradients.get(src) if loss is not None else None
-            grad_name = f"∂{loss_name}/∂{name}" if grad is not None else None
-            e.refresh(
-                name,
-                np.asarray(ev.values[src]),
-                grad_name,
-                None if grad is None else np.asarray(grad),
-                opts,
-                halo,
-                adjust=False,
-            )
+        build.refresh_edges(self.edge_items, ev, opts, halo)
         for e in self.edge_items:
             e.highlighted = self._edge_on_path(e, target)
         self._apply_visibility()
@@ -354,12 +310,8 @@ class GraphScene(SceneEditing, QGraphicsScene):
         for item in self.items(pos):
             if isinstance(item, NodeItem) and item.isVisible():
                 return ("node", item.node_id)
-        owner = {id(x): e for e in self.edge_items for x in (e, e.value_label, e.grad_label)}
-        for item in self.items(QRectF(pos.x() - 5, pos.y() - 5, 10, 10)):
-            e = owner.get(id(item))
-            if e is not None and item.isVisible():
-                return ("edge", e.src.node_id, e.dst.node_id)
-        return None
+        e = build.edge_at(self.edge_items, pos.x(), pos.y(), 5.0)
+        return None if e is None else ("edge", e.src.node_id, e.dst.node_id)
 
     # -- document changes -----------------------------------------------------------------
     def _on_change(self, change: Change) -> None:

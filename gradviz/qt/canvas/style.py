@@ -15,6 +15,7 @@ from PySide6.QtGui import QFont, QFontMetricsF, QPainter, QPainterPath, QPen
 
 from gradviz.engine.exact import format_scalar
 from gradviz.engine.ops import OPS
+from gradviz.qt.canvas import summary
 from gradviz.qt.theme import DisplayOptions
 
 FAMILIES = ["DejaVu Sans", "Noto Sans", "Helvetica Neue", "Helvetica", "Arial", "sans-serif"]
@@ -86,17 +87,33 @@ def _number(x: float, exact: bool, digits: int) -> str:
     return format_scalar(x, exact=exact, digits=digits, unicode_minus=True)
 
 
+#: A value as an edge label writes it: one line of text, or (None and) rows of cells.
+Formatted = tuple[str | None, list[list[str]]]
+
+
+def formatted(value: np.ndarray, opts: DisplayOptions) -> Formatted:
+    """``(inline, cells)`` for an edge label: a scalar or vector inline, a matrix as cells."""
+    inline = inline_text(value, opts)
+    return inline, [] if inline is not None else grid_cells(value, opts)
+
+
 def inline_text(value: np.ndarray, opts: DisplayOptions) -> str | None:
-    """A scalar or a vector on one line (``(2, 1, −3)``); None for a matrix or more."""
+    """A scalar or a vector on one line (``(2, 1, −3)``; a long one ``(a, b, c, …, z)``);
+    None for a matrix or more."""
     if value.ndim == 0 or value.size == 1 and value.ndim <= 1:
         return number(float(value.reshape(-1)[0]), opts)
     if value.ndim == 1:
+        if value.size > summary.MAX_LINES:
+            return summary.preview_inline(value, lambda x: number(x, opts))
         return "(" + ", ".join(number(float(x), opts) for x in value.tolist()) + ")"
     return None
 
 
 def grid_cells(value: np.ndarray, opts: DisplayOptions) -> list[list[str]]:
-    """The entries of a matrix (or of a vector as a column) as text, row by row."""
+    """The entries of a matrix (or of a vector as a column) as text, row by row; a
+    big one as its preview (see :mod:`~gradviz.qt.canvas.summary`)."""
+    if summary.is_big(tuple(value.shape)):
+        return summary.preview_cells(value, lambda x: number(x, opts))
     if value.ndim <= 1:
         return [[number(float(x), opts)] for x in value.reshape(-1).tolist()]
     if value.ndim == 2:
@@ -141,7 +158,7 @@ def draw_parens(painter: QPainter, rect: QRectF, pen: QPen, width: float = 6.0) 
 
 
 def all_finite(value: np.ndarray) -> bool:
-    return bool(np.all(np.isfinite(value)))
+    return bool(np.isfinite(value).all())
 
 
 def formula(op: str, node_id: str, inputs: list[str], attrs: dict[str, object]) -> str:

@@ -1,0 +1,116 @@
+"""Making and filling the canvas's items, apart from the scene that owns them.
+
+* :func:`make_nodes` / :func:`make_edges` — one node item per node, one edge
+  (a part of the edge layer, its labels parts of the label layer) per input of
+  every node, in file order.
+* :func:`refresh_edges` — every edge label rewritten from an evaluation; a node's
+  value and gradient are formatted once however many edges leave it.
+* :func:`edge_at` — the edge whose line or label is under a scene point.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+from PySide6.QtGui import QColor
+
+from gradviz.engine.evaluate import Evaluation
+from gradviz.model.network import Network
+from gradviz.qt.canvas import style
+from gradviz.qt.canvas.edge_items import EdgeItem
+from gradviz.qt.canvas.layers import Layer, meets
+from gradviz.qt.canvas.node_items import LeafNodeItem, NodeItem, OpNodeItem
+from gradviz.qt.theme import DisplayOptions
+
+LEAF_OPS = ("input", "param")
+#: Labels move this far (as a fraction of the edge) toward the side where edges fan out.
+LABEL_SHIFT = 0.12
+
+
+def make_nodes(
+    net: Network, ev: Evaluation, succ: dict[str, list[str]], editable: bool
+) -> dict[str, NodeItem]:
+    """One item per node: a leaf (input, parameter) shows its entries, an op its label."""
+    items: dict[str, NodeItem] = {}
+    for n in net.nodes:
+        if n.op in LEAF_OPS:
+            shape = tuple(ev.values[n.id].shape)
+            items[n.id] = LeafNodeItem(n.id, n.op, n.display_label, shape, editable)
+        else:
+            items[n.id] = OpNodeItem(
+                n.id,
+                n.op,
+                n.display_label,
+                is_output=n.id == net.output,
+                is_loss=n.id == net.loss,
+                show_value=n.id == net.loss or not succ[n.id],
+                formula=style.formula(n.op, n.id, n.inputs, n.attrs),
+                editable=editable,
+            )
+    return items
+
+
+def make_edges(
+    net: Network,
+    nodes: dict[str, NodeItem],
+    succ: dict[str, list[str]],
+    edge_layer: Layer,
+    label_layer: Layer,
+) -> list[EdgeItem]:
+    """One edge per input of every node (parallel edges get lanes side by side)."""
+    edges: list[EdgeItem] = []
+    for n in net.nodes:
+        pairs: dict[str, int] = {}
+        for src in n.inputs:
+            pairs[src] = pairs.get(src, 0) + 1
+        seen: dict[str, int] = {}
+        many_inputs = len(n.inputs) > 1
+        for slot, src in enumerate(n.inputs):
+            k = seen.get(src, 0)
+            seen[src] = k + 1
+            t = 0.5 - LABEL_SHIFT * many_inputs + LABEL_SHIFT * (len(succ[src]) > 1)
+            edge = EdgeItem(nodes[src], nodes[n.id], slot, k - (pairs[src] - 1) / 2, t)
+            edge.add_to(edge_layer, label_layer)
+            edges.append(edge)
+    return edges
+
+
+def refresh_edges(
+    edges: Iterable[EdgeItem], ev: Evaluation, opts: DisplayOptions, halo: QColor | None
+) -> None:
+    """Write every edge's ``name = value`` and ``∂l/∂name = gradient`` (no gradient
+    without a loss), formatting each source node's numbers once."""
+    loss = ev.loss_node
+    loss_name = style.pretty_name(loss) if loss is not None else ""
+    texts: dict[str, tuple[str, style.Formatted, str | None, style.Formatted | None]] = {}
+    for e in edges:
+        src = e.src.node_id
+        known = texts.get(src)
+        if known is None:
+            name = style.pretty_name(src)
+            grad = ev.node_gradients.get(src) if loss is not None else None
+            known = texts[src] = (
+                name,
+                style.formatted(np.asarray(ev.values[src]), opts),
+                f"∂{loss_name}/∂{name}" if grad is not None else None,
+                None if grad is None else style.formatted(np.asarray(grad), opts),
+            )
+        e.refresh(known[0], known[1], known[2], known[3], opts, halo, adjust=False)
+
+
+def edge_at(edges: Iterable[EdgeItem], x: float, y: float, radius: float = 5.0) -> EdgeItem | None:
+    """The visible edge whose value or gradient label lies within ``radius`` of the
+    scene point ``(x, y)``, else the one whose line does."""
+    near = (x - radius, y - radius, x + radius, y + radius)
+    edges = list(edges)
+    for e in edges:
+        for label in (e.value_label, e.grad_label):
+            if label.isVisible() and e.isVisible() and meets(label.rect, near):
+                return e
+    best = min(
+        (e for e in edges if e.isVisible() and meets(e.rect, near)),
+        key=lambda e: e.distance(x, y),
+        default=None,
+    )
+    return best if best is not None and best.distance(x, y) <= radius else None
