@@ -95,8 +95,8 @@ def generate_exercise(spec: NetworkSpec, seed: int, *, allow_kinks: bool | None 
         net = assemble(spec, e, weights, biases, target)
         net.title = title
         ev = net.evaluate()
-        if ev.gradient is None or not np.any(ev.gradient != 0):
-            continue
+        if ev.gradient is None or not all(np.any(ev.node_gradients[p]) for p in net.param_ids):
+            continue  # a parameter with ∂l/∂W = 0 everywhere leaves nothing to compute
         if not kinks and ev.nondifferentiable:
             continue
         if not exercise_problems(net, ev):

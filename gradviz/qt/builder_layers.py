@@ -155,14 +155,6 @@ def _shown(name: str, value: np.ndarray) -> str:
     return head + ("\n" + " " * len(head)).join(lines)
 
 
-def every_parameter_learns(net: Network) -> bool:
-    """Whether no parameter has ``∂l/∂W = 0`` in every entry (true without a loss)."""
-    ev = net.evaluate()
-    if ev.loss is None:
-        return True
-    return all(np.any(ev.node_gradients[p]) for p in net.param_ids)
-
-
 def preview_text(net: Network, exercise: bool = False) -> str:
     """What the preview shows: the title, ``E`` and the parameters, the output
     ``f``, the loss and ``∇l(Θ)`` as one ``∂l/∂W`` per parameter (shaped like it),
