@@ -39,6 +39,8 @@ def assert_good_exercise(net: Network) -> None:
         fractions_of(g)
     fractions_of(ev.jacobian)
     assert any(f != 0 for f in fractions_of(ev.gradient)), "dead network: ∇l = 0"
+    for pid in net.param_ids:
+        assert np.any(ev.node_gradients[pid]), f"{pid} gets no gradient: nothing to compute"
     for node in net.nodes:
         if node.op == "relu":
             assert np.any(ev.values[node.id] > 0), f"dead ReLU layer {node.id}"
