@@ -74,7 +74,7 @@ def test_a_million_entry_parameter_is_a_preview_on_its_node_and_edge(qtbot, big)
     assert w.entries[(1, 2)].text == "1/4"  # ((1 + 4) mod 9 − 4)/4
     assert w.entries[(999, 999)].text == "−1"  # (2997 mod 9 − 4)/4
     assert w.facts.startswith("ℝ¹⁰⁰⁰ˣ¹⁰⁰⁰ · min −1 · max 1 · mean ")
-    assert "1,000,000 entries" in w.toolTip()
+    assert "1,000,000 entries" in w.tip
     x = scene.node_items["x"]
     assert isinstance(x, LeafNodeItem) and len(x.entries) == 4 and x.facts.startswith("ℝ¹⁰⁰⁰ ·")
     edge = next(e for e in scene.edge_items if e.src.node_id == "W")

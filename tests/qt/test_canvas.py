@@ -8,9 +8,10 @@ from collections import Counter
 import numpy as np
 import pytest
 from canvas_support import open_canvas, overlaps, wheel
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QEvent, QPoint, Qt
+from PySide6.QtGui import QColor, QHelpEvent
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
 import gradviz
 from gradviz.model.fileformat import loads
@@ -235,3 +236,14 @@ def test_view_follows_its_size_until_the_user_zooms(qtbot):
     assert c.view.zoom() == pytest.approx(z1)  # the user's zoom is kept
     QTest.keyClick(c.view, Qt.Key.Key_F)
     assert c.view.zoom() > z1
+
+
+def test_a_node_gets_its_tooltip_when_the_mouse_asks(qtbot):
+    c = open_canvas(qtbot)
+    relu = c.scene.node_items["g"]
+    assert relu.toolTip() == ""  # made lazily: thousands of nodes cost nothing up front
+    vp = c.view.viewport()
+    pos = c.node_point("g")
+    QApplication.sendEvent(vp, QHelpEvent(QEvent.Type.ToolTip, pos, vp.mapToGlobal(pos)))
+    assert relu.toolTip() == "g = R(z)"
+    assert c.leaf("P").tip == "P: parameter, 3×2"

@@ -209,12 +209,13 @@ class EdgeItem(Part):
         ux, uy = (x2 - x1) / length, (y2 - y1) / length
         base = QPointF(x2 - ux * ARROW_LEN, y2 - uy * ARROW_LEN)
         if self.highlighted:
-            glow = QColor(t.highlight)
-            glow.setAlpha(170)
-            painter.setPen(QPen(glow, 7, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+            painter.setPen(_pen(t.highlight, 7.0, 170, round_cap=True))
             painter.drawLine(QLineF(p1, p2))
+        painter.setPen(_pen(t.edge, 1.8))
+        if lod * ARROW_LEN < 1.5:  # the head would be less than a pixel or two
+            painter.drawLine(QLineF(p1, p2))
+            return
         color = _color(t.edge)
-        painter.setPen(QPen(color, 1.8, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap))
         painter.drawLine(QLineF(p1, base))
         head = QPolygonF(
             [
@@ -232,6 +233,15 @@ class EdgeItem(Part):
 def _color(name: str) -> QColor:
     """One shared ``QColor`` per colour name (labels compare colours, never change them)."""
     return QColor(name)
+
+
+@lru_cache(maxsize=64)
+def _pen(name: str, width: float, alpha: int = 255, round_cap: bool = False) -> QPen:
+    """One shared pen per colour, width, opacity and cap (made once, not per edge)."""
+    color = QColor(name)
+    color.setAlpha(alpha)
+    cap = Qt.PenCapStyle.RoundCap if round_cap else Qt.PenCapStyle.FlatCap
+    return QPen(color, width, Qt.PenStyle.SolidLine, cap)
 
 
 def _anchor(cx: float, cy: float, dx: float, dy: float, hw: float, hh: float) -> Point:

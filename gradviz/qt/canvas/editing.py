@@ -13,7 +13,12 @@ from typing import TYPE_CHECKING
 import shiboken6
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QGraphicsProxyWidget, QGraphicsScene, QGraphicsSceneMouseEvent
+from PySide6.QtWidgets import (
+    QGraphicsProxyWidget,
+    QGraphicsScene,
+    QGraphicsSceneHelpEvent,
+    QGraphicsSceneMouseEvent,
+)
 
 from gradviz.engine.numbers import NumberError, parse_number
 from gradviz.model.document import Document
@@ -74,6 +79,13 @@ class SceneEditing(_Base):
             return
         old = {nid: self.doc.network.node(nid).pos for nid in new}
         self.undo_stack.push(MoveNodesCommand(self.doc, old, new))
+
+    def helpEvent(self, event: QGraphicsSceneHelpEvent) -> None:  # noqa: N802
+        for item in self.items(event.scenePos()):
+            if isinstance(item, NodeItem):
+                item.ensure_tooltip()
+                break
+        super().helpEvent(event)
 
     # -- big tensors -----------------------------------------------------------------------------
     def open_tensor_viewer(self, node_id: str) -> TensorViewer | None:

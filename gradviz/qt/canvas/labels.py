@@ -138,6 +138,14 @@ class MathLabel(Part):
 
     # -- painting -----------------------------------------------------------------
     def draw(self, painter: QPainter, lod: float) -> None:
+        if lod * self._px < 3:  # far too small to read: a bar stands for the text
+            x, y, w, h = self._x, self._y, self.width, self.height
+            if self._halo is not None:
+                painter.fillRect(QRectF(x, y, w, h), self._halo)
+            bar = QColor(self._color)
+            bar.setAlpha(90)
+            painter.fillRect(QRectF(x + PAD, y + 2 * PAD, w - 2 * PAD, h - 4 * PAD), bar)
+            return
         saved = painter.worldTransform()
         painter.translate(self._x, self._y)
         self._draw(painter, lod)
@@ -148,11 +156,6 @@ class MathLabel(Part):
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(self._halo)
             painter.drawRoundedRect(self._rect, 4, 4)
-        if lod * self._px < 3:  # far too small to read: a grey bar stands for the text
-            c = QColor(self._color)
-            c.setAlpha(90)
-            painter.fillRect(self._rect.adjusted(PAD, PAD * 2, -PAD, -PAD * 2), c)
-            return
         fm = style.metrics(self._px)
         painter.setFont(style.font(self._px))
         pen = QPen(self._color)

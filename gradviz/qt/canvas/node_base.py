@@ -57,6 +57,8 @@ class NodeItem(QGraphicsItem):
         self._bounds = QRectF(self.body)
         self.warning = False
         self.notes: list[str] = []
+        #: The tooltip, set on the item only when first asked for (see :meth:`ensure_tooltip`).
+        self.tip = ""
         self._scrub: tuple[Entry, float, int] | None = None
         flags = QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
         if editable:
@@ -64,6 +66,11 @@ class NodeItem(QGraphicsItem):
             self.setCursor(Qt.CursorShape.SizeAllCursor)
         self.setFlags(flags)
         self.setZValue(1)
+
+    def ensure_tooltip(self) -> None:
+        """Give the item its tooltip (made lazily: a big graph has thousands of nodes)."""
+        if not self.toolTip():
+            self.setToolTip(self.tip)
 
     # -- geometry ---------------------------------------------------------------
     def boundingRect(self) -> QRectF:

@@ -14,6 +14,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
@@ -63,13 +65,12 @@ class LeafNodeItem(NodeItem):
         self._col_widths: list[float] = []
         kind = "input" if op == "input" else "parameter"
         dims = "×".join(str(d) for d in shape) or "scalar"
-        self._tip = f"{name}: {kind}, {dims}"
+        self.tip = f"{name}: {kind}, {dims}"
         if self.summarised:
-            self._tip += (
-                f" ({int(np.prod(shape)):,} entries; the corners are shown)\n"
+            self.tip += (
+                f" ({math.prod(shape):,} entries; the corners are shown)\n"
                 "Double-click beside the numbers to read or edit every entry."
             )
-        self.setToolTip(self._tip)
 
     def refresh(
         self,
@@ -150,7 +151,7 @@ class LeafNodeItem(NodeItem):
         if entry is not self.hovered:
             self.hovered = entry
             if entry is None:
-                self.setToolTip(self._tip)
+                self.setToolTip(self.tip)
                 self.setCursor(Qt.CursorShape.SizeAllCursor)
             else:
                 self.setToolTip(self._entry_tip(entry))
@@ -160,7 +161,7 @@ class LeafNodeItem(NodeItem):
     def hoverLeaveEvent(self, event: QGraphicsSceneHoverEvent) -> None:
         if self.hovered is not None:
             self.hovered = None
-            self.setToolTip(self._tip)
+            self.setToolTip(self.tip)
             self.update()
 
     def paint(
@@ -171,6 +172,8 @@ class LeafNodeItem(NodeItem):
             return
         self._paint_box(painter, t.param_fill if self.op == "param" else t.leaf_fill)
         lod = _lod(painter, option)
+        if lod * self.body.height() < 4:  # a few pixels tall: the box says it all
+            return
         if self.value_shape:
             g = self._grid_rect.adjusted(-11, 0, 11, 0)
             style.draw_parens(painter, g, QPen(QColor(t.text), 1.3))
@@ -247,7 +250,7 @@ class OpNodeItem(NodeItem):
         self._laid_out: tuple[str, ...] | None = None  # the texts the box was sized for
         self.caption = "loss" if is_loss else "output" if is_output else ""
         tip = formula + ("  (the network's output f)" if is_output else "")
-        self.setToolTip(tip + ("  (the loss)" if is_loss else ""))
+        self.tip = tip + ("  (the loss)" if is_loss else "")
 
     def refresh(
         self, value: np.ndarray, opts: DisplayOptions, value_prefix: str, notes: list[str]

@@ -15,6 +15,7 @@ three or more dimensions as its first axis by the rest flattened.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -38,7 +39,7 @@ def as_matrix_shape(shape: tuple[int, ...]) -> tuple[int, int]:
         return 1, 1
     if len(shape) == 1:
         return shape[0], 1
-    return shape[0], int(np.prod(shape[1:]))
+    return shape[0], math.prod(shape[1:])
 
 
 def is_big(shape: tuple[int, ...]) -> bool:
