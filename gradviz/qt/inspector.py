@@ -22,8 +22,8 @@ edit, so scrubbing a weight updates the inspector live.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QUndoStack
@@ -62,6 +62,9 @@ from gradviz.qt.sheet_notation import (
 )
 from gradviz.qt.theme import DisplayOptions
 
+if TYPE_CHECKING:
+    import networkx as nx  # imported where used: networkx stays off the start-up path
+
 #: Finite differences are recomputed this long after the last edit.
 FD_DELAY_MS = 120
 
@@ -91,7 +94,6 @@ class Inspector(QScrollArea):
         self._node_id: str | None = None
         self._show_fd = True
         self.blocks: dict[str, MatrixBlock] = {}
-        self._graph = doc.network.graph  # the structure, rebuilt with the widgets
         self._updaters: list[Updater] = []
         self.formula_label: QLabel | None = None
         self.index_spin: QSpinBox | None = None
@@ -261,7 +263,7 @@ class Inspector(QScrollArea):
     def _build_node(self, layout: QVBoxLayout, nid: str) -> None:
         net = self.doc.network
         node = net.node(nid)
-        graph = self._graph = net.graph
+        graph = self._graph = net.graph  # the structure, rebuilt with the widgets
         roles = [r for r, v in (("the network output", net.output), ("the loss", net.loss))
                  if v == nid]
         head = f"{nid}" + (f"  <span style='font-weight:400'>({node.label})</span>"
@@ -307,6 +309,8 @@ class Inspector(QScrollArea):
             for pos in range(len(node.inputs)):
                 self._block(layout, f"local:{pos}", local_title(net, nid, pos),
                             self._local_updater(nid, pos))
+
+        import networkx as nx
 
         output, loss = net.output, net.loss
         upstream = output is not None and output != nid and nx.has_path(graph, nid, output)
@@ -390,6 +394,8 @@ class Inspector(QScrollArea):
         if param and cols:  # an entry of ∂f/∂P is an entry of J_fE(Θ): the scalar view's paths
             block.analytic.cellClicked.connect(
                 lambda r, c, first=cols[0]: self.jacobianEntryClicked.emit(r, first + c))
+
+        import networkx as nx
 
         paths = list(nx.all_simple_paths(graph, nid, output, cutoff=64))
         paths.sort(key=len)

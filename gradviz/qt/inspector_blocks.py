@@ -11,8 +11,8 @@ same column ``j`` to about 1e-10.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QResizeEvent, QUndoStack
@@ -37,6 +37,9 @@ from gradviz.model.network import Network
 from gradviz.qt.matrix_widget import MatrixWidget
 from gradviz.qt.theme import DisplayOptions
 from gradviz.qt.undo import SetAttrCommand
+
+if TYPE_CHECKING:
+    import networkx as nx  # imported where used: networkx stays off the start-up path
 
 #: Pixels between the analytic matrix and its finite-difference estimate.
 SPACING = 18
@@ -339,6 +342,8 @@ def kink_cells(ev: Evaluation, nid: str,
 def downstream_kink_note(ev: Evaluation, graph: nx.DiGraph, nid: str,
                          options: DisplayOptions) -> str:
     """A note when a derivative w.r.t. ``nid`` passes a ReLU kink further on."""
+    import networkx as nx
+
     after = nx.descendants(graph, nid) if nid in graph else set()
     kinks = sorted({k for k, _ in ev.nondifferentiable if k in after})
     if not kinks:
