@@ -267,23 +267,21 @@ class MainWindow(QMainWindow):
     def add_export_actions(self, menu: QMenu) -> None:
         """The File menu's export group: Export… (the dialog with a preview), Export
         Worked Solution…, Copy Canvas as Image."""
-        from gradviz.qt import export_actions, render
-
         export = QAction("&Export…", self)
         export.setShortcut(QKeySequence("Ctrl+E"))
         export.setStatusTip("PNG, SVG, PDF or TikZ of the drawing, with a preview")
-        export.triggered.connect(lambda: export_actions.open_export_dialog(self))
+        export.triggered.connect(lambda: self._export("open_export_dialog"))
         menu.addAction(export)
         self.actions_by_name["export"] = export
         solution = QAction("Export &Worked Solution…", self)
         solution.setStatusTip("The derivation step by step, as LaTeX or Markdown")
-        solution.triggered.connect(lambda: export_actions.export_solution(self))
+        solution.triggered.connect(lambda: self._export("export_solution"))
         menu.addAction(solution)
         self.actions_by_name["export_solution"] = solution
         menu.addAction(self.walk.export_action)
         copy = QAction("Copy Canvas as Image", self)
         copy.setShortcut(QKeySequence("Ctrl+Shift+C"))
-        copy.triggered.connect(lambda: self._copy_canvas_image(render.copy_image_to_clipboard))
+        copy.triggered.connect(self._copy_canvas)
         menu.addAction(copy)
         self.actions_by_name["copy_image"] = copy
 
@@ -292,6 +290,18 @@ class MainWindow(QMainWindow):
         if not self._shown:  # fit once the docks have their final sizes
             self._shown = True
             QTimer.singleShot(0, self.view.fit)
+
+    def _export(self, name: str) -> object:
+        """Run ``export_actions.<name>(self)``; the export modules (dialogs, renderers,
+        TikZ) load on first use, not at start-up."""
+        from gradviz.qt import export_actions
+
+        return getattr(export_actions, name)(self)
+
+    def _copy_canvas(self) -> None:
+        from gradviz.qt import render
+
+        self._copy_canvas_image(render.copy_image_to_clipboard)
 
     def _copy_canvas_image(self, copy: Callable[[GraphScene], object]) -> None:
         copy(self.scene)
