@@ -16,13 +16,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QPoint, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent, QUndoStack
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QMessageBox, QWidget
 
 from gradviz.model.document import Document
 from gradviz.model.fileformat import ModelError
-from gradviz.qt import documents, structure_menu
+from gradviz.qt import documents
 from gradviz.qt.autosave import Autosaver
 from gradviz.qt.canvas import GraphScene, GraphView
 from gradviz.qt.inspector import Inspector
@@ -106,7 +106,7 @@ class MainWindow(QMainWindow):
         scene.nodeSelected.connect(self._node_selected)
         scene.entrySelected.connect(self._entry_selected)
         scene.statusMessage.connect(self.show_status)
-        scene.contextMenuRequested.connect(lambda t, p: structure_menu.show_menu(self, t, p))
+        scene.contextMenuRequested.connect(self._context_menu)
         return scene
 
     def _restore_layout(self) -> None:
@@ -290,6 +290,12 @@ class MainWindow(QMainWindow):
         if not self._shown:  # fit once the docks have their final sizes
             self._shown = True
             QTimer.singleShot(0, self.view.fit)
+
+    def _context_menu(self, target: tuple[str, ...] | None, where: QPoint) -> None:
+        """A right-click on the canvas: the structural edits (loaded on first use)."""
+        from gradviz.qt import structure_menu
+
+        structure_menu.show_menu(self, target, where)
 
     def _export(self, name: str) -> object:
         """Run ``export_actions.<name>(self)``; the export modules (dialogs, renderers,

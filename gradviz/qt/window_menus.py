@@ -16,7 +16,6 @@ from PySide6.QtGui import QAction, QActionGroup, QColor, QKeySequence, QPalette
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from gradviz.model.examples import example_names
-from gradviz.qt.builder_dialog import new_network
 from gradviz.qt.theme import THEMES, DisplayOptions
 
 if TYPE_CHECKING:
@@ -91,13 +90,20 @@ def _action(win: MainWindow, name: str, text: str, slot: object = None, *,
     return action
 
 
+def _new_network(win: MainWindow) -> None:
+    """File → New Network… (the builder dialog loads on first use)."""
+    from gradviz.qt.builder_dialog import new_network
+
+    new_network(win)
+
+
 def build_menus(win: MainWindow) -> None:
     """Create the menu bar of ``win`` (actions also in ``win.actions_by_name``)."""
     bar = win.menuBar()
     # File
     file_menu = bar.addMenu("&File")
     win.file_menu = file_menu
-    file_menu.addAction(_action(win, "new_network", "&New Network…", lambda: new_network(win),
+    file_menu.addAction(_action(win, "new_network", "&New Network…", lambda: _new_network(win),
                                 shortcuts=("Ctrl+Shift+N",),
                                 tip="Build a layered network or a fresh exercise"))
     new_menu = file_menu.addMenu("&New from Example")
