@@ -1,0 +1,78 @@
+"""Run ``gradviz open [FILE]`` as a user would and report its first painted frame.
+
+``bench/bench_startup.py`` starts this script in a fresh Python process. It
+runs the real command-line entry point (``gradviz.cli.main(["open", …])``), with
+one hook added from outside the app: when the main window exists, an event
+filter waits for the first paint of the canvas's viewport, prints the system's
+monotonic clock at that moment (``first-paint <seconds>``, comparable with the
+parent's ``time.monotonic()``), and closes the window. ``PROBE_MODULES=1`` also
+prints, one per line, which heavy modules were imported by then.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication
+
+import gradviz.qt.app as app_module
+from gradviz.cli import main
+
+#: Modules that the first paint should not need.
+HEAVY = (
+    "networkx",
+    "scipy",
+    "gradviz.engine.check",
+    "gradviz.export.tikz",
+    "gradviz.export.solution",
+    "gradviz.qt.render",
+    "PySide6.QtSvg",
+    "PySide6.QtPrintSupport",
+)
+
+
+class FirstPaint(QObject):
+    """Reports the first paint event of the object it filters, then ends the app."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.done = False
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Paint and not self.done:
+            self.done = True
+            painted = time.monotonic()
+            QTimer.singleShot(0, lambda: self.report(painted))
+        return False
+
+    def report(self, painted: float) -> None:
+        print(f"first-paint {painted:.6f}", flush=True)
+        if os.environ.get("PROBE_MODULES"):
+            for name in HEAVY:
+                print(f"module {name} {name in sys.modules}", flush=True)
+        app = QApplication.instance()
+        if app is not None:
+            app.closeAllWindows()
+            app.quit()
+
+
+def hook() -> FirstPaint:
+    """Wrap :func:`gradviz.qt.app.open_windows` so the first window's canvas is watched."""
+    probe = FirstPaint()
+    original = app_module.open_windows
+
+    def open_windows(*args: object, **kwargs: object) -> list:  # type: ignore[type-arg]
+        windows = original(*args, **kwargs)  # type: ignore[arg-type]
+        windows[0].view.viewport().installEventFilter(probe)
+        return windows
+
+    app_module.open_windows = open_windows  # type: ignore[assignment]
+    return probe
+
+
+if __name__ == "__main__":
+    keep = hook()
+    sys.exit(main(["open", *sys.argv[1:]]))
