@@ -14,12 +14,16 @@ from __future__ import annotations
 import os
 import sys
 import time
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
 import gradviz.qt.app as app_module
 from gradviz.cli import main
+
+if TYPE_CHECKING:
+    from gradviz.qt.main_window import MainWindow
 
 #: Modules that the first paint should not need.
 HEAVY = (
@@ -54,7 +58,7 @@ class FirstPaint(QObject):
             for name in HEAVY:
                 print(f"module {name} {name in sys.modules}", flush=True)
         app = QApplication.instance()
-        if app is not None:
+        if isinstance(app, QApplication):
             app.closeAllWindows()
             app.quit()
 
@@ -64,12 +68,12 @@ def hook() -> FirstPaint:
     probe = FirstPaint()
     original = app_module.open_windows
 
-    def open_windows(*args: object, **kwargs: object) -> list:  # type: ignore[type-arg]
-        windows = original(*args, **kwargs)  # type: ignore[arg-type]
+    def open_windows(*args: Any, **kwargs: Any) -> list[MainWindow]:
+        windows = original(*args, **kwargs)
         windows[0].view.viewport().installEventFilter(probe)
         return windows
 
-    app_module.open_windows = open_windows  # type: ignore[assignment]
+    app_module.open_windows = open_windows
     return probe
 
 
