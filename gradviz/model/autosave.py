@@ -24,13 +24,13 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from gradviz.model.atomic import write_text_atomic
 from gradviz.model.fileformat import ModelError, dumps, from_dict
 from gradviz.model.network import Network
 
@@ -86,21 +86,6 @@ def _alive(pid: int) -> bool:
         return False
     return True
 
-
-def _write_atomic(target: Path, text: str) -> None:
-    """``text`` to ``target`` through a flushed temporary file and a rename."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 class AutosaveStore:
     """The folder of autosaved copies. One file per open document, named by the
     process and a per-process document number so windows never collide."""
@@ -131,7 +116,7 @@ class AutosaveStore:
         }
         self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         target = self.file_for(slot)
-        _write_atomic(target, json.dumps(doc, ensure_ascii=False))
+        write_text_atomic(target, json.dumps(doc, ensure_ascii=False))
         self.skipped = None
         return target
 

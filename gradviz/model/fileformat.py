@@ -18,13 +18,13 @@ from __future__ import annotations
 import json
 import math
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from gradviz.engine.ops import OPS, ShapeError
+from gradviz.model.atomic import write_text_atomic
 from gradviz.model.examples import example_path
 from gradviz.model.network import NODE_KEYS, Network, Node
 
@@ -385,18 +385,7 @@ def dumps(net: Network) -> str:
 def save(net: Network, path: str | os.PathLike[str]) -> None:
     """Write atomically: a temporary file beside ``path``, flushed, then renamed
     over it, so a crash or a full disk never leaves half a file."""
-    target = Path(path)
-    text = dumps(net)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_text_atomic(path, dumps(net))
 
 
 def _json_type(v: Any) -> str:
