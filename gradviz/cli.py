@@ -73,8 +73,9 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
-    if not args_list or (args_list[0] not in VERBS and not args_list[0].startswith("-")):
-        args_list.insert(0, "open")  # `gradviz` and `gradviz FILE` open the app
+    top_level = ("-h", "--help", "--version")
+    if not args_list or (args_list[0] not in VERBS and args_list[0] not in top_level):
+        args_list.insert(0, "open")  # `gradviz`, `gradviz FILE`, `gradviz --quit-after-ms N`
     parser = build_parser(only=args_list[0] if args_list[0] in VERBS else None)
     args = parser.parse_args(args_list)
     from gradviz.model.fileformat import ModelError

@@ -21,8 +21,13 @@ def run_gradviz(*args: str, tmp_path: Path, display: bool = True) -> subprocess.
         env["QT_QPA_PLATFORM"] = "offscreen"
     else:
         env.pop("QT_QPA_PLATFORM", None)
-    return subprocess.run([sys.executable, "-m", "gradviz", *args], capture_output=True,
-                          text=True, env=env, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "gradviz", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
 
 
 @pytest.mark.parametrize("verb", [(), ("open",)])
@@ -63,3 +68,15 @@ def test_the_app_module_refuses_a_bad_path_itself(tmp_path: Path, capsys) -> Non
 
     assert main(str(tmp_path / "nope.json"), []) == 2
     assert capsys.readouterr().err.startswith("gradviz: error: ")
+
+
+def test_app_options_without_the_verb_open_the_app() -> None:
+    """`gradviz --quit-after-ms N` means `gradviz open --quit-after-ms N`."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    proc = subprocess.run([sys.executable, "-m", "gradviz", "--quit-after-ms", "200"],
+                          capture_output=True, text=True, timeout=60, env=env)
+    assert proc.returncode == 0, proc.stderr
