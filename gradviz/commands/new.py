@@ -21,33 +21,63 @@ HELP = "build a new layered network (sizes, activations, biases, head, initial w
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     # let values such as "-1,2" or "-1/2,0" through as values, not as unknown options
     parser._negative_number_matcher = re.compile(r"^-\d[\d.,/ eE+-]*$")
-    parser.add_argument("--layers", required=True, metavar="N0,N1,…",
-                        help="layer sizes, input first and output last, e.g. 2,3,2")
-    parser.add_argument("--act", default="relu", metavar="ACT[,ACT…]",
-                        help="activation of the hidden layers: one for all, or one per hidden "
-                        "layer plus optionally one for the output layer; "
-                        f"{', '.join(ACTIVATION_CHOICES)} (relu)")
-    parser.add_argument("--head", default="softmax", metavar="HEAD",
-                        help="softmax (then −ln of the target class) or mse (identity output, "
-                        "mean squared error to the target vector) (softmax)")
-    parser.add_argument("--target", metavar="T",
-                        help="softmax: the class, 1-based like the sheet's f[1] (1); "
-                        "mse: the target vector, e.g. 1,0 (1,0,…,0)")
-    parser.add_argument("--bias", nargs="?", const="all", metavar="0/1,…",
-                        help="add biases b₁, b₂, …: to every layer, or per layer as 1,0")
-    parser.add_argument("--init", default="ints", metavar="INIT",
-                        help=f"initial weights: {', '.join(INITS)} (ints: integers in "
-                        "[−3, 3]; exercise: small integers whose every derivative is a "
-                        "simple fraction)")
+    parser.add_argument(
+        "--layers",
+        required=True,
+        metavar="N0,N1,…",
+        help="layer sizes, input first and output last, e.g. 2,3,2",
+    )
+    parser.add_argument(
+        "--act",
+        default="relu",
+        metavar="ACT[,ACT…]",
+        help="activation of the hidden layers: one for all, or one per hidden "
+        "layer plus optionally one for the output layer; "
+        f"{', '.join(ACTIVATION_CHOICES)} (relu)",
+    )
+    parser.add_argument(
+        "--head",
+        default="softmax",
+        metavar="HEAD",
+        help="softmax (then −ln of the target class) or mse (identity output, "
+        "mean squared error to the target vector) (softmax)",
+    )
+    parser.add_argument(
+        "--target",
+        metavar="T",
+        help="softmax: the class, 1-based like the sheet's f[1] (1); "
+        "mse: the target vector, e.g. 1,0 (1,0,…,0)",
+    )
+    parser.add_argument(
+        "--bias",
+        nargs="?",
+        const="all",
+        metavar="0/1,…",
+        help="add biases b₁, b₂, …: to every layer, or per layer as 1,0",
+    )
+    parser.add_argument(
+        "--init",
+        default="ints",
+        metavar="INIT",
+        help=f"initial weights: {', '.join(INITS)} (ints: integers in "
+        "[−3, 3]; exercise: small integers whose every derivative is a "
+        "simple fraction)",
+    )
     parser.add_argument("--seed", type=int, default=0, help="random seed (0)")
-    parser.add_argument("--input", metavar="E1,E2,…",
-                        help="the input E, e.g. 1,-1 (default 1,-1,1,…; chosen by --init "
-                        "exercise)")
-    parser.add_argument("--allow-kinks", action="store_true",
-                        help="with --init exercise, allow ReLU inputs of exactly 0")
+    parser.add_argument(
+        "--input",
+        metavar="E1,E2,…",
+        help="the input E, e.g. 1,-1 (default 1,-1,1,…; chosen by --init exercise)",
+    )
+    parser.add_argument(
+        "--allow-kinks",
+        action="store_true",
+        help="with --init exercise, allow ReLU inputs of exactly 0",
+    )
     parser.add_argument("--title", default="", help="the network's title")
-    parser.add_argument("-o", "--output", required=True, metavar="OUT",
-                        help="where to write the network (.json)")
+    parser.add_argument(
+        "-o", "--output", required=True, metavar="OUT", help="where to write the network (.json)"
+    )
 
 
 def _items(text: str, flag: str) -> list[str]:
@@ -89,8 +119,9 @@ def _bias(text: str | None, depth: int) -> bool | tuple[bool, ...]:
             raise UsageError(f"--bias: '{p}' must be 1 (bias) or 0 (none)")
         flags.append(p == "1")
     if len(flags) != depth:
-        raise UsageError(f"--bias gives {len(flags)} switches but the network has {depth} "
-                         "weight layers")
+        raise UsageError(
+            f"--bias gives {len(flags)} switches but the network has {depth} weight layers"
+        )
     return tuple(flags)
 
 
@@ -110,8 +141,9 @@ def spec_from_args(args: argparse.Namespace) -> NetworkSpec:
     acts = tuple(a.lower() for a in _items(args.act, "--act"))
     for a in acts:
         if a not in ACTIVATION_CHOICES:
-            raise UsageError(f"--act: unknown activation '{a}' "
-                             f"(choose from {', '.join(ACTIVATION_CHOICES)})")
+            raise UsageError(
+                f"--act: unknown activation '{a}' (choose from {', '.join(ACTIVATION_CHOICES)})"
+            )
     if args.head not in HEADS:
         raise UsageError(f"--head: unknown head '{args.head}' (choose softmax or mse)")
     if args.init not in INITS:
@@ -148,8 +180,9 @@ def summary(net: Network, path: str) -> str:
         lines.append(head + ("\n" + " " * len(head)).join(text))
     if ev.loss is not None and net.loss is not None:
         lines.append(f"  loss {net.loss} = {format_scalar(ev.loss)}")
-    sizes = ", ".join(f"{p} {'×'.join(map(str, np.asarray(net.node(p).value).shape))}"
-                      for p in net.param_ids)
+    sizes = ", ".join(
+        f"{p} {'×'.join(map(str, np.asarray(net.node(p).value).shape))}" for p in net.param_ids
+    )
     lines.append(f"  Θ has {ev.theta.size} entries: {sizes}")
     return "\n".join(lines)
 

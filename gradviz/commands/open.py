@@ -18,10 +18,20 @@ HELP = "open the app on a network file or bundled example (default: exercise3)"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("model", metavar="FILE", nargs="?", default=None,
-                        help="a network file (.json) or a bundled example's name")
-    parser.add_argument("--quit-after-ms", type=positive_int, default=None, metavar="N",
-                        help="close the window after N milliseconds (smoke tests)")
+    parser.add_argument(
+        "model",
+        metavar="FILE",
+        nargs="?",
+        default=None,
+        help="a network file (.json) or a bundled example's name",
+    )
+    parser.add_argument(
+        "--quit-after-ms",
+        type=positive_int,
+        default=None,
+        metavar="N",
+        help="close the window after N milliseconds (smoke tests)",
+    )
 
 
 def _has_display() -> bool:
@@ -36,8 +46,10 @@ def run(args: argparse.Namespace) -> int:
     if args.model is not None:
         load(args.model)  # a bad file: ModelError, one line, exit 2, no window
     if not _has_display():
-        raise UsageError("no display to open a window on (set DISPLAY, or "
-                         "QT_QPA_PLATFORM=offscreen for a headless run)")
+        raise UsageError(
+            "no display to open a window on (set DISPLAY, or "
+            "QT_QPA_PLATFORM=offscreen for a headless run)"
+        )
     from gradviz.qt.app import main
 
     argv = [] if args.quit_after_ms is None else ["--quit-after-ms", str(args.quit_after_ms)]

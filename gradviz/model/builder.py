@@ -187,8 +187,7 @@ class NetworkSpec:
                 raise ValueError("the target must hold finite numbers")
 
 
-def init_values(shape: tuple[int, ...], init: str, rng: np.random.Generator,
-                fan_in: int) -> Array:
+def init_values(shape: tuple[int, ...], init: str, rng: np.random.Generator, fan_in: int) -> Array:
     """New parameter entries of ``shape``: zeros, ``N(0, 1/fan_in)`` or integers in
     ``[−3, 3]``, drawn from ``rng``."""
     if init == "zeros":
@@ -214,8 +213,11 @@ def build_network(spec: NetworkSpec) -> Network:
 
         return generate_exercise(spec, spec.seed)
     rng = np.random.default_rng(spec.seed)
-    e = (np.asarray(spec.input_values, dtype=np.float64) if spec.input_values is not None
-         else default_input(spec.layers[0]))
+    e = (
+        np.asarray(spec.input_values, dtype=np.float64)
+        if spec.input_values is not None
+        else default_input(spec.layers[0])
+    )
     weights: list[Array] = []
     biases: list[Array | None] = []
     for k, use_bias in enumerate(spec.layer_biases(), start=1):
@@ -229,8 +231,13 @@ def _target(spec: NetworkSpec) -> int | Array:
     return spec.target_index() if spec.head == "softmax" else spec.target_vector()
 
 
-def assemble(spec: NetworkSpec, e: Array, weights: Sequence[Array],
-             biases: Sequence[Array | None], target: int | Array) -> Network:
+def assemble(
+    spec: NetworkSpec,
+    e: Array,
+    weights: Sequence[Array],
+    biases: Sequence[Array | None],
+    target: int | Array,
+) -> Network:
     """Lay out the nodes for given numbers: ``weights[k−1]`` is ``W_k``,
     ``biases[k−1]`` is ``b_k`` or None, ``target`` the class (0-based) or vector."""
     acts = spec.layer_activations()
@@ -246,8 +253,9 @@ def assemble(spec: NetworkSpec, e: Array, weights: Sequence[Array],
         b = biases[k - 1]
         if b is not None:
             bid, a = f"b{k}", layer_id("a", k)
-            nodes.append(Node(bid, "param", value=np.asarray(b, dtype=np.float64),
-                              label=f"b{subscript(k)}"))
+            nodes.append(
+                Node(bid, "param", value=np.asarray(b, dtype=np.float64), label=f"b{subscript(k)}")
+            )
             nodes.append(Node(a, "add", [h, bid], label=f"+b{subscript(k)}"))
             h = a
         act = acts[k - 1]
@@ -263,8 +271,15 @@ def assemble(spec: NetworkSpec, e: Array, weights: Sequence[Array],
         nodes.append(Node("f", "softmax", [h], label="softmax"))
         nodes.append(Node("l", "neg_log", ["f"], attrs={"index": target}, label="−ln"))
     else:
-        nodes.append(Node("l", "mse", ["f"],
-                          attrs={"target": np.asarray(target, dtype=np.float64)}, label="MSE"))
+        nodes.append(
+            Node(
+                "l",
+                "mse",
+                ["f"],
+                attrs={"target": np.asarray(target, dtype=np.float64)},
+                label="MSE",
+            )
+        )
     net = Network(nodes, spec.title or describe(spec), output="f", loss="l")
     try:
         validate(net)

@@ -101,8 +101,10 @@ class Document:
         old = self._leaf_value(node_id)
         new = np.asarray(new, dtype=np.float64)
         if new.shape != old.shape:
-            raise ModelError(f"node '{node_id}': a value of shape {new.shape} does not "
-                             f"replace one of shape {old.shape}")
+            raise ModelError(
+                f"node '{node_id}': a value of shape {new.shape} does not "
+                f"replace one of shape {old.shape}"
+            )
         node.value = new.copy()
         self._notify("values", (node_id,))
         return old.copy()
@@ -135,8 +137,9 @@ class Document:
         return value
 
     # -- layout and structure --------------------------------------------------
-    def set_positions(self, positions: dict[str, tuple[float, float] | None]) -> dict[
-            str, tuple[float, float] | None]:
+    def set_positions(
+        self, positions: dict[str, tuple[float, float] | None]
+    ) -> dict[str, tuple[float, float] | None]:
         """Move nodes (None forgets a saved position); returns the old positions."""
         old: dict[str, tuple[float, float] | None] = {}
         for nid, pos in positions.items():

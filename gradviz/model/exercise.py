@@ -67,12 +67,15 @@ def check_exercise_spec(spec: NetworkSpec) -> None:
             f"{MAX_DENOMINATOR}, so use 2 to 4 outputs"
         )
     if spec.head == "mse" and m > MAX_DENOMINATOR:
-        raise ValueError(f"an MSE over {m} outputs divides by {m}; exercises allow at most "
-                         f"{MAX_DENOMINATOR} outputs")
+        raise ValueError(
+            f"an MSE over {m} outputs divides by {m}; exercises allow at most "
+            f"{MAX_DENOMINATOR} outputs"
+        )
 
 
-def generate_exercise(spec: NetworkSpec, seed: int, *, allow_kinks: bool | None = None,
-                      max_tries: int = MAX_TRIES) -> Network:
+def generate_exercise(
+    spec: NetworkSpec, seed: int, *, allow_kinks: bool | None = None, max_tries: int = MAX_TRIES
+) -> Network:
     """A network of ``spec``'s shape (its init ignored) whose numbers are all simple
     fractions, the same for the same ``seed``. ``allow_kinks`` defaults to
     ``spec.allow_kinks``. ``ValueError`` when the shape cannot work or no draw
@@ -107,8 +110,9 @@ def generate_exercise(spec: NetworkSpec, seed: int, *, allow_kinks: bool | None 
     )
 
 
-def _draw(spec: NetworkSpec, rng: np.random.Generator,
-          biases_on: list[bool]) -> tuple[Array, list[Array], list[Array | None]] | None:
+def _draw(
+    spec: NetworkSpec, rng: np.random.Generator, biases_on: list[bool]
+) -> tuple[Array, list[Array], list[Array | None]] | None:
     if spec.input_values is not None:
         e = np.asarray(spec.input_values, dtype=np.float64)
     else:
@@ -118,14 +122,23 @@ def _draw(spec: NetworkSpec, rng: np.random.Generator,
     for k in range(1, spec.depth + 1):
         shape = (spec.layers[k], spec.layers[k - 1])
         weights.append(rng.integers(-WEIGHT_RANGE, WEIGHT_RANGE + 1, size=shape).astype(float))
-        biases.append(rng.integers(-BIAS_RANGE, BIAS_RANGE + 1, size=shape[0]).astype(float)
-                      if biases_on[k - 1] else None)
+        biases.append(
+            rng.integers(-BIAS_RANGE, BIAS_RANGE + 1, size=shape[0]).astype(float)
+            if biases_on[k - 1]
+            else None
+        )
     return e, weights, biases
 
 
-def _prefilter(spec: NetworkSpec, acts: list[str], e: Array, weights: list[Array],
-               biases: list[Array | None], kinks: bool,
-               rng: np.random.Generator) -> Array | None:
+def _prefilter(
+    spec: NetworkSpec,
+    acts: list[str],
+    e: Array,
+    weights: list[Array],
+    biases: list[Array | None],
+    kinks: bool,
+    rng: np.random.Generator,
+) -> Array | None:
     """Cheap forward pass on the draw (repairing the softmax tie in place): the
     last layer's output, or None when it hits a kink, a mostly dead ReLU layer or a
     number above :data:`MAX_ABS`."""
@@ -154,9 +167,13 @@ def _tie(w: Array, b: Array | None, h: Array, rng: np.random.Generator) -> bool:
         gap = s[0] - s[k]
         if gap == 0:
             continue
-        cols = [j for j in rng.permutation(h.size)
-                if h[j] != 0 and float(gap / h[j]).is_integer()
-                and abs(w[k, j] + gap / h[j]) <= REPAIR_RANGE]
+        cols = [
+            j
+            for j in rng.permutation(h.size)
+            if h[j] != 0
+            and float(gap / h[j]).is_integer()
+            and abs(w[k, j] + gap / h[j]) <= REPAIR_RANGE
+        ]
         if cols:
             w[k, cols[0]] += gap / h[cols[0]]
         elif b is not None and abs(b[k] + gap) <= REPAIR_RANGE:
@@ -186,8 +203,9 @@ def is_simple(x: float, max_denominator: int = MAX_DENOMINATOR) -> bool:
     return abs(x) <= MAX_ABS and as_fraction(x, max_denominator=max_denominator) is not None
 
 
-def exercise_problems(net: Network, ev: Evaluation | None = None,
-                      max_denominator: int = MAX_DENOMINATOR) -> list[str]:
+def exercise_problems(
+    net: Network, ev: Evaluation | None = None, max_denominator: int = MAX_DENOMINATOR
+) -> list[str]:
     """Every number of ``net`` a teacher would write that is not simple, as
     ``"where: value"`` strings (empty when the network is a good exercise): node
     values, local Jacobians, ``∂l/∂value`` on every node, ``J_f(Θ)``, ``∇l(Θ)``. A
@@ -204,8 +222,11 @@ def exercise_problems(net: Network, ev: Evaluation | None = None,
                 return
 
     loss_node = net.node(net.loss) if net.loss is not None else None
-    softmax_loss = (loss_node is not None and loss_node.op == "neg_log"
-                    and net.node(loss_node.inputs[0]).op == "softmax")
+    softmax_loss = (
+        loss_node is not None
+        and loss_node.op == "neg_log"
+        and net.node(loss_node.inputs[0]).op == "softmax"
+    )
     for nid, value in ev.values.items():
         if softmax_loss and nid == net.loss:
             m = ev.values[loss_node.inputs[0]].size  # type: ignore[union-attr]

@@ -23,8 +23,16 @@ from gradviz.model.layout import ROW_SPACING
 from gradviz.model.network import Network, Node
 
 __all__ = [
-    "add_bias", "bias_of", "change_loss", "change_op", "change_width", "delete_node",
-    "head_of", "insert_activation", "remove_bias", "width_plan",
+    "add_bias",
+    "bias_of",
+    "change_loss",
+    "change_op",
+    "change_width",
+    "delete_node",
+    "head_of",
+    "insert_activation",
+    "remove_bias",
+    "width_plan",
 ]
 
 WIDTH_INITS = ("zeros", "gaussian", "ints")
@@ -126,8 +134,7 @@ def insert_activation(net: Network, src: str, dst: str, act: str) -> Network:
     if src not in d.inputs:
         raise ModelError(f"there is no edge from '{src}' to '{dst}'")
     if s.op == "param":
-        raise ModelError(f"'{src}' is a parameter: activations go between layers, "
-                         "not on weights")
+        raise ModelError(f"'{src}' is a parameter: activations go between layers, not on weights")
     new = net.copy()
     k = _layer_number(net, src)
     nid = fresh_id(new, *([layer_id("g", k)] if k is not None else []), "g")
@@ -142,8 +149,10 @@ def change_op(net: Network, node_id: str, new_act: str) -> Network:
     """Swap an activation for another (ReLU ↔ sigmoid ↔ tanh); a default label follows."""
     n = _node(net, node_id)
     if n.op not in ACTIVATIONS:
-        raise ModelError(f"'{node_id}' is a {n.op}, not an activation: only ReLU, sigmoid "
-                         "and tanh can be swapped")
+        raise ModelError(
+            f"'{node_id}' is a {n.op}, not an activation: only ReLU, sigmoid "
+            "and tanh can be swapped"
+        )
     if new_act not in ACTIVATIONS:
         raise ModelError(f"unknown activation '{new_act}' (choose relu, sigmoid or tanh)")
     if new_act == n.op:
@@ -172,8 +181,9 @@ def add_bias(net: Network, node_id: str) -> Network:
     ``+ b`` with a new parameter ``b`` of zeros; its consumers read the sum."""
     n = _node(net, node_id)
     if n.op != "matmul":
-        raise ModelError(f"a bias is added after a weight product (a matmul), and '{node_id}' "
-                         f"is a {n.op}")
+        raise ModelError(
+            f"a bias is added after a weight product (a matmul), and '{node_id}' is a {n.op}"
+        )
     shape = shapes(net)[node_id]
     if len(shape) != 1:
         raise ModelError(f"'{node_id}' is not a vector, so it takes no bias")
@@ -186,8 +196,13 @@ def add_bias(net: Network, node_id: str) -> Network:
     aid = fresh_id(new, layer_id("a", k))
     users = net.consumers(node_id)
     after = net.node(users[0]) if users else Node("", "input")  # unplaced: no position
-    bias = Node(bid, "param", value=np.zeros(shape), label=f"b{subscript(k)}",
-                extra=_midpoint(n, after, -ROW_SPACING / 2))
+    bias = Node(
+        bid,
+        "param",
+        value=np.zeros(shape),
+        label=f"b{subscript(k)}",
+        extra=_midpoint(n, after, -ROW_SPACING / 2),
+    )
     add = Node(aid, "add", [node_id, bid], label=f"+b{subscript(k)}", extra=_midpoint(n, after))
     _rewire(new, node_id, aid)  # before the add exists, so it keeps reading node_id
     _insert_after(new, node_id, bias, add)
@@ -225,13 +240,15 @@ def delete_node(net: Network, node_id: str) -> Network:
     n = _node(net, node_id)
     users = net.consumers(node_id)
     if node_id == net.loss:
-        raise ModelError(f"'{node_id}' is the network's loss: change the loss instead "
-                         "of deleting it")
+        raise ModelError(
+            f"'{node_id}' is the network's loss: change the loss instead of deleting it"
+        )
     kind = "parameter" if n.op == "param" else "input"
     if not n.inputs:
         if users:
-            raise ModelError(f"the {kind} '{node_id}' is needed by "
-                             + ", ".join(f"'{u}'" for u in users))
+            raise ModelError(
+                f"the {kind} '{node_id}' is needed by " + ", ".join(f"'{u}'" for u in users)
+            )
         new = net.copy()
         new.nodes = [m for m in new.nodes if m.id != node_id]
         return _finish(new)
@@ -239,8 +256,10 @@ def delete_node(net: Network, node_id: str) -> Network:
         try:
             through, bias = _bias_parts(net, node_id)
         except ModelError:
-            raise ModelError(f"'{node_id}' adds two computed values: it is unclear which one "
-                             "its consumers should take") from None
+            raise ModelError(
+                f"'{node_id}' adds two computed values: it is unclear which one "
+                "its consumers should take"
+            ) from None
         dropped = [bias]
     elif n.op == "matmul":
         through, dropped = n.inputs[1], [n.inputs[0]]
@@ -256,8 +275,10 @@ def delete_node(net: Network, node_id: str) -> Network:
             )
         for u in users:
             if net.node(u).op == "neg_log" and net.node(through).op != "softmax":
-                raise ModelError(f"the −ln in '{u}' needs a softmax's probabilities, and "
-                                 f"'{through}' would give it raw scores")
+                raise ModelError(
+                    f"the −ln in '{u}' needs a softmax's probabilities, and "
+                    f"'{through}' would give it raw scores"
+                )
     new = net.copy()
     _rewire(new, node_id, through)
     new.nodes = [m for m in new.nodes if m.id != node_id]
@@ -286,12 +307,14 @@ class WidthPlan:
 def _own_param(net: Network, pid: str, user: str, ndim: int) -> None:
     p = net.node(pid)
     if p.op != "param" or p.value is None or p.value.ndim != ndim:
-        raise ModelError(f"'{user}' does not read a parameter '{pid}' that a width change "
-                         "can resize")
+        raise ModelError(
+            f"'{user}' does not read a parameter '{pid}' that a width change can resize"
+        )
     others = [u for u in net.consumers(pid) if u != user]
     if others:
-        raise ModelError(f"'{pid}' is also used by '{others[0]}', so its size is not this "
-                         "layer's alone")
+        raise ModelError(
+            f"'{pid}' is also used by '{others[0]}', so its size is not this layer's alone"
+        )
 
 
 def width_plan(net: Network, node_id: str) -> WidthPlan:
@@ -302,16 +325,21 @@ def width_plan(net: Network, node_id: str) -> WidthPlan:
         cur = net.node(start)
         users = net.consumers(start)
         user = net.node(users[0]) if len(users) == 1 else None
-        if cur.op == "param" and user is not None and (
-                user.op == "add" or (user.op == "matmul" and user.inputs[0] == start)):
+        if (
+            cur.op == "param"
+            and user is not None
+            and (user.op == "add" or (user.op == "matmul" and user.inputs[0] == start))
+        ):
             start = user.id
         elif cur.op in ACTIVATIONS or cur.op == "softmax":
             start = cur.inputs[0]
         elif cur.op == "add":
             start = _bias_parts(net, start)[0]
         else:
-            raise ModelError(f"'{node_id}' is not part of a layer (a weight product with its "
-                             "bias and activation)")
+            raise ModelError(
+                f"'{node_id}' is not part of a layer (a weight product with its "
+                "bias and activation)"
+            )
     first = net.node(start)
     sh = shapes(net)
     if len(sh[start]) != 1:
@@ -346,8 +374,9 @@ def width_plan(net: Network, node_id: str) -> WidthPlan:
     return plan
 
 
-def change_width(net: Network, layer_node_id: str, width: int, init: str = "zeros",
-                 seed: int = 0) -> Network:
+def change_width(
+    net: Network, layer_node_id: str, width: int, init: str = "zeros", seed: int = 0
+) -> Network:
     """Give a layer ``width`` units: its weight ``W`` (n × m) becomes ``width × m``,
     its bias ``width``, the next weight's columns ``width``; entries that existed are
     kept, new ones are drawn by ``init`` (zeros, gaussian, ints; seeded). An MSE
@@ -355,8 +384,7 @@ def change_width(net: Network, layer_node_id: str, width: int, init: str = "zero
     if not isinstance(width, (int, np.integer)) or isinstance(width, bool) or width < 1:
         raise ModelError("a layer needs a whole number of units, at least 1")
     if init not in WIDTH_INITS:
-        raise ModelError(f"unknown init '{init}' for new weights (choose zeros, gaussian or "
-                         "ints)")
+        raise ModelError(f"unknown init '{init}' for new weights (choose zeros, gaussian or ints)")
     plan = width_plan(net, layer_node_id)
     width = int(width)
     if width == plan.old:
@@ -364,8 +392,10 @@ def change_width(net: Network, layer_node_id: str, width: int, init: str = "zero
     for lid in plan.losses:
         loss = net.node(lid)
         if loss.op == "neg_log" and loss.attrs["index"] >= width:
-            raise ModelError(f"the loss '{lid}' takes class {loss.attrs['index'] + 1}, which a "
-                             f"layer of {width} units does not have")
+            raise ModelError(
+                f"the loss '{lid}' takes class {loss.attrs['index'] + 1}, which a "
+                f"layer of {width} units does not have"
+            )
     rng = np.random.default_rng(seed)
     keep = min(plan.old, width)
     new = net.copy()
@@ -434,8 +464,10 @@ def change_loss(net: Network, kind: str, index_or_target: int | Array | list[flo
             raise ModelError("a softmax loss takes one class number")
         n = int(np.prod(size))
         if len(size) != 1 or not 0 <= int(index) < n:
-            raise ModelError(f"class {int(index) + 1} is out of range: '{scores}' has {n} "
-                             f"entries (classes 1 to {n})")
+            raise ModelError(
+                f"class {int(index) + 1} is out of range: '{scores}' has {n} "
+                f"entries (classes 1 to {n})"
+            )
         if soft is None:
             soft = fresh_id(new, "f", "s")
             at = _midpoint(net.node(scores), net.node(lid)) if net.has_node(lid) else {}
@@ -445,8 +477,9 @@ def change_loss(net: Network, kind: str, index_or_target: int | Array | list[flo
     else:
         target = np.asarray(index_or_target, dtype=np.float64)
         if target.shape != size:
-            raise ModelError(f"the target has shape {_shape(target.shape)} but '{scores}' has "
-                             f"{_shape(size)}")
+            raise ModelError(
+                f"the target has shape {_shape(target.shape)} but '{scores}' has {_shape(size)}"
+            )
         if not np.all(np.isfinite(target)):
             raise ModelError("the target must hold finite numbers")
         attrs = {"target": target}

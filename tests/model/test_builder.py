@@ -23,11 +23,20 @@ SHEET_Q = np.array([[1.0, -1.0, 3.0], [-2.0, 5.0, 4.0]])
 
 
 def test_sheet_numbers_come_out_of_the_assembled_network() -> None:
-    net = assemble(NetworkSpec(layers=(2, 3, 2)), np.array([1.0, -1.0]),
-                   [SHEET_P, SHEET_Q], [None, None], 0)
+    net = assemble(
+        NetworkSpec(layers=(2, 3, 2)), np.array([1.0, -1.0]), [SHEET_P, SHEET_Q], [None, None], 0
+    )
     assert net.ids == ["E", "P", "z", "g", "Q", "z2", "f", "l"]
     assert [net.node(i).label for i in net.ids] == [
-        None, None, "P×E", "ReLU", None, "Q×·", "softmax", "−ln"]
+        None,
+        None,
+        "P×E",
+        "ReLU",
+        None,
+        "Q×·",
+        "softmax",
+        "−ln",
+    ]
     assert (net.output, net.loss) == ("f", "l")
     ev = net.evaluate()
     assert format_vector(ev.values["z"]) == "(2, 1, -3)"
@@ -41,8 +50,17 @@ def test_biases_sit_after_their_weights_in_file_order_and_theta() -> None:
     assert net.param_ids == ["P", "b1", "Q", "b2"]
     assert net.node("b1").label == "b₁" and net.node("a2").label == "+b₂"
     names = net.evaluate().theta_names
-    assert names[:9] == ["P[1,1]", "P[1,2]", "P[2,1]", "P[2,2]", "P[3,1]", "P[3,2]",
-                         "b1[1]", "b1[2]", "b1[3]"]
+    assert names[:9] == [
+        "P[1,1]",
+        "P[1,2]",
+        "P[2,1]",
+        "P[2,2]",
+        "P[3,1]",
+        "P[3,2]",
+        "b1[1]",
+        "b1[2]",
+        "b1[3]",
+    ]
     assert names[-2:] == ["b2[1]", "b2[2]"]
     assert len(names) == 6 + 3 + 6 + 2
 
@@ -54,8 +72,9 @@ def test_per_layer_bias_keeps_the_layer_number() -> None:
 
 
 def test_mse_head_names_the_last_layer_f() -> None:
-    net = build_network(NetworkSpec(layers=(3, 4, 2), head="mse", activations=("relu", "relu"),
-                                    target=(1.0, -1.0)))
+    net = build_network(
+        NetworkSpec(layers=(3, 4, 2), head="mse", activations=("relu", "relu"), target=(1.0, -1.0))
+    )
     assert net.ids == ["E", "P", "z", "g", "Q", "z2", "f", "l"]
     assert net.node("f").op == "relu" and net.node("f").inputs == ["z2"]
     assert net.node("l").op == "mse" and net.node("l").label == "MSE"
@@ -74,7 +93,21 @@ def test_default_input_target_and_labels() -> None:
 
 def test_weight_names_skip_the_sheets_other_letters() -> None:
     assert [weight_name(k) for k in range(1, 15)] == [
-        "P", "Q", "U", "V", "W", "A", "B", "C", "D", "H", "K", "M", "N", "W14"]
+        "P",
+        "Q",
+        "U",
+        "V",
+        "W",
+        "A",
+        "B",
+        "C",
+        "D",
+        "H",
+        "K",
+        "M",
+        "N",
+        "W14",
+    ]
     net = build_network(NetworkSpec(layers=(2,) * 6, activations=("relu",)))
     assert net.param_ids == ["P", "Q", "U", "V", "W"]
     assert net.node("z3").label == "U×·"
@@ -86,28 +119,32 @@ def test_inits() -> None:
     ints = build_network(NetworkSpec(layers=(4, 5, 3), init="ints", seed=7, bias=True))
     assert np.all(ints.theta == np.round(ints.theta)) and np.max(np.abs(ints.theta)) <= 3
     assert np.array_equal(
-        ints.theta, build_network(NetworkSpec(layers=(4, 5, 3), init="ints", seed=7,
-                                              bias=True)).theta)
+        ints.theta,
+        build_network(NetworkSpec(layers=(4, 5, 3), init="ints", seed=7, bias=True)).theta,
+    )
     g1 = build_network(NetworkSpec(layers=(4, 5, 3), init="gaussian", seed=1))
     g2 = build_network(NetworkSpec(layers=(4, 5, 3), init="gaussian", seed=2))
     assert not np.array_equal(g1.theta, g2.theta)
     assert 0.05 < float(np.std(g1.theta)) < 1.5
 
 
-@pytest.mark.parametrize(("spec", "message"), [
-    (NetworkSpec(layers=(2,)), "at least two layer sizes"),
-    (NetworkSpec(layers=(2, 0, 2)), "at least 1 unit"),
-    (NetworkSpec(activations=("gelu",)), "unknown activation 'gelu'"),
-    (NetworkSpec(layers=(2, 3, 3, 2), activations=("relu",) * 4), "one activation per hidden"),
-    (NetworkSpec(bias=(True,)), "one bias switch per weight layer (2)"),
-    (NetworkSpec(head="hinge"), "unknown head"),
-    (NetworkSpec(init="xavier"), "unknown init"),
-    (NetworkSpec(input_values=(1.0, 2.0, 3.0)), "the input has 3 values"),
-    (NetworkSpec(layers=(2, 3, 1)), "at least 2 outputs"),
-    (NetworkSpec(target=2), "target class 3 is out of range: choose 1 to 2"),
-    (NetworkSpec(head="mse", target=(1.0,)), "the target has 1 values but the output has 2"),
-    (NetworkSpec(head="mse", target=1), "target vector"),
-])
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        (NetworkSpec(layers=(2,)), "at least two layer sizes"),
+        (NetworkSpec(layers=(2, 0, 2)), "at least 1 unit"),
+        (NetworkSpec(activations=("gelu",)), "unknown activation 'gelu'"),
+        (NetworkSpec(layers=(2, 3, 3, 2), activations=("relu",) * 4), "one activation per hidden"),
+        (NetworkSpec(bias=(True,)), "one bias switch per weight layer (2)"),
+        (NetworkSpec(head="hinge"), "unknown head"),
+        (NetworkSpec(init="xavier"), "unknown init"),
+        (NetworkSpec(input_values=(1.0, 2.0, 3.0)), "the input has 3 values"),
+        (NetworkSpec(layers=(2, 3, 1)), "at least 2 outputs"),
+        (NetworkSpec(target=2), "target class 3 is out of range: choose 1 to 2"),
+        (NetworkSpec(head="mse", target=(1.0,)), "the target has 1 values but the output has 2"),
+        (NetworkSpec(head="mse", target=1), "target vector"),
+    ],
+)
 def test_bad_specs_are_refused_with_one_sentence(spec: NetworkSpec, message: str) -> None:
     with pytest.raises(ValueError) as info:
         build_network(spec)
@@ -137,22 +174,28 @@ def _check_ok(net_text: str) -> None:
     seed=st.integers(0, 2**16),
 )
 def test_every_built_network_loads_evaluates_and_checks(
-        layers: list[int], act: str, out_act: str | None, bias: bool, head: str, init: str,
-        seed: int) -> None:
+    layers: list[int], act: str, out_act: str | None, bias: bool, head: str, init: str, seed: int
+) -> None:
     if head == "softmax" and layers[-1] < 2:
         layers[-1] = 2
     hidden = len(layers) - 2
-    acts = (act,) * max(hidden, 1) if out_act is None or hidden == 0 else (
-        (act,) * hidden + (out_act,))
-    spec = NetworkSpec(layers=tuple(layers), activations=acts, bias=bias, head=head,
-                       init=init, seed=seed)
+    acts = (
+        (act,) * max(hidden, 1)
+        if out_act is None or hidden == 0
+        else ((act,) * hidden + (out_act,))
+    )
+    spec = NetworkSpec(
+        layers=tuple(layers), activations=acts, bias=bias, head=head, init=init, seed=seed
+    )
     net = build_network(spec)
-    n_theta = sum(layers[k] * layers[k + 1] + (layers[k + 1] if bias else 0)
-                  for k in range(len(layers) - 1))
+    n_theta = sum(
+        layers[k] * layers[k + 1] + (layers[k + 1] if bias else 0) for k in range(len(layers) - 1)
+    )
     assert net.theta.size == n_theta
     last = spec.layer_activations()[-1]
-    expected = ("softmax" if head == "softmax" else last if last != "none"
-                else "add" if bias else "matmul")
+    expected = (
+        "softmax" if head == "softmax" else last if last != "none" else "add" if bias else "matmul"
+    )
     assert net.node("f").op == expected
     assert net.evaluate().jacobian.shape == (layers[-1], n_theta)
     _check_ok(dumps(net))

@@ -63,15 +63,19 @@ def test_two_hundred_sheet_style_exercises() -> None:
     assert len(seen) > 190  # the seeds really give different exercises
 
 
-@pytest.mark.parametrize("spec", [
-    NetworkSpec(layers=(2, 3, 2), bias=True),
-    NetworkSpec(layers=(3, 4, 3)),
-    NetworkSpec(layers=(2, 3, 3, 2), bias=(True, False, True)),
-    NetworkSpec(layers=(2, 4), activations=("none",)),
-    NetworkSpec(layers=(2, 3, 2), head="mse"),
-    NetworkSpec(layers=(3, 4, 2), head="mse", activations=("relu", "relu"), bias=True),
-    NetworkSpec(layers=(2, 2, 2, 2), head="mse", activations=("none",) * 3),
-], ids=lambda s: f"{'-'.join(map(str, s.layers))}-{s.head}-bias{s.bias}")
+@pytest.mark.parametrize(
+    "spec",
+    [
+        NetworkSpec(layers=(2, 3, 2), bias=True),
+        NetworkSpec(layers=(3, 4, 3)),
+        NetworkSpec(layers=(2, 3, 3, 2), bias=(True, False, True)),
+        NetworkSpec(layers=(2, 4), activations=("none",)),
+        NetworkSpec(layers=(2, 3, 2), head="mse"),
+        NetworkSpec(layers=(3, 4, 2), head="mse", activations=("relu", "relu"), bias=True),
+        NetworkSpec(layers=(2, 2, 2, 2), head="mse", activations=("none",) * 3),
+    ],
+    ids=lambda s: f"{'-'.join(map(str, s.layers))}-{s.head}-bias{s.bias}",
+)
 def test_other_shapes_and_heads(spec: NetworkSpec) -> None:
     for seed in range(25):
         assert_good_exercise(generate_exercise(spec, seed))
@@ -86,8 +90,7 @@ def test_same_seed_same_exercise_and_it_survives_a_file() -> None:
 
 
 def test_given_input_target_and_class_are_kept() -> None:
-    net = generate_exercise(NetworkSpec(layers=(2, 3, 2), input_values=(1.0, -1.0),
-                                        target=1), 5)
+    net = generate_exercise(NetworkSpec(layers=(2, 3, 2), input_values=(1.0, -1.0), target=1), 5)
     assert net.node("E").value.tolist() == [1.0, -1.0]
     assert net.node("l").attrs["index"] == 1
     assert_good_exercise(net)
@@ -108,12 +111,15 @@ def test_allow_kinks_still_gives_fractions() -> None:
     assert kinked > 0  # kinks are allowed, and they do come up
 
 
-@pytest.mark.parametrize(("spec", "message"), [
-    (NetworkSpec(layers=(2, 3, 2), activations=("sigmoid",)), "sigmoid layers give irrational"),
-    (NetworkSpec(layers=(2, 3, 2), activations=("tanh", "relu")), "tanh layers"),
-    (NetworkSpec(layers=(2, 3, 5)), "a softmax over 5 outputs has denominators 25"),
-    (NetworkSpec(layers=(2, 3, 17), head="mse"), "an MSE over 17 outputs"),
-])
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        (NetworkSpec(layers=(2, 3, 2), activations=("sigmoid",)), "sigmoid layers give irrational"),
+        (NetworkSpec(layers=(2, 3, 2), activations=("tanh", "relu")), "tanh layers"),
+        (NetworkSpec(layers=(2, 3, 5)), "a softmax over 5 outputs has denominators 25"),
+        (NetworkSpec(layers=(2, 3, 17), head="mse"), "an MSE over 17 outputs"),
+    ],
+)
 def test_impossible_exercises_are_refused(spec: NetworkSpec, message: str) -> None:
     with pytest.raises(ValueError) as info:
         generate_exercise(spec, 0)

@@ -67,7 +67,8 @@ def test_new_nodes_land_on_their_edge_in_a_saved_drawing(sheet: Network) -> None
     g2 = S.insert_activation(placed, "z2", "f", "relu")
     assert g2.node("g2").pos == (550.0, 0.0)
     biased = S.add_bias(placed, "z")
-    assert biased.node("a").pos == (250.0, 0.0) and biased.node("b1").pos == (250.0, -ROW_SPACING / 2)
+    assert biased.node("a").pos == (250.0, 0.0)
+    assert biased.node("b1").pos == (250.0, -ROW_SPACING / 2)
     assert S.insert_activation(sheet, "z2", "f", "relu").node("g2").pos is None
 
 
@@ -116,11 +117,13 @@ def test_widen_and_narrow_a_hidden_layer(sheet: Network) -> None:
     assert wide.node("P").value.tolist() == [[3, 1], [1, 0], [-1, 2], [0, 0]]
     assert wide.node("Q").value.tolist() == [[1, -1, 3, 0], [-2, 5, 4, 0]]
     assert format_vector(wide.evaluate().gradient) == (
-        "(-3/2, 3/2, 3, -3, 0, 0, 0, 0, -1, -1/2, 0, 0, 1, 1/2, 0, 0)")
+        "(-3/2, 3/2, 3, -3, 0, 0, 0, 0, -1, -1/2, 0, 0, 1, 1/2, 0, 0)"
+    )
     ints = S.change_width(sheet, "z", 5, init="ints", seed=4)
     assert ints.node("P").value.shape == (5, 2) and ints.node("Q").value.shape == (2, 5)
-    assert np.array_equal(ints.node("P").value, S.change_width(sheet, "P", 5, "ints", 4)
-                          .node("P").value)
+    assert np.array_equal(
+        ints.node("P").value, S.change_width(sheet, "P", 5, "ints", 4).node("P").value
+    )
     assert np.all(np.abs(ints.node("P").value[3:]) <= 3)
     narrow = ok(S.change_width(sheet, "g", 2))
     assert narrow.node("P").value.tolist() == [[3, 1], [1, 0]]
@@ -145,8 +148,11 @@ def test_width_refusals(sheet: Network) -> None:
     refused(S.change_width, sheet, "l", 4, match="'l' is not part of a layer")
     second = S.change_loss(sheet, "softmax", 1)
     refused(S.change_width, second, "z2", 1, match="takes class 2, which a layer of 1 units")
-    shared = loads(dumps(sheet).replace('"inputs": ["Q", "g"]', '"inputs": ["P", "E"]')
-                   .replace('"value": [[1, -1, 3], [-2, 5, 4]]', '"value": [[1, 1]]'))
+    shared = loads(
+        dumps(sheet)
+        .replace('"inputs": ["Q", "g"]', '"inputs": ["P", "E"]')
+        .replace('"value": [[1, -1, 3], [-2, 5, 4]]', '"value": [[1, 1]]')
+    )
     refused(S.change_width, shared, "g", 4, match="'P' is also used by 'z2'")
 
 
@@ -156,9 +162,11 @@ def test_delete_nodes(sheet: Network) -> None:
     assert format_vector(linear.evaluate().values["z2"]) == "(-8, -11)"
     biased = S.add_bias(sheet, "z")
     assert dumps(S.delete_node(biased, "a")) == dumps(sheet)
-    square = loads(dumps(sheet).replace('"value": [[3, 1], [1, 0], [-1, 2]]',
-                                        '"value": [[3, 1], [1, 0]]')
-                   .replace('"value": [[1, -1, 3], [-2, 5, 4]]', '"value": [[1, -1], [-2, 5]]'))
+    square = loads(
+        dumps(sheet)
+        .replace('"value": [[3, 1], [1, 0], [-1, 2]]', '"value": [[3, 1], [1, 0]]')
+        .replace('"value": [[1, -1, 3], [-2, 5, 4]]', '"value": [[1, -1], [-2, 5]]')
+    )
     no_p = ok(S.delete_node(square, "z"))
     assert "P" not in no_p.ids and no_p.node("g").inputs == ["E"]  # the weight went too
 
@@ -181,14 +189,20 @@ def test_change_loss_between_softmax_and_mse(sheet: Network) -> None:
     second = S.change_loss(sheet, "softmax", 1)
     assert second.node("l").attrs["index"] == 1 and second.ids == sheet.ids
     assert format_vector(second.evaluate().gradient) == (
-        "(3/2, -3/2, -3, 3, 0, 0, 1, 1/2, 0, -1, -1/2, 0)")
+        "(3/2, -3/2, -3, 3, 0, 0, 1, 1/2, 0, -1, -1/2, 0)"
+    )
 
 
 def test_change_loss_refusals(sheet: Network) -> None:
     refused(S.change_loss, sheet, "hinge", 0, match="unknown loss 'hinge'")
     refused(S.change_loss, sheet, "softmax", 2, match="class 3 is out of range")
-    refused(S.change_loss, sheet, "mse", [1.0, 0.0, 0.0],
-            match="the target has shape (3,) but 'z2' has (2,)")
+    refused(
+        S.change_loss,
+        sheet,
+        "mse",
+        [1.0, 0.0, 0.0],
+        match="the target has shape (3,) but 'z2' has (2,)",
+    )
 
 
 def test_menus_list_what_applies_and_why_not(sheet: Network) -> None:

@@ -84,7 +84,5 @@ def test_the_text_verbs_import_no_qt(verb: str, tmp_path: Path) -> None:
         "    pass\n"
         "print('QT', any(m.startswith('PySide6') for m in sys.modules))\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
-    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.stdout.strip().splitlines()[-1] == "QT False", done.stderr
