@@ -19,15 +19,13 @@ Run alone with ``python bench/bench_interaction.py``.
 from __future__ import annotations
 
 import os
-import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import Row, Timing, run_alone  # noqa: E402
+from common import Row, Timing, per_action, run_alone  # noqa: E402
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -66,16 +64,6 @@ class PaintCounter(QObject):
         return False
 
 
-def samples(fn: Callable[[], object], n: int) -> Timing:
-    """``n`` single calls timed one by one (each call is one user action)."""
-    times = []
-    for _ in range(n):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return Timing(statistics.median(times), min(times), max(times), n, 1)
-
-
 def goal(t: Timing, limit: float) -> str:
     return f"goal < {limit * 1e3:g} ms: {'met' if t.median < limit else 'MISSED'}"
 
@@ -108,7 +96,7 @@ def edit_timing(
     for _ in range(10):
         edit()
     start = paints.count
-    t = samples(edit, EDITS)
+    t = per_action(edit, EDITS)
     if paints.count - start < EDITS:
         raise RuntimeError(f"only {paints.count - start} of {EDITS} edits were painted")
     return t, paints
@@ -123,7 +111,7 @@ def bench_window(app: QApplication, settings_file: str) -> list[Row]:
     window.view.fit()
     app.processEvents()
     t_edit, _ = edit_timing(app, window.doc, window.undo_stack, window.view.viewport())
-    t_paint = samples(window.view.viewport().repaint, 50)
+    t_paint = per_action(window.view.viewport().repaint, 50)
 
     view = window.view
     zooms = iter([1.0, 1.1] * 200)
@@ -139,8 +127,8 @@ def bench_window(app: QApplication, settings_file: str) -> list[Row]:
         bar.setValue(bar.value() + next(steps))
         view.viewport().repaint()
 
-    t_zoom = samples(zoom, 100)
-    t_pan = samples(pan, 100)
+    t_zoom = per_action(zoom, 100)
+    t_pan = per_action(pan, 100)
 
     inspector_paints = PaintCounter(within=window.inspector)
     app.installEventFilter(inspector_paints)
@@ -156,7 +144,7 @@ def bench_window(app: QApplication, settings_file: str) -> list[Row]:
 
     select()
     select()
-    t_select = samples(select, SELECTS)
+    t_select = per_action(select, SELECTS)
     app.removeEventFilter(inspector_paints)
     window.undo_stack.setClean()
     window.close()

@@ -42,6 +42,7 @@ __all__ = [
     "compare",
     "format_time",
     "measure",
+    "per_action",
     "print_table",
     "ratio_note",
     "speed_note",
@@ -146,6 +147,17 @@ def measure(
 ) -> Timing:
     """Median and range of the time per call of ``fn``."""
     return compare({"fn": fn}, repeats=repeats, target=target, warmup=warmup)["fn"]
+
+
+def per_action(fn: Callable[[], object], n: int) -> Timing:
+    """``n`` single calls timed one by one (each call is one user action, such as an
+    edit and its repaint, which must not be averaged over a batch)."""
+    times = []
+    for _ in range(n):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return _timing(times, 1)
 
 
 def ratio_note(a: Timing, b: Timing, b_name: str, goal: float | None = None) -> str:

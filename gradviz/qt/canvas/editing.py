@@ -25,7 +25,7 @@ from gradviz.model.document import Document
 from gradviz.qt.canvas import style
 from gradviz.qt.canvas.entry_editor import EntryEditor
 from gradviz.qt.canvas.node_items import LeafNodeItem, NodeItem
-from gradviz.qt.canvas.tensor_viewer import TensorViewer
+from gradviz.qt.canvas.tensor_viewer import TensorModel, TensorViewer
 from gradviz.qt.theme import DisplayOptions, Theme
 from gradviz.qt.undo import MoveNodesCommand, SetEntryCommand
 
@@ -97,7 +97,8 @@ class SceneEditing(_Base):
             return None
         views = self.views()
         parent = views[0].window() if views else None
-        viewer = TensorViewer(self.doc, node_id, self._options, self.undo_stack, parent)
+        model = TensorModel(self.doc, node_id, self._options, self.undo_stack)
+        viewer = TensorViewer(model, parent)
         viewer.show()
         viewer.raise_()
         return viewer

@@ -203,26 +203,10 @@ class LeafNodeItem(NodeItem):
             base = e.rect.top() + (e.rect.height() - fm.height()) / 2 + fm.ascent()
             painter.drawText(QPointF(e.rect.center().x() - w / 2, base), e.text)
         if self.facts:
-            cm = style.metrics(style.CAPTION_PX)
-            painter.setFont(style.font(style.CAPTION_PX))
-            painter.setPen(QColor(t.dim_text))
-            painter.drawText(
-                QPointF(
-                    -style.text_width(self.facts, style.CAPTION_PX) / 2,
-                    self.body.bottom() - BOX_PAD_Y - cm.descent(),
-                ),
-                self.facts,
-            )
-        nm = style.metrics(style.NAME_PX, True)
-        painter.setFont(style.font(style.NAME_PX, True))
-        painter.setPen(QColor(t.text))
-        painter.drawText(
-            QPointF(
-                -style.text_width(self.name, style.NAME_PX, True) / 2,
-                self.body.top() - 6 - nm.descent(),
-            ),
-            self.name,
-        )
+            below = self.body.bottom() - BOX_PAD_Y - style.metrics(style.CAPTION_PX).descent()
+            style.draw_centred(painter, self.facts, style.CAPTION_PX, below, t.dim_text)
+        above = self.body.top() - 6 - style.metrics(style.NAME_PX, True).descent()
+        style.draw_centred(painter, self.name, style.NAME_PX, above, t.text, bold=True)
         self._paint_notes(painter)
 
 
@@ -303,34 +287,13 @@ class OpNodeItem(NodeItem):
         if _lod(painter, option) * style.NAME_PX < 3:
             return
         nm = style.metrics(style.NAME_PX, True)
-        painter.setFont(style.font(style.NAME_PX, True))
-        painter.setPen(QColor(t.text))
-        has_value = self.show_value and bool(self.value_text)
-        lm = style.metrics(style.LABEL_PX)
-        top = self.body.top() + (OP_H - nm.height()) / 2
-        painter.drawText(
-            QPointF(-style.text_width(self.label, style.NAME_PX, True) / 2, top + nm.ascent()),
-            self.label,
-        )
-        if has_value:
-            painter.setFont(style.font(style.LABEL_PX))
-            painter.setPen(QColor(t.value))
-            painter.drawText(
-                QPointF(
-                    -style.text_width(self.value_text, style.LABEL_PX) / 2,
-                    self.body.bottom() - (OP_H - nm.height()) / 2 - lm.descent() + 2,
-                ),
-                self.value_text,
-            )
+        margin = (OP_H - nm.height()) / 2
+        top = self.body.top() + margin + nm.ascent()
+        style.draw_centred(painter, self.label, style.NAME_PX, top, t.text, bold=True)
+        if self.show_value and self.value_text:
+            base = self.body.bottom() - margin - style.metrics(style.LABEL_PX).descent() + 2
+            style.draw_centred(painter, self.value_text, style.LABEL_PX, base, t.value)
         if self.caption:
-            cm = style.metrics(style.CAPTION_PX)
-            painter.setFont(style.font(style.CAPTION_PX))
-            painter.setPen(QColor(t.dim_text))
-            painter.drawText(
-                QPointF(
-                    -style.text_width(self.caption, style.CAPTION_PX) / 2,
-                    self.body.top() - 6 - cm.descent(),
-                ),
-                self.caption,
-            )
+            above = self.body.top() - 6 - style.metrics(style.CAPTION_PX).descent()
+            style.draw_centred(painter, self.caption, style.CAPTION_PX, above, t.dim_text)
         self._paint_notes(painter)

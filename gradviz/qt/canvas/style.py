@@ -11,7 +11,7 @@ from functools import cache, lru_cache
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QFont, QFontMetricsF, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
 
 from gradviz.engine.exact import format_scalar
 from gradviz.engine.ops import OPS
@@ -67,6 +67,16 @@ def metrics(px: int, bold: bool = False, italic: bool = False) -> QFontMetricsF:
 def text_width(text: str, px: int, bold: bool = False) -> float:
     """Advance width of one line of ``text`` in scene units."""
     return metrics(px, bold).horizontalAdvance(text)
+
+
+def draw_centred(
+    painter: QPainter, text: str, px: int, baseline: float, color: str, bold: bool = False
+) -> None:
+    """One line of ``text`` at ``px`` pixels in ``color``, centred on x = 0, its
+    baseline at ``baseline`` (item coordinates)."""
+    painter.setFont(font(px, bold))
+    painter.setPen(QColor(color))
+    painter.drawText(QPointF(-text_width(text, px, bold) / 2, baseline), text)
 
 
 def pretty_name(node_id: str) -> str:

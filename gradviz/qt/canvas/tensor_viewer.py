@@ -51,7 +51,8 @@ class TensorModel(QAbstractTableModel):
         self.options = options if options is not None else DisplayOptions()
         self.undo_stack = undo_stack
         self.error = ""  # why the last edit was refused ("" when it was not)
-        self._shape = self._current_shape()
+        #: The tensor's shape (the table follows it when the network changes).
+        self.shape = self._current_shape()
         self._unsubscribe = doc.subscribe(self._on_change)
 
     # -- the tensor -----------------------------------------------------------------
@@ -66,7 +67,7 @@ class TensorModel(QAbstractTableModel):
 
     def tensor_index(self, row: int, column: int) -> tuple[int, ...]:
         """The index into the tensor of table cell (``row``, ``column``), 0-based."""
-        return summary.tensor_index(self._shape, row, column)
+        return summary.tensor_index(self.shape, row, column)
 
     def detach(self) -> None:
         """Stop following the document."""
@@ -79,9 +80,9 @@ class TensorModel(QAbstractTableModel):
         if change.kind == "positions":
             return
         shape = self._current_shape()
-        if shape != self._shape:
+        if shape != self.shape:
             self.beginResetModel()
-            self._shape = shape
+            self.shape = shape
             self.endResetModel()
         elif self.rowCount() and self.columnCount():
             last = self.index(self.rowCount() - 1, self.columnCount() - 1)
@@ -97,7 +98,7 @@ class TensorModel(QAbstractTableModel):
     def _size(self, parent: AnyIndex | None) -> tuple[int, int]:
         if (parent is not None and parent.isValid()) or not self.doc.network.has_node(self.node_id):
             return 0, 0
-        return summary.as_matrix_shape(self._shape)
+        return summary.as_matrix_shape(self.shape)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -148,29 +149,24 @@ class TensorModel(QAbstractTableModel):
 
 
 class TensorViewer(QDialog):
-    """A window with every entry of one node: its facts on top, the table below."""
+    """A window with every entry of one node (``model``'s): its facts on top, the
+    table below. The viewer takes ``model`` over and deletes itself when closed."""
 
-    def __init__(
-        self,
-        doc: Document,
-        node_id: str,
-        options: DisplayOptions | None = None,
-        undo_stack: QUndoStack | None = None,
-        parent: QWidget | None = None,
-    ) -> None:
+    def __init__(self, model: TensorModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
-        self.model = TensorModel(doc, node_id, options, undo_stack, self)
-        node = doc.network.node(node_id)
+        self.model = model
+        model.setParent(self)
+        node = model.doc.network.node(model.node_id)
         kind = "input" if node.op == "input" else "parameter"
-        dims = "×".join(str(d) for d in self.model._shape) or "scalar"
+        dims = "×".join(str(d) for d in model.shape) or "scalar"
         self.setWindowTitle(f"{node.display_label} — {dims} {kind}")
         layout = QVBoxLayout(self)
         self.facts = QLabel(self)
         self._show_facts()
         self.model.dataChanged.connect(self._show_facts)
         self.model.modelReset.connect(self._show_facts)
-        hint = "Double-click an entry to change it." if undo_stack is not None else ""
+        hint = "Double-click an entry to change it." if model.undo_stack is not None else ""
         self.facts.setToolTip(hint)
         layout.addWidget(self.facts)
         self.table = QTableView(self)
