@@ -18,28 +18,24 @@ from PySide6.QtGui import (
     QPainter,
     QPen,
     QPolygonF,
-    QResizeEvent,
-    QShowEvent,
     QWheelEvent,
 )
 from PySide6.QtWidgets import QFrame, QGraphicsView, QWidget
 
 from gradviz.qt.canvas.node_items import Entry, LeafNodeItem
 from gradviz.qt.canvas.scene import GraphScene
+from gradviz.qt.canvas.zoom_view import ZoomView
 
-MIN_ZOOM, MAX_ZOOM = 0.05, 12.0
-ZOOM_STEP = 1.25
 GRID = 40.0
 
 
-class GraphView(QGraphicsView):
+class GraphView(ZoomView):
     """A zoomable, pannable view of a graph scene. :meth:`fit` is bound to F."""
 
     def __init__(self, scene: GraphScene, parent: QWidget | None = None) -> None:
         super().__init__(scene, parent)
         self._graph = scene
         self._pan_from: QPoint | None = None
-        self._auto_fit = True  # follow the window's size until the user zooms or pans
         self.setRenderHints(
             QPainter.RenderHint.Antialiasing
             | QPainter.RenderHint.TextAntialiasing
@@ -54,60 +50,19 @@ class GraphView(QGraphicsView):
         self.setToolTip("")
         self._scroll_at_press = (0, 0)
         scene.layoutChanged.connect(self._update_scene_rect)
-        scene.rebuilt.connect(self._rebuilt)
+        scene.rebuilt.connect(self.drawing_rebuilt)
         self._update_scene_rect()
 
     @property
     def graph_scene(self) -> GraphScene:
         return self._graph
 
-    # -- zoom ------------------------------------------------------------------------
-    def zoom(self) -> float:
-        """The current scale (1.0 = 100 %)."""
-        return float(self.transform().m11())
+    # -- zoom (see ZoomView) ------------------------------------------------------------
+    def drawing_rect(self) -> QRectF:
+        return self._graph.drawing_rect()
 
-    def set_zoom(self, factor: float, anchor: QPointF | None = None) -> None:
-        """Zoom to ``factor`` (clamped to 5 %…1200 %), keeping ``anchor`` (scene
-        point) where it is on screen, or the view's centre."""
-        self._auto_fit = False
-        factor = min(MAX_ZOOM, max(MIN_ZOOM, factor))
-        ratio = factor / self.zoom()
-        if abs(ratio - 1) < 1e-9:
-            return
-        old = self.transformationAnchor()
-        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.NoAnchor)
-        centre = self.mapToScene(self.viewport().rect().center())
-        target = anchor if anchor is not None else centre
-        screen = self.mapFromScene(target)
-        self.scale(ratio, ratio)
-        moved = self.mapToScene(screen) - target
-        self.centerOn(self.mapToScene(self.viewport().rect().center()) - moved)
-        self.setTransformationAnchor(old)
-
-    def zoom_in(self) -> None:
-        self.set_zoom(self.zoom() * ZOOM_STEP)
-
-    def zoom_out(self) -> None:
-        self.set_zoom(self.zoom() / ZOOM_STEP)
-
-    def reset_zoom(self) -> None:
-        self.set_zoom(1.0)
-
-    def fit(self) -> None:
-        """Show the whole drawing, at most at 150 %; until the user zooms or pans,
-        the view fits again whenever it is resized or the network is rebuilt."""
-        rect = self._graph.drawing_rect()
-        if rect.isEmpty():
-            return
-        rect = rect.adjusted(-24, -24, 24, 24)
+    def before_fit(self, rect: QRectF) -> None:
         self._update_scene_rect()
-        self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
-        if self.zoom() > 1.5:
-            self.set_zoom(1.5)
-            self.centerOn(rect.center())
-        elif self.zoom() < MIN_ZOOM:
-            self.set_zoom(MIN_ZOOM)
-        self._auto_fit = True
 
     def _update_scene_rect(self) -> None:
         """Room to pan: the drawing plus a viewport's worth (at the smallest zoom) around it."""
@@ -118,20 +73,6 @@ class GraphView(QGraphicsView):
         self.setSceneRect(rect.adjusted(-m, -m, m, m))
 
     # -- events ----------------------------------------------------------------------------
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self._auto_fit:
-            self.fit()
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        if self._auto_fit and self.isVisible():
-            self.fit()
-
-    def _rebuilt(self) -> None:
-        if self._auto_fit and self.isVisible():
-            self.fit()
-
     def entry_at(self, pos: QPoint) -> tuple[LeafNodeItem, Entry] | None:
         """The node and entry under a viewport position, if any."""
         scene_pos = self.mapToScene(pos)
