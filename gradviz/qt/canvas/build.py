@@ -6,11 +6,14 @@
 * :func:`refresh_edges` — every edge label rewritten from an evaluation; a node's
   value and gradient are formatted once however many edges leave it.
 * :func:`edge_at` — the edge whose line or label is under a scene point.
+* :func:`paused_gc` — the cyclic garbage collector paused while that is done.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import gc
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 import numpy as np
 from PySide6.QtGui import QColor
@@ -26,6 +29,24 @@ from gradviz.qt.theme import DisplayOptions
 LEAF_OPS = ("input", "param")
 #: Labels move this far (as a fraction of the edge) toward the side where edges fan out.
 LABEL_SHIFT = 0.12
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for a bulk build or refresh.
+
+    A big network allocates hundreds of thousands of small objects (items, texts,
+    rectangles); each full collection they trigger walks every live object again,
+    a third of the time of a 1,000-node build. Nothing made here is garbage
+    until the next rebuild, so collecting afterwards loses nothing.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def make_nodes(

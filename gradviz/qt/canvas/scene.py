@@ -195,7 +195,7 @@ class GraphScene(SceneEditing, QGraphicsScene):
             self.node_items.clear()
             self.edge_items.clear()
             self.edge_layer, self.label_layer = Layer(0), Layer(3)
-            with self.edge_layer.batch(), self.label_layer.batch():
+            with build.paused_gc(), self.edge_layer.batch(), self.label_layer.batch():
                 self._build()
             self.addItem(self.edge_layer)
             self.addItem(self.label_layer)
@@ -236,7 +236,8 @@ class GraphScene(SceneEditing, QGraphicsScene):
 
     def refresh_values(self) -> None:
         """Rewrite every number in place from the document's (cached) evaluation."""
-        self._refresh(self.doc.evaluation)
+        with build.paused_gc():
+            self._refresh(self.doc.evaluation)
 
     def _refresh(self, ev: Evaluation, place: bool = True) -> None:
         opts = self._options
