@@ -52,11 +52,11 @@ SPOT_COUNT = len(GAPS) * len(SLIDES)
 
 class Spots(Sequence[Point]):
     """The candidate spots (top-left corners, scene units) of one label of an
-    edge, computed when first asked for."""
+    edge, computed when first asked for; the value (``which`` 0) and gradient (1)
+    labels' spots are computed in pairs, shared through ``pairs``."""
 
-    def __init__(self, edge: EdgeItem, which: int) -> None:
-        self.edge, self.which = edge, which
-        self._cache: dict[int, Point] = {}
+    def __init__(self, edge: EdgeItem, which: int, pairs: dict[int, tuple[Point, Point]]) -> None:
+        self.edge, self.which, self.pairs = edge, which, pairs
 
     def __len__(self) -> int:
         return SPOT_COUNT
@@ -68,14 +68,13 @@ class Spots(Sequence[Point]):
     def __getitem__(self, k: int | slice) -> Point | list[Point]:
         if isinstance(k, slice):
             return [self[i] for i in range(*k.indices(SPOT_COUNT))]
-        hit = self._cache.get(k)
-        if hit is not None:
-            return hit
-        if not -SPOT_COUNT <= k < SPOT_COUNT:
-            raise IndexError(k)
-        k %= SPOT_COUNT
-        spot = self._cache[k] = self.edge.spot(self.which, k)
-        return spot
+        pair = self.pairs.get(k)
+        if pair is None:
+            if not -SPOT_COUNT <= k < SPOT_COUNT:
+                raise IndexError(k)
+            k %= SPOT_COUNT
+            pair = self.pairs[k] = self.edge.spot_pair(k)
+        return pair[self.which]
 
 
 class EdgeItem(Part):
@@ -173,14 +172,15 @@ class EdgeItem(Part):
         best first: at ``t`` along the line, then slid along it by up to 0.35 of
         its length, then the same a little further from the line. Computed lazily:
         the first spot is usually free."""
-        return Spots(self, 0), Spots(self, 1)
+        pairs: dict[int, tuple[Point, Point]] = {}
+        return Spots(self, 0, pairs), Spots(self, 1, pairs)
 
-    def spot(self, which: int, k: int) -> Point:
-        """Candidate ``k`` of :meth:`candidates` for the value (0) or gradient (1) label."""
+    def spot_pair(self, k: int) -> tuple[Point, Point]:
+        """Candidate ``k`` of :meth:`candidates` for the value and the gradient label."""
         gap = GAPS[k // len(SLIDES)]
         t = min(0.9, max(0.1, self.t + SLIDES[k % len(SLIDES)]))
         a, b = self.value_label, self.grad_label
-        return place_along(self._line, (a.width, a.height), (b.width, b.height), gap, t)[which]
+        return place_along(self._line, (a.width, a.height), (b.width, b.height), gap, t)
 
     def line(self) -> QLineF:
         x1, y1, x2, y2 = self._line

@@ -23,6 +23,9 @@ PAREN_W = 6.0  # one round bracket
 PAREN_PAD = 4.0  # between a bracket and the entries
 
 
+_BLACK = QColor("black")  # shared until a colour is set (colours are replaced, never changed)
+
+
 class MathLabel(Part):
     """``prefix`` followed by a value: one line (scalar, vector) or a bracketed grid.
 
@@ -38,7 +41,7 @@ class MathLabel(Part):
         self._prefix = ""
         self._inline: str | None = ""
         self._cells: list[list[str]] = []
-        self._color = QColor("black")
+        self._color = _BLACK
         self._halo: QColor | None = None
         self._rect = QRectF()
         self.width = self.height = 0.0  # of the box, in scene units (the placer reads these)

@@ -73,12 +73,15 @@ class RectIndex:
                     del bucket[k]
                     break
 
-    def hits(self, r: Rect, keys: list[tuple[int, int]] | None = None) -> bool:
+    def hits(
+        self, r: Rect, keys: list[tuple[int, int]] | None = None, ignore: Rect | None = None
+    ) -> bool:
+        """Whether ``r`` overlaps a rectangle of the index other than ``ignore``."""
         x0, y0, x1, y1 = r
         get = self.buckets.get
         for key in self._keys(r) if keys is None else keys:
             for o in get(key, ()):
-                if o[0] < x1 and x0 < o[2] and o[1] < y1 and y0 < o[3]:
+                if o[0] < x1 and x0 < o[2] and o[1] < y1 and y0 < o[3] and o is not ignore:
                     return True
         return False
 
@@ -167,15 +170,16 @@ def place_labels(
     # second round: a label that still overlaps tries again, the others now known
     for n, (_, _, label, where) in enumerate(todo):
         mine, keys = placed[n]
+        if not index.hits(mine, keys, ignore=mine):
+            continue
         index.remove(mine, keys)
-        if index.hits(mine, keys):
-            k = _first_free(index, label, where, -1)
-            if k is not None:
-                label.spot = k
-                label.move_to(*where[k])
-                mine = _at(label, where[k], m)
-                keys = index._keys(mine)
-                placed[n] = (mine, keys)
+        k = _first_free(index, label, where, -1)
+        if k is not None:
+            label.spot = k
+            label.move_to(*where[k])
+            mine = _at(label, where[k], m)
+            keys = index._keys(mine)
+            placed[n] = (mine, keys)
         index.add(mine, keys)
 
 
