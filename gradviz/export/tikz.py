@@ -248,8 +248,8 @@ def tikz_picture(
         "gvparam/.style={gvbase, fill=gvparam}",
         "gvloss/.style={gvbase, fill=gvloss}",
         "gvedge/.style={draw=gvedge, thick, ->, >=stealth, shorten >=1pt}",
-        "gvval/.style={text=gvvalue, font=\\footnotesize, inner sep=2pt}",
-        "gvgrad/.style={text=gvgrad, font=\\footnotesize, inner sep=2pt}",
+        "gvval/.style={text=gvvalue, font=\\footnotesize, inner sep=3.5pt}",
+        "gvgrad/.style={text=gvgrad, font=\\footnotesize, inner sep=3.5pt}",
     ]
     if overlays is not None:
         out.insert(2, r"\usetikzlibrary{overlay-beamer-styles}")
