@@ -32,8 +32,9 @@ def test_engine_imports_numpy_and_stdlib_only(path: Path) -> None:
     mods = imported_modules(path)
     assert not mods & set(QT), f"{path} imports Qt"
     assert "networkx" not in mods, f"{path} imports networkx"
-    assert not {m for m in mods if m.startswith("gradviz.") and not m.startswith(
-        "gradviz.engine")}, f"{path} imports a higher layer"
+    assert not {
+        m for m in mods if m.startswith("gradviz.") and not m.startswith("gradviz.engine")
+    }, f"{path} imports a higher layer"
 
 
 @pytest.mark.parametrize("path", files("model") + files("export"), ids=lambda p: p.name)
@@ -44,7 +45,9 @@ def test_model_and_export_import_no_qt(path: Path) -> None:
 
 
 def test_only_qt_package_imports_pyside() -> None:
-    offenders = [p for p in ROOT.rglob("*.py")
-                 if "qt" not in p.relative_to(ROOT).parts[:1]
-                 and imported_modules(p) & set(QT)]
+    offenders = [
+        p
+        for p in ROOT.rglob("*.py")
+        if "qt" not in p.relative_to(ROOT).parts[:1] and imported_modules(p) & set(QT)
+    ]
     assert offenders == []

@@ -86,6 +86,7 @@ def _alive(pid: int) -> bool:
         return False
     return True
 
+
 class AutosaveStore:
     """The folder of autosaved copies. One file per open document, named by the
     process and a per-process document number so windows never collide."""

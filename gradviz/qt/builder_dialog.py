@@ -57,8 +57,12 @@ from gradviz.qt.builder_layers import (
 if TYPE_CHECKING:
     from gradviz.qt.main_window import MainWindow
 
-INITS = (("small integers (−3 … 3)", "ints"), ("Gaussian N(0, 1/n)", "gaussian"),
-         ("zeros", "zeros"), ("exercise (simple fractions)", "exercise"))
+INITS = (
+    ("small integers (−3 … 3)", "ints"),
+    ("Gaussian N(0, 1/n)", "gaussian"),
+    ("zeros", "zeros"),
+    ("exercise (simple fractions)", "exercise"),
+)
 MAX_UNITS = 4096
 MAX_HIDDEN = 12
 #: Θ and ``J_f(Θ)`` (``n_L × |Θ|``) the dialog builds at most (a 784-300-100-10 MLP fits).
@@ -93,8 +97,9 @@ class NewNetworkDialog(QDialog):
         form = QFormLayout(shape_box)
         self.input_size = self._spin(shape_box, 2)
         self.input_values = QLineEdit(shape_box)
-        self.input_values.setToolTip("The input E, comma-separated (3/4 and −1 work); "
-                                     "empty: 1, −1, 1, …")
+        self.input_values.setToolTip(
+            "The input E, comma-separated (3/4 and −1 work); empty: 1, −1, 1, …"
+        )
         row = QWidget(shape_box)
         row_layout = QHBoxLayout(row)
         row_layout.setContentsMargins(0, 0, 0, 0)
@@ -140,8 +145,10 @@ class NewNetworkDialog(QDialog):
         self.seed = QSpinBox(init_box)
         self.seed.setRange(0, 2**31 - 1)
         self.exercise_button = QPushButton("New Exercise", init_box)
-        self.exercise_button.setToolTip("A fresh sheet-style exercise: small integers, every "
-                                        "derivative a simple fraction (a new seed each click)")
+        self.exercise_button.setToolTip(
+            "A fresh sheet-style exercise: small integers, every "
+            "derivative a simple fraction (a new seed each click)"
+        )
         self.exercise_button.clicked.connect(self.new_exercise)
         init_row.addWidget(self.init, 1)
         init_row.addWidget(QLabel("seed", init_box))
@@ -164,9 +171,11 @@ class NewNetworkDialog(QDialog):
         right.addWidget(self.error_label)
 
         self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
         self.solution_button = self.buttons.addButton(
-            "Save Worked Solution…", QDialogButtonBox.ButtonRole.ActionRole)
+            "Save Worked Solution…", QDialogButtonBox.ButtonRole.ActionRole
+        )
         self.solution_button.clicked.connect(self.save_solution)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
@@ -209,8 +218,9 @@ class NewNetworkDialog(QDialog):
         layers = (self.input_size.value(), *hidden, self.output_size.value())
         e = numbers(self.input_values, "input E")
         if e is not None and len(e) != layers[0]:
-            raise FieldError(self.input_values, f"E has {count(len(e))} but the input size "
-                             f"is {layers[0]}")
+            raise FieldError(
+                self.input_values, f"E has {count(len(e))} but the input size is {layers[0]}"
+            )
         softmax = self.softmax_radio.isChecked()
         target: int | tuple[float, ...] | None
         if softmax:
@@ -218,23 +228,35 @@ class NewNetworkDialog(QDialog):
         else:
             target = numbers(self.target, "target")
             if target is not None and len(target) != layers[-1]:
-                raise FieldError(self.target, f"the target has {count(len(target))} but the "
-                                 f"output size is {layers[-1]}")
+                raise FieldError(
+                    self.target,
+                    f"the target has {count(len(target))} but the output size is {layers[-1]}",
+                )
         spec = NetworkSpec(
-            layers=layers, input_values=e,
-            activations=self.layers.activations(), bias=self.layers.biases(),
-            head="softmax" if softmax else "mse", target=target,
-            init=self.init.currentData(), seed=self.seed.value())
+            layers=layers,
+            input_values=e,
+            activations=self.layers.activations(),
+            bias=self.layers.biases(),
+            head="softmax" if softmax else "mse",
+            target=target,
+            init=self.init.currentData(),
+            seed=self.seed.value(),
+        )
         try:
             spec.check()
         except ValueError as err:
             raise FieldError(self._culprit(str(err)), str(err)) from None
-        n = sum(layers[k] * (layers[k - 1] + bias)
-                for k, bias in enumerate(spec.layer_biases(), start=1))
+        n = sum(
+            layers[k] * (layers[k - 1] + bias)
+            for k, bias in enumerate(spec.layer_biases(), start=1)
+        )
         if n > MAX_PARAMETERS or n * layers[-1] > MAX_JACOBIAN:
-            raise FieldError(self.hidden, f"{n:,} parameters are more than the app shows at "
-                             f"once (at most {MAX_PARAMETERS:,}, and {MAX_JACOBIAN:,} entries "
-                             "in J_f(Θ)); use smaller layers")
+            raise FieldError(
+                self.hidden,
+                f"{n:,} parameters are more than the app shows at "
+                f"once (at most {MAX_PARAMETERS:,}, and {MAX_JACOBIAN:,} entries "
+                "in J_f(Θ)); use smaller layers",
+            )
         return spec
 
     def _culprit(self, message: str) -> QWidget:
@@ -260,10 +282,12 @@ class NewNetworkDialog(QDialog):
         self.class_spin.setMaximum(max(2, self.output_size.value()))
         self.class_spin.setEnabled(self.softmax_radio.isChecked())
         self.target.setEnabled(self.mse_radio.isChecked())
-        self.target.setPlaceholderText(", ".join(
-            ["1"] + ["0"] * (self.output_size.value() - 1))[:60])
-        self.input_values.setPlaceholderText(", ".join(
-            "1" if i % 2 == 0 else "−1" for i in range(min(self.input_size.value(), 12))))
+        self.target.setPlaceholderText(
+            ", ".join(["1"] + ["0"] * (self.output_size.value() - 1))[:60]
+        )
+        self.input_values.setPlaceholderText(
+            ", ".join("1" if i % 2 == 0 else "−1" for i in range(min(self.input_size.value(), 12)))
+        )
         self.seed.setEnabled(self.init.currentData() != "zeros")
 
     def refresh(self) -> Network | None:
@@ -283,8 +307,15 @@ class NewNetworkDialog(QDialog):
         return self._network
 
     def _show_state(self) -> None:
-        fields: list[QWidget] = [self.input_values, self.hidden, self.output_size,
-                                 self.class_spin, self.target, self.init, self.input_size]
+        fields: list[QWidget] = [
+            self.input_values,
+            self.hidden,
+            self.output_size,
+            self.class_spin,
+            self.target,
+            self.init,
+            self.input_size,
+        ]
         for w in fields:
             w.setStyleSheet(INVALID_STYLE if self._error and w is self._error.widget else "")
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
@@ -292,14 +323,16 @@ class NewNetworkDialog(QDialog):
         self.solution_button.setEnabled(self._network is not None)
         if self._error is not None:
             text = str(self._error)
-            self.error_label.setText(text[:1].upper() + text[1:] + ("" if text.endswith(".")
-                                                                     else "."))
+            self.error_label.setText(
+                text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+            )
             self.preview.setPlainText("")
             return
         self.error_label.setText("")
         assert self._network is not None
-        self.preview.setPlainText(preview_text(self._network,
-                                               self.init.currentData() == "exercise"))
+        self.preview.setPlainText(
+            preview_text(self._network, self.init.currentData() == "exercise")
+        )
 
     def network(self) -> Network | None:
         """The network the fields describe (None while a field is invalid)."""
@@ -331,8 +364,11 @@ class NewNetworkDialog(QDialog):
     def ask_solution_path(self) -> str | None:
         """Where to write the worked solution (.md or .tex); None when cancelled."""
         path, _ = QFileDialog.getSaveFileName(
-            self, "Save the worked solution", str(Path.home() / "solution.md"),
-            "Markdown (*.md);;LaTeX (*.tex)")
+            self,
+            "Save the worked solution",
+            str(Path.home() / "solution.md"),
+            "Markdown (*.md);;LaTeX (*.tex)",
+        )
         return path or None
 
     def save_solution(self) -> bool:
@@ -362,8 +398,9 @@ class NewNetworkDialog(QDialog):
         self.input_size.setValue(int(s.value("newNetwork/inputSize", 2)))  # type: ignore[call-overload]
         self.hidden.setText(str(s.value("newNetwork/hidden", "3")))
         self.output_size.setValue(int(s.value("newNetwork/outputSize", 2)))  # type: ignore[call-overload]
-        (self.mse_radio if s.value("newNetwork/head") == "mse" else self.softmax_radio
-         ).setChecked(True)
+        (self.mse_radio if s.value("newNetwork/head") == "mse" else self.softmax_radio).setChecked(
+            True
+        )
         self.init.setCurrentIndex(max(0, self.init.findData(s.value("newNetwork/init", "ints"))))
 
     def _remember(self) -> None:

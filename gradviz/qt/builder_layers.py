@@ -26,8 +26,12 @@ from gradviz.model.builder import weight_name
 from gradviz.model.exercise import MAX_DENOMINATOR
 from gradviz.model.network import Network
 
-ACTIVATIONS = (("ReLU", "relu"), ("sigmoid σ", "sigmoid"), ("tanh", "tanh"),
-               ("none (identity)", "none"))
+ACTIVATIONS = (
+    ("ReLU", "relu"),
+    ("sigmoid σ", "sigmoid"),
+    ("tanh", "tanh"),
+    ("none (identity)", "none"),
+)
 #: Matrices and vectors with more entries are summarised by their shape in the preview.
 PREVIEW_ENTRIES = 30
 
@@ -70,8 +74,11 @@ def parse_sizes(edit: QLineEdit, max_units: int, max_layers: int) -> tuple[int, 
     for part in text.split(","):
         p = part.strip()
         if not p.isdigit() or not 1 <= int(p) <= max_units:
-            raise FieldError(edit, f"hidden layer sizes: '{p}' is not a layer size "
-                             f"(a whole number from 1 to {max_units})")
+            raise FieldError(
+                edit,
+                f"hidden layer sizes: '{p}' is not a layer size "
+                f"(a whole number from 1 to {max_units})",
+            )
         sizes.append(int(p))
     if len(sizes) > max_layers:
         raise FieldError(edit, f"at most {max_layers} hidden layers, not {len(sizes)}")
@@ -115,7 +122,7 @@ class LayerRows(QGroupBox):
     def _rebuild(self, depth: int) -> None:
         if self.rows:
             for k, (_, combo, check) in enumerate(self.rows[:-1]):
-                self._memory[k:k + 1] = [(str(combo.currentData()), check.isChecked())]
+                self._memory[k : k + 1] = [(str(combo.currentData()), check.isChecked())]
             _, combo, check = self.rows[-1]
             self._out_choice = (str(combo.currentData()), check.isChecked())
         for row in self.rows:

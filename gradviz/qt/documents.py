@@ -64,8 +64,9 @@ def document_name(doc: Document) -> str:
 class RecentFiles:
     """The last :data:`RECENT_LIMIT` files opened or saved, newest first."""
 
-    def __init__(self, settings: QSettings, key: str = RECENT_KEY,
-                 limit: int = RECENT_LIMIT) -> None:
+    def __init__(
+        self, settings: QSettings, key: str = RECENT_KEY, limit: int = RECENT_LIMIT
+    ) -> None:
         self.settings, self.key, self.limit = settings, key, limit
 
     def paths(self) -> list[str]:
@@ -94,12 +95,18 @@ class RecentFiles:
 
 def ask_save_changes(parent: QWidget, name: str) -> QMessageBox.StandardButton:
     """Save, Discard or Cancel for unsaved changes to ``name``."""
-    buttons = (QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
-               | QMessageBox.StandardButton.Cancel)
+    buttons = (
+        QMessageBox.StandardButton.Save
+        | QMessageBox.StandardButton.Discard
+        | QMessageBox.StandardButton.Cancel
+    )
     return QMessageBox.question(
-        parent, "Unsaved changes",
+        parent,
+        "Unsaved changes",
         f"“{name}” has unsaved changes. Save them before going on?",
-        buttons, QMessageBox.StandardButton.Save)
+        buttons,
+        QMessageBox.StandardButton.Save,
+    )
 
 
 def ask_open_path(parent: QWidget, start: str) -> str | None:

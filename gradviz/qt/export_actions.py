@@ -42,18 +42,27 @@ def document_stem(window: MainWindow) -> str:
 
 def _start_dir(window: MainWindow) -> str:
     """The last export's folder, else the last opened file's, else home."""
-    return str(window.settings.value(DIR_KEY, "") or window.settings.value("lastDir", "")
-               or Path.home())
+    return str(
+        window.settings.value(DIR_KEY, "") or window.settings.value("lastDir", "") or Path.home()
+    )
 
 
 def open_export_dialog(window: MainWindow) -> ExportDialog:
     """Open File → Export… for the window's document (window-modal, not blocking)."""
-    dialog = ExportDialog(window.doc.network, window.settings, window.options,
-                          selected_nodes(window), document_stem(window), _start_dir(window),
-                          window)
+    dialog = ExportDialog(
+        window.doc.network,
+        window.settings,
+        window.options,
+        selected_nodes(window),
+        document_stem(window),
+        _start_dir(window),
+        window,
+    )
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    dialog.resize(max(dialog.width(), min(1280, round(window.width() * 0.85))),
-                  max(dialog.height(), min(780, round(window.height() * 0.8))))
+    dialog.resize(
+        max(dialog.width(), min(1280, round(window.width() * 0.85))),
+        max(dialog.height(), min(780, round(window.height() * 0.8))),
+    )
     dialog.exported.connect(window.show_status)
     dialog.open()
     return dialog
@@ -62,8 +71,9 @@ def open_export_dialog(window: MainWindow) -> ExportDialog:
 def ask_solution_path(parent: QWidget, suggested: str) -> str | None:
     """The file for the worked solution (.tex or .md, from the chosen filter)."""
     filters = [f"{text} (*{suffix})" for suffix, text in SOLUTION_FORMATS.items()]
-    path, chosen = QFileDialog.getSaveFileName(parent, "Export the worked solution as",
-                                               suggested, ";;".join(filters))
+    path, chosen = QFileDialog.getSaveFileName(
+        parent, "Export the worked solution as", suggested, ";;".join(filters)
+    )
     if not path:
         return None
     if Path(path).suffix.lower() not in SOLUTION_FORMATS:

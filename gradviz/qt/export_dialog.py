@@ -69,9 +69,16 @@ class ExportDialog(QDialog):
     #: The TikZ preview now shows what pdflatex drew.
     tikzCompiled = Signal()  # noqa: N815
 
-    def __init__(self, net: Network, settings: QSettings, window_options: DisplayOptions,
-                 selection: list[str] | tuple[str, ...] = (), name: str = "network",
-                 start_dir: str = "", parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        net: Network,
+        settings: QSettings,
+        window_options: DisplayOptions,
+        selection: list[str] | tuple[str, ...] = (),
+        name: str = "network",
+        start_dir: str = "",
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Export the Drawing")
         self.net, self.settings, self.selection = net, settings, list(selection)
@@ -127,12 +134,19 @@ class ExportDialog(QDialog):
         self._timer.setInterval(30)
         self._timer.timeout.connect(self.refresh_preview)
         self.preview.resized.connect(self._timer.start)
-        for signal in (self.format_combo.currentIndexChanged, self.scale_combo.currentIndexChanged,
-                       self.theme_combo.currentIndexChanged, self.picture_only_check.toggled,
-                       self.transparent_check.toggled, self.values_check.toggled,
-                       self.gradients_check.toggled, self.exact_check.toggled,
-                       self.selection_radio.toggled, self.margin_spin.valueChanged,
-                       self.show_source.toggled):
+        for signal in (
+            self.format_combo.currentIndexChanged,
+            self.scale_combo.currentIndexChanged,
+            self.theme_combo.currentIndexChanged,
+            self.picture_only_check.toggled,
+            self.transparent_check.toggled,
+            self.values_check.toggled,
+            self.gradients_check.toggled,
+            self.exact_check.toggled,
+            self.selection_radio.toggled,
+            self.margin_spin.valueChanged,
+            self.show_source.toggled,
+        ):
             signal.connect(self.refresh_preview)
         self.resize(980, 640)
         self.refresh_preview()
@@ -149,13 +163,15 @@ class ExportDialog(QDialog):
         for k in SCALES:
             self.scale_combo.addItem(f"{k}×", k)
         self.scale_combo.setCurrentIndex(SCALES.index(o.scale))
-        self.scale_combo.setToolTip("Pixels per canvas unit: 2× is sharp on slides and "
-                                    "high-resolution screens")
+        self.scale_combo.setToolTip(
+            "Pixels per canvas unit: 2× is sharp on slides and high-resolution screens"
+        )
         self.picture_only_check = QCheckBox("Picture only, for \\input in a Beamer frame", box)
         self.picture_only_check.setChecked(o.picture_only)
         self.picture_only_check.setToolTip(
             "Write the tikzpicture alone (needs \\usepackage{tikz}) instead of a "
-            "standalone document")
+            "standalone document"
+        )
         form.addRow("Format:", self.format_combo)
         form.addRow("PNG scale:", self.scale_combo)
         form.addRow(self.picture_only_check)
@@ -176,12 +192,17 @@ class ExportDialog(QDialog):
         self.gradients_check.setChecked(o.show_gradients)
         self.exact_check = QCheckBox("Exact fractions (3/4, ln 2)", box)
         self.exact_check.setChecked(o.exact)
-        self.exact_check.setToolTip(f"Off: decimals with {o.digits} significant digits, "
-                                    "as in the window")
+        self.exact_check.setToolTip(
+            f"Off: decimals with {o.digits} significant digits, as in the window"
+        )
         self._digits = o.digits
         form.addRow("Theme:", self.theme_combo)
-        for check in (self.transparent_check, self.values_check, self.gradients_check,
-                      self.exact_check):
+        for check in (
+            self.transparent_check,
+            self.values_check,
+            self.gradients_check,
+            self.exact_check,
+        ):
             form.addRow(check)
         return box
 
@@ -192,22 +213,28 @@ class ExportDialog(QDialog):
         self.whole_radio = QRadioButton("The whole graph", box)
         n = len(self.selection)
         self.selection_radio = QRadioButton(
-            f"Only the {n} selected node{'s' if n != 1 else ''}" if n
-            else "Only the selected nodes", box)
+            f"Only the {n} selected node{'s' if n != 1 else ''}"
+            if n
+            else "Only the selected nodes",
+            box,
+        )
         has_selection = bool(self.selection)
         self.selection_radio.setEnabled(has_selection)
         if not has_selection:
-            self.selection_radio.setToolTip("Select nodes on the canvas first "
-                                            "(Ctrl+click adds one)")
-        (self.selection_radio if o.selection_only and has_selection
-         else self.whole_radio).setChecked(True)
+            self.selection_radio.setToolTip(
+                "Select nodes on the canvas first (Ctrl+click adds one)"
+            )
+        (
+            self.selection_radio if o.selection_only and has_selection else self.whole_radio
+        ).setChecked(True)
         self.margin_spin = QSpinBox(box)
         self.margin_spin.setRange(0, 400)
         self.margin_spin.setSingleStep(8)
         self.margin_spin.setSuffix(" px")
         self.margin_spin.setValue(o.margin)
-        self.margin_spin.setToolTip("Room around the drawing, in canvas units "
-                                    "(pixels at 1×, points in a PDF)")
+        self.margin_spin.setToolTip(
+            "Room around the drawing, in canvas units (pixels at 1×, points in a PDF)"
+        )
         form.addRow(self.whole_radio)
         form.addRow(self.selection_radio)
         form.addRow("Margin:", self.margin_spin)
@@ -225,8 +252,11 @@ class ExportDialog(QDialog):
             show_gradients=self.gradients_check.isChecked(),
             exact=self.exact_check.isChecked(),
             digits=self._digits,
-            selection_only=(self.selection_radio.isChecked() and bool(self.selection)
-                            and self.format_combo.currentData() != "tex"),
+            selection_only=(
+                self.selection_radio.isChecked()
+                and bool(self.selection)
+                and self.format_combo.currentData() != "tex"
+            ),
             margin=self.margin_spin.value(),
             picture_only=self.picture_only_check.isChecked(),
         )
@@ -310,8 +340,7 @@ class ExportDialog(QDialog):
         """One line about the file: kind, size, background, what is drawn."""
         w, h = self.renderer.export_size(o, self.selection)
         back = "transparent background" if o.transparent else f"{o.theme} background"
-        part = (f"{len(self.selection)} selected nodes" if o.selection_only
-                else "the whole graph")
+        part = f"{len(self.selection)} selected nodes" if o.selection_only else "the whole graph"
         if o.fmt == "png":
             head = f"PNG, {w} × {h} pixels at {o.scale}×"
         elif o.fmt == "svg":
@@ -320,9 +349,14 @@ class ExportDialog(QDialog):
             head = f"PDF, one page of {w} × {h} pt, fonts embedded"
         else:
             kind = "the tikzpicture alone" if o.picture_only else "a standalone LaTeX document"
-            state = self._tikz_state if self.tikz.available else (
-                "the preview is the canvas's drawing (with pdflatex and pdftocairo "
-                "installed it shows LaTeX's own)")
+            state = (
+                self._tikz_state
+                if self.tikz.available
+                else (
+                    "the preview is the canvas's drawing (with pdflatex and pdftocairo "
+                    "installed it shows LaTeX's own)"
+                )
+            )
             return f"TikZ, {kind}; {back}; {state}"
         return f"{head}; {part}; {back}"
 
@@ -335,8 +369,9 @@ class ExportDialog(QDialog):
         """The file to write, from a file chooser (tests replace this method)."""
         suffix = Path(suggested).suffix
         kind = next(text for s, text in FORMATS.values() if s == suffix)
-        path, _ = QFileDialog.getSaveFileName(self, "Export the drawing as", suggested,
-                                              f"{kind} (*{suffix});;All files (*)")
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export the drawing as", suggested, f"{kind} (*{suffix});;All files (*)"
+        )
         return path or None
 
     def export(self) -> bool:

@@ -65,8 +65,13 @@ class ExportOptions:
     @property
     def display(self) -> DisplayOptions:
         """The canvas options that draw this export."""
-        return DisplayOptions(exact=self.exact, digits=self.digits, show_values=self.show_values,
-                              show_gradients=self.show_gradients, theme=self.theme)
+        return DisplayOptions(
+            exact=self.exact,
+            digits=self.digits,
+            show_values=self.show_values,
+            show_gradients=self.show_gradients,
+            theme=self.theme,
+        )
 
     def with_(self, **changes: object) -> ExportOptions:
         return replace(self, **changes)  # type: ignore[arg-type]
@@ -100,20 +105,32 @@ def load_export_options(settings: QSettings, window: DisplayOptions) -> ExportOp
 
 
 def save_export_options(settings: QSettings, o: ExportOptions) -> None:
-    for name, value in (("format", o.fmt), ("scale", o.scale), ("transparent", o.transparent),
-                        ("theme", o.theme), ("showValues", o.show_values),
-                        ("showGradients", o.show_gradients),
-                        ("selectionOnly", o.selection_only), ("margin", o.margin),
-                        ("pictureOnly", o.picture_only)):
+    for name, value in (
+        ("format", o.fmt),
+        ("scale", o.scale),
+        ("transparent", o.transparent),
+        ("theme", o.theme),
+        ("showValues", o.show_values),
+        ("showGradients", o.show_gradients),
+        ("selectionOnly", o.selection_only),
+        ("margin", o.margin),
+        ("pictureOnly", o.picture_only),
+    ):
         settings.setValue(KEY + name, value)
 
 
 def tikz_text(net: Network, o: ExportOptions) -> str:
     """The ``.tex`` an export writes: a standalone document or the picture alone."""
     make = tikz_picture if o.picture_only else tikz_document
-    return make(net, net.evaluate(), show_values=o.show_values,
-                show_gradients=o.show_gradients, theme=o.theme, exact=o.exact,
-                transparent=o.transparent)
+    return make(
+        net,
+        net.evaluate(),
+        show_values=o.show_values,
+        show_gradients=o.show_gradients,
+        theme=o.theme,
+        exact=o.exact,
+        transparent=o.transparent,
+    )
 
 
 def with_suffix(path: str | os.PathLike[str], suffix: str) -> Path:
@@ -122,8 +139,9 @@ def with_suffix(path: str | os.PathLike[str], suffix: str) -> Path:
     return p if p.suffix.lower() == suffix else p.with_name(p.name + suffix)
 
 
-def write_export(net: Network, path: str | os.PathLike[str], o: ExportOptions,
-                 selection: Sequence[str] = ()) -> None:
+def write_export(
+    net: Network, path: str | os.PathLike[str], o: ExportOptions, selection: Sequence[str] = ()
+) -> None:
     """Write the drawing of ``net`` to ``path`` as ``o`` says; ``selection`` (node ids)
     is drawn alone when ``o.selection_only`` (PNG, SVG, PDF). Raises ``OSError`` when
     the file cannot be written, ``ValueError`` for a picture too large."""
@@ -131,10 +149,18 @@ def write_export(net: Network, path: str | os.PathLike[str], o: ExportOptions,
         write_text_atomic(path, tikz_text(net, o))
         return
     render.export_file(
-        net, path, scale=o.scale if o.fmt == "png" else 1.0, transparent=o.transparent,
-        theme=o.theme, show_values=o.show_values, show_gradients=o.show_gradients,
-        exact=o.exact, digits=o.digits, margin=float(o.margin),
-        selection=list(selection) if o.selection_only and selection else None)
+        net,
+        path,
+        scale=o.scale if o.fmt == "png" else 1.0,
+        transparent=o.transparent,
+        theme=o.theme,
+        show_values=o.show_values,
+        show_gradients=o.show_gradients,
+        exact=o.exact,
+        digits=o.digits,
+        margin=float(o.margin),
+        selection=list(selection) if o.selection_only and selection else None,
+    )
 
 
 def solution_text(net: Network, suffix: str, lr: float = 1.0) -> str:

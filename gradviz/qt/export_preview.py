@@ -69,10 +69,13 @@ class PreviewRenderer:
         transparent), never larger than :data:`MAX_PREVIEW_SCALE` × the 1× picture."""
         rect = self.source_rect(o, selection)
         longest = max(rect.width(), rect.height(), 1.0)
-        scale = min(fit.width() / max(rect.width(), 1.0), fit.height() / max(rect.height(), 1.0),
-                    MAX_PREVIEW_SCALE, (render.MAX_PIXELS - 1) / longest)
-        return render.scene_to_image(self.scene, max(scale, 0.01), o.transparent,
-                                     self.margin(o))
+        scale = min(
+            fit.width() / max(rect.width(), 1.0),
+            fit.height() / max(rect.height(), 1.0),
+            MAX_PREVIEW_SCALE,
+            (render.MAX_PIXELS - 1) / longest,
+        )
+        return render.scene_to_image(self.scene, max(scale, 0.01), o.transparent, self.margin(o))
 
     def close(self) -> None:
         self.scene.detach()
@@ -117,8 +120,9 @@ class PreviewCanvas(QWidget):
     def fit_size(self) -> QSize:
         """The device pixels available for the image (8 px of room all round)."""
         dpr = self.devicePixelRatioF()
-        return QSize(max(1, round((self.width() - 16) * dpr)),
-                     max(1, round((self.height() - 16) * dpr)))
+        return QSize(
+            max(1, round((self.width() - 16) * dpr)), max(1, round((self.height() - 16) * dpr))
+        )
 
     def set_image(self, image: QImage, transparent: bool, theme: str = "light") -> None:
         """Show ``image``; where it is transparent, a checkerboard of ``theme``'s shades."""

@@ -71,6 +71,7 @@ FD_DELAY_MS = 120
 #: Refreshes one part from an evaluation; ``fd``: also recompute finite differences.
 Updater = Callable[[Evaluation, bool], None]
 
+
 def _sub(text: str) -> str:
     return f"<sub>{text}</sub>"
 
@@ -83,8 +84,13 @@ class Inspector(QScrollArea):
     #: An entry of ∂f/∂P (a weight's columns of J_fE(Θ)) was clicked: (row, column of Θ).
     jacobianEntryClicked = Signal(int, int)
 
-    def __init__(self, doc: Document, undo_stack: QUndoStack,
-                 options: DisplayOptions | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        doc: Document,
+        undo_stack: QUndoStack,
+        options: DisplayOptions | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
@@ -204,8 +210,15 @@ class Inspector(QScrollArea):
         self._refresh()
         self.verticalScrollBar().setValue(scroll)
 
-    def _label(self, layout: QVBoxLayout, html: str, *, size: float | None = None,
-               bold: bool = False, dim: bool = False) -> QLabel:
+    def _label(
+        self,
+        layout: QVBoxLayout,
+        html: str,
+        *,
+        size: float | None = None,
+        bold: bool = False,
+        dim: bool = False,
+    ) -> QLabel:
         label = QLabel(html, layout.parentWidget())
         label.setTextFormat(Qt.TextFormat.RichText)
         label.setWordWrap(True)
@@ -230,10 +243,24 @@ class Inspector(QScrollArea):
         label = self._label(layout, title, size=10.5, bold=True)
         label.setStyleSheet(label.styleSheet() + f" color: {self._options.palette.value};")
 
-    def _block(self, layout: QVBoxLayout, key: str, title: str, update: Updater, *,
-               vector_as: str = "column", with_fd: bool = True) -> MatrixBlock:
-        block = MatrixBlock(title, options=self._options, vector_as=vector_as, with_fd=with_fd,
-                            inline=not with_fd, parent=layout.parentWidget())
+    def _block(
+        self,
+        layout: QVBoxLayout,
+        key: str,
+        title: str,
+        update: Updater,
+        *,
+        vector_as: str = "column",
+        with_fd: bool = True,
+    ) -> MatrixBlock:
+        block = MatrixBlock(
+            title,
+            options=self._options,
+            vector_as=vector_as,
+            with_fd=with_fd,
+            inline=not with_fd,
+            parent=layout.parentWidget(),
+        )
         block.set_fd_visible(self._show_fd and with_fd)
         layout.addWidget(block)
         self.blocks[key] = block
@@ -247,16 +274,24 @@ class Inspector(QScrollArea):
         if isinstance(desc, str) and desc:
             self._label(layout, desc)
         layout.addSpacing(6)
-        self._label(layout, "Click a node on the canvas to see its formula, its values, its "
-                    "local Jacobian, ∂f and ∂l with respect to it, and the chain rule along "
-                    "its path to the output.", dim=True)
+        self._label(
+            layout,
+            "Click a node on the canvas to see its formula, its values, its "
+            "local Jacobian, ∂f and ∂l with respect to it, and the chain rule along "
+            "its path to the output.",
+            dim=True,
+        )
         self._section(layout, "Forward pass")
         summary = self._label(layout, "", size=11)
         summary.setTextFormat(Qt.TextFormat.PlainText)
 
         def update(ev: Evaluation, fd: bool = True) -> None:
-            summary.setText("\n".join(forward_line(self.doc.network, ev, nid, self._options)
-                                       for nid in self.doc.network.topological_order()))
+            summary.setText(
+                "\n".join(
+                    forward_line(self.doc.network, ev, nid, self._options)
+                    for nid in self.doc.network.topological_order()
+                )
+            )
 
         self._updaters.append(update)
 
@@ -264,51 +299,71 @@ class Inspector(QScrollArea):
         net = self.doc.network
         node = net.node(nid)
         graph = self._graph = net.graph  # the structure, rebuilt with the widgets
-        roles = [r for r, v in (("the network output", net.output), ("the loss", net.loss))
-                 if v == nid]
-        head = f"{nid}" + (f"  <span style='font-weight:400'>({node.label})</span>"
-                           if node.label and node.label != nid else "")
+        roles = [
+            r for r, v in (("the network output", net.output), ("the loss", net.loss)) if v == nid
+        ]
+        head = f"{nid}" + (
+            f"  <span style='font-weight:400'>({node.label})</span>"
+            if node.label and node.label != nid
+            else ""
+        )
         self._label(layout, head, size=14, bold=True)
         kind = KINDS.get(node.op, node.op) + ("; " + " and ".join(roles) if roles else "")
         self._label(layout, kind, dim=True)
         if node.value is not None:  # a leaf: where it lives, "P ∈ ℝ^{3×2}"
             dims = "×".join(str(d) for d in node.value.shape)
             self.formula_label = self._label(
-                layout, f"{nid} ∈ ℝ<sup>{dims}</sup>" if dims else f"{nid} ∈ ℝ", size=15)
+                layout, f"{nid} ∈ ℝ<sup>{dims}</sup>" if dims else f"{nid} ∈ ℝ", size=15
+            )
         else:
             self.formula_label = self._label(layout, formula_text(net, nid), size=15)
             self.formula_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.fd_check = QCheckBox("Show finite differences beside each Jacobian",
-                                  layout.parentWidget())
+        self.fd_check = QCheckBox(
+            "Show finite differences beside each Jacobian", layout.parentWidget()
+        )
         self.fd_check.setChecked(self._show_fd)
         self.fd_check.toggled.connect(self.set_fd_visible)
         layout.addWidget(self.fd_check)
         if node.op == "neg_log":
-            self.index_selector = LossIndexSelector(self.doc, self._undo, nid,
-                                                    layout.parentWidget())
+            self.index_selector = LossIndexSelector(
+                self.doc, self._undo, nid, layout.parentWidget()
+            )
             layout.addWidget(self.index_selector)
             self.index_spin = self.index_selector.spin
             self._updaters.append(self._index_updater(nid))
         elif node.op == "mse":
-            self.target_editor = TargetEditor(self.doc, self._undo, nid, self._options,
-                                              layout.parentWidget())
+            self.target_editor = TargetEditor(
+                self.doc, self._undo, nid, self._options, layout.parentWidget()
+            )
             layout.addWidget(self.target_editor)
             self.target_edit = self.target_editor.edit
-            self._updaters.append(lambda ev, fd: self.target_editor.refresh()
-                                  if self.target_editor is not None else None)
+            self._updaters.append(
+                lambda ev, fd: (
+                    self.target_editor.refresh() if self.target_editor is not None else None
+                )
+            )
 
         self._section(layout, "Values")
         for pos, src in enumerate(node.inputs):
-            self._block(layout, f"input:{pos}", f"{src} =",
-                        self._value_updater(f"input:{pos}", src), with_fd=False)
+            self._block(
+                layout,
+                f"input:{pos}",
+                f"{src} =",
+                self._value_updater(f"input:{pos}", src),
+                with_fd=False,
+            )
         title = f"{formula_text(net, nid)} =" if node.inputs else f"{nid} ="
         self._block(layout, "value", title, self._value_updater("value", nid), with_fd=False)
 
         if node.inputs:
             self._section(layout, "Local Jacobian" + ("s" if len(node.inputs) > 1 else ""))
             for pos in range(len(node.inputs)):
-                self._block(layout, f"local:{pos}", local_title(net, nid, pos),
-                            self._local_updater(nid, pos))
+                self._block(
+                    layout,
+                    f"local:{pos}",
+                    local_title(net, nid, pos),
+                    self._local_updater(nid, pos),
+                )
 
         import networkx as nx
 
@@ -318,12 +373,21 @@ class Inspector(QScrollArea):
             self._build_output_sections(layout, net, graph, nid, output)
         if loss is not None and loss != nid and nx.has_path(graph, nid, loss):
             self._section(layout, f"Gradient of the loss: ∂{loss}/∂{nid}")
-            self._block(layout, "gradient", gradient_title(net, self.doc.evaluation, nid, loss),
-                        self._gradient_updater(nid, loss), vector_as="row")
+            self._block(
+                layout,
+                "gradient",
+                gradient_title(net, self.doc.evaluation, nid, loss),
+                self._gradient_updater(nid, loss),
+                vector_as="row",
+            )
         if output == nid:
             self._section(layout, "The network output")
-            self._label(layout, f"{nid} is f itself: ∂{nid}/∂{nid} = I. Select a node before "
-                        "it to see the chain rule at work.", dim=True)
+            self._label(
+                layout,
+                f"{nid} is f itself: ∂{nid}/∂{nid} = I. Select a node before "
+                "it to see the chain rule at work.",
+                dim=True,
+            )
 
     # -- updaters --------------------------------------------------------------
     def _index_updater(self, nid: str) -> Updater:
@@ -350,10 +414,16 @@ class Inspector(QScrollArea):
             cells, note = kink_cells(ev, nid, self._options) if pos == 0 else ({}, "")
             num = numeric_local_jacobian(ev, nid, pos) if fd and self._show_fd else None
             self.blocks[f"local:{pos}"].set_data(
-                jac, row_labels=entry_labels(nid, ev.values[nid].shape),
-                col_labels=entry_labels(src, ev.values[src].shape,
-                                        param=net.node(src).op == "param"),
-                numeric=num, marked=cells, note=note, kink=bool(cells))
+                jac,
+                row_labels=entry_labels(nid, ev.values[nid].shape),
+                col_labels=entry_labels(
+                    src, ev.values[src].shape, param=net.node(src).op == "param"
+                ),
+                numeric=num,
+                marked=cells,
+                note=note,
+                kink=bool(cells),
+            )
 
         return update
 
@@ -363,37 +433,47 @@ class Inspector(QScrollArea):
             if grad is None:
                 return
             param = self.doc.network.node(nid).op == "param"
-            labels = [f"∂{loss}/∂{x}" if param else x
-                      for x in entry_labels(nid, grad.shape, param=param)]
+            labels = [
+                f"∂{loss}/∂{x}" if param else x for x in entry_labels(nid, grad.shape, param=param)
+            ]
             num = numeric_downstream_jacobian(ev, loss, nid) if fd and self._show_fd else None
             note = downstream_kink_note(ev, self._graph, nid, self._options)
             self.blocks["gradient"].set_data(
-                grad, col_labels=None if grad.ndim == 2 else labels, numeric=num, note=note,
-                kink=bool(ev.nondifferentiable))
+                grad,
+                col_labels=None if grad.ndim == 2 else labels,
+                numeric=num,
+                note=note,
+                kink=bool(ev.nondifferentiable),
+            )
 
         return update
 
     # -- ∂f/∂node and the chain rule -------------------------------------------
-    def _build_output_sections(self, layout: QVBoxLayout, net: Network, graph: nx.DiGraph,
-                               nid: str, output: str) -> None:
+    def _build_output_sections(
+        self, layout: QVBoxLayout, net: Network, graph: nx.DiGraph, nid: str, output: str
+    ) -> None:
         param = net.node(nid).op == "param"
         if param:
             ev = self.doc.evaluation
-            cols = [i for i, n in enumerate(ev.theta_names)
-                    if n == nid or n.startswith(f"{nid}[")]
+            cols = [i for i, n in enumerate(ev.theta_names) if n == nid or n.startswith(f"{nid}[")]
             span = f"columns {cols[0] + 1}–{cols[-1] + 1} " if cols else ""
             self._section(layout, f"Its {span}of J{_sub(output + _sub('E'))}(Θ)")
-            title = (f"∂{output}/∂{nid}: the sheet's ∂{output}/∂{nid.lower()}"
-                     f"{_sub('i,j')}, one column per entry")
+            title = (
+                f"∂{output}/∂{nid}: the sheet's ∂{output}/∂{nid.lower()}"
+                f"{_sub('i,j')}, one column per entry"
+            )
         else:
             self._section(layout, f"Jacobian of the output: ∂{output}/∂{nid}")
             values = self.doc.evaluation.values
-            title = (f"∂{output}/∂{nid}, a {values[output].size} × {values[nid].size} matrix: "
-                     f"row i is ∇{_sub(nid)}{output}[i]")
+            title = (
+                f"∂{output}/∂{nid}, a {values[output].size} × {values[nid].size} matrix: "
+                f"row i is ∇{_sub(nid)}{output}[i]"
+            )
         block = self._block(layout, "output", title, self._output_updater(nid, output, param))
         if param and cols:  # an entry of ∂f/∂P is an entry of J_fE(Θ): the scalar view's paths
             block.analytic.cellClicked.connect(
-                lambda r, c, first=cols[0]: self.jacobianEntryClicked.emit(r, first + c))
+                lambda r, c, first=cols[0]: self.jacobianEntryClicked.emit(r, first + c)
+            )
 
         import networkx as nx
 
@@ -401,22 +481,39 @@ class Inspector(QScrollArea):
         paths.sort(key=len)
         path = paths[0]
         self._section(layout, "Chain rule")
-        self._label(layout, "J<sub>f∘g</sub>(X) = J<sub>f</sub>(g(X)) × J<sub>g</sub>(X), "
-                    "applied along " + " → ".join(path) + ":", size=10)
+        self._label(
+            layout,
+            "J<sub>f∘g</sub>(X) = J<sub>f</sub>(g(X)) × J<sub>g</sub>(X), "
+            "applied along " + " → ".join(path) + ":",
+            size=10,
+        )
         for k in range(len(path) - 1, 0, -1):
             of, wrt = path[k], path[k - 1]
             sym = function_symbol(net.node(of).op)
             title = ("" if k == len(path) - 1 else "× ") + f"∂{of}/∂{wrt}"
             if sym:
                 title += f" = J{_sub(sym)}({wrt})"
-            self._block(layout, f"chain:{len(path) - 1 - k}", title,
-                        self._factor_updater(len(path) - 1 - k, of, wrt), with_fd=False)
-        self._block(layout, "chain:product", f"= ∂{output}/∂{nid}, the product",
-                    self._product_updater(path), with_fd=False)
+            self._block(
+                layout,
+                f"chain:{len(path) - 1 - k}",
+                title,
+                self._factor_updater(len(path) - 1 - k, of, wrt),
+                with_fd=False,
+            )
+        self._block(
+            layout,
+            "chain:product",
+            f"= ∂{output}/∂{nid}, the product",
+            self._product_updater(path),
+            with_fd=False,
+        )
         if len(paths) > 1:
-            self._label(layout, f"{len(paths)} paths lead from {nid} to {output}; the chain "
-                        "rule adds one such product per path, and ∂f/∂" + nid
-                        + " above is their sum.", dim=True)
+            self._label(
+                layout,
+                f"{len(paths)} paths lead from {nid} to {output}; the chain "
+                "rule adds one such product per path, and ∂f/∂" + nid + " above is their sum.",
+                dim=True,
+            )
 
     def _output_updater(self, nid: str, output: str, param: bool) -> Updater:
         def update(ev: Evaluation, fd: bool = True) -> None:
@@ -426,9 +523,14 @@ class Inspector(QScrollArea):
             if param:
                 cols = [f"∂{output}/∂{c}" for c in cols]
             num = numeric_downstream_jacobian(ev, output, nid) if fd and self._show_fd else None
-            self.blocks["output"].set_data(jac, row_labels=rows, col_labels=cols, numeric=num,
-                           note=downstream_kink_note(ev, self._graph, nid, self._options),
-                           kink=bool(ev.nondifferentiable))
+            self.blocks["output"].set_data(
+                jac,
+                row_labels=rows,
+                col_labels=cols,
+                numeric=num,
+                note=downstream_kink_note(ev, self._graph, nid, self._options),
+                kink=bool(ev.nondifferentiable),
+            )
 
         return update
 
@@ -438,10 +540,14 @@ class Inspector(QScrollArea):
             jac = local_between(self.doc.network, ev, of, wrt)
             cells, note = kink_cells(ev, of, self._options)
             self.blocks[f"chain:{k}"].set_data(
-                jac, row_labels=entry_labels(of, ev.values[of].shape),
-                col_labels=entry_labels(wrt, ev.values[wrt].shape,
-                                        param=net.node(wrt).op == "param"),
-                marked=cells, note=note)
+                jac,
+                row_labels=entry_labels(of, ev.values[of].shape),
+                col_labels=entry_labels(
+                    wrt, ev.values[wrt].shape, param=net.node(wrt).op == "param"
+                ),
+                marked=cells,
+                note=note,
+            )
 
         return update
 
@@ -453,8 +559,11 @@ class Inspector(QScrollArea):
                 prod = local_between(self.doc.network, ev, path[k], path[k - 1]) @ prod
             nid, out = path[0], path[-1]
             self.blocks["chain:product"].set_data(
-                prod, row_labels=entry_labels(out, ev.values[out].shape),
-                col_labels=entry_labels(nid, ev.values[nid].shape,
-                                        param=net.node(nid).op == "param"))
+                prod,
+                row_labels=entry_labels(out, ev.values[out].shape),
+                col_labels=entry_labels(
+                    nid, ev.values[nid].shape, param=net.node(nid).op == "param"
+                ),
+            )
 
         return update

@@ -91,9 +91,16 @@ class MatrixBlock(QWidget):
     """A title (rich text), the analytic matrix and, when finite differences are
     shown, the numeric estimate with the largest difference between the two."""
 
-    def __init__(self, title: str, *, options: DisplayOptions, vector_as: str = "column",
-                 with_fd: bool = True, inline: bool = False,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        title: str,
+        *,
+        options: DisplayOptions,
+        vector_as: str = "column",
+        with_fd: bool = True,
+        inline: bool = False,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         # Every child and layout is made with its parent: a parentless layout whose
         # Python wrapper dies after its widget could be freed twice.
@@ -117,14 +124,17 @@ class MatrixBlock(QWidget):
         fd_layout.addWidget(self.fd_caption)
         self.numeric: MatrixWidget | None = None
         if with_fd:
-            self.numeric = MatrixWidget(options=options, vector_as=vector_as, decimals_only=True,
-                                        parent=self._fd_box)
+            self.numeric = MatrixWidget(
+                options=options, vector_as=vector_as, decimals_only=True, parent=self._fd_box
+            )
             fd_layout.addWidget(self.numeric)
         self.diff_label = QLabel(self._fd_box)
         self.diff_label.setWordWrap(True)
-        self.diff_label.setToolTip("The largest |analytic − numeric| over all entries; ✓ when "
-                                   "every entry agrees within 1e-6 (relative and absolute), "
-                                   "as in 'gradviz check'")
+        self.diff_label.setToolTip(
+            "The largest |analytic − numeric| over all entries; ✓ when "
+            "every entry agrees within 1e-6 (relative and absolute), "
+            "as in 'gradviz check'"
+        )
         fd_layout.addWidget(self.diff_label)
         self.note = QLabel(self)
         self.note.setWordWrap(True)
@@ -152,10 +162,17 @@ class MatrixBlock(QWidget):
         self.fd_caption.setStyleSheet(f"color: {dim}; font-size: 8.5pt;")
         self.diff_label.setStyleSheet("font-size: 8.5pt;")
 
-    def set_data(self, matrix: Array, *, row_labels: Sequence[str] | None = None,
-                 col_labels: Sequence[str] | None = None, numeric: Array | None = None,
-                 marked: Mapping[tuple[int, int], str] | None = None, note: str = "",
-                 kink: bool = False) -> None:
+    def set_data(
+        self,
+        matrix: Array,
+        *,
+        row_labels: Sequence[str] | None = None,
+        col_labels: Sequence[str] | None = None,
+        numeric: Array | None = None,
+        marked: Mapping[tuple[int, int], str] | None = None,
+        note: str = "",
+        kink: bool = False,
+    ) -> None:
         """Show ``matrix``; ``numeric`` its finite-difference estimate (same size);
         ``marked`` cells with notes; ``kink``: computed at a non-differentiable point."""
         self.analytic.set_matrix(matrix, row_labels=row_labels, col_labels=col_labels)
@@ -181,8 +198,11 @@ class MatrixBlock(QWidget):
         if ok:
             text, color = f"max |Δ| = {err:.1e}  ✓", "#2e7d32"
         elif kink:
-            text, color = (f"max |difference| = {err:.2g}: at a kink the two sides "
-                           "disagree, so differences cannot confirm it", palette.warning)
+            text, color = (
+                f"max |difference| = {err:.2g}: at a kink the two sides "
+                "disagree, so differences cannot confirm it",
+                palette.warning,
+            )
         else:
             text, color = f"max |Δ| = {err:.2g}  ✗ they disagree", palette.gradient
         self.diff_label.setText(text)
@@ -199,9 +219,11 @@ class MatrixBlock(QWidget):
         # hint from inside resizeEvent is what Qt's word-wrapped QLabel does not survive
         numeric = self.numeric.sizeHint().width() if self.numeric is not None else 0
         side = self.analytic.sizeHint().width() + SPACING + numeric
-        direction = (QBoxLayout.Direction.LeftToRight
-                     if not self._fd_box.isVisibleTo(self) or side <= self.width()
-                     else QBoxLayout.Direction.TopToBottom)
+        direction = (
+            QBoxLayout.Direction.LeftToRight
+            if not self._fd_box.isVisibleTo(self) or side <= self.width()
+            else QBoxLayout.Direction.TopToBottom
+        )
         if self._body.direction() != direction:
             self._body.setDirection(direction)
 
@@ -230,8 +252,9 @@ class LossIndexSelector(QWidget):
     """``The loss reads f[k]``: which component ``−ln`` reads, 1-based as on the
     sheet. A change is one :class:`~gradviz.qt.undo.SetAttrCommand`."""
 
-    def __init__(self, doc: Document, undo_stack: QUndoStack, node_id: str,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, doc: Document, undo_stack: QUndoStack, node_id: str, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.doc, self._undo, self.node_id = doc, undo_stack, node_id
         self.source = doc.network.node(node_id).inputs[0]
@@ -240,8 +263,10 @@ class LossIndexSelector(QWidget):
         row.addWidget(QLabel(f"The loss reads {self.source}[", self))
         self.spin = QSpinBox(self)
         self.spin.setRange(1, int(doc.evaluation.values[self.source].size))
-        self.spin.setToolTip(f"Which component of {self.source} the loss −ln reads (1-based, "
-                             "as on the sheet: the class of the training example)")
+        self.spin.setToolTip(
+            f"Which component of {self.source} the loss −ln reads (1-based, "
+            "as on the sheet: the class of the training example)"
+        )
         row.addWidget(self.spin)
         row.addWidget(QLabel("]  (the true class)", self))
         row.addStretch(1)
@@ -256,16 +281,23 @@ class LossIndexSelector(QWidget):
     def _changed(self, k: int) -> None:
         if self.doc.network.node(self.node_id).attrs.get("index") == k - 1:
             return
-        self._undo.push(SetAttrCommand(self.doc, self.node_id, "index", k - 1,
-                                       f"Loss reads {self.source}[{k}]"))
+        self._undo.push(
+            SetAttrCommand(self.doc, self.node_id, "index", k - 1, f"Loss reads {self.source}[{k}]")
+        )
 
 
 class TargetEditor(QWidget):
     """``Target t = 0, 1``: the target of an mse loss, typed as numbers separated by
     commas (``3/4`` and ``1e-2`` work); Enter applies it as one undoable command."""
 
-    def __init__(self, doc: Document, undo_stack: QUndoStack, node_id: str,
-                 options: DisplayOptions, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        doc: Document,
+        undo_stack: QUndoStack,
+        node_id: str,
+        options: DisplayOptions,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.doc, self._undo, self.node_id = doc, undo_stack, node_id
         layout = QVBoxLayout(self)
@@ -275,8 +307,9 @@ class TargetEditor(QWidget):
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(QLabel("Target t =", row_host))
         self.edit = QLineEdit(row_host)
-        self.edit.setToolTip("The target's entries, separated by commas (3/4 and 1e-2 "
-                             "work); Enter applies")
+        self.edit.setToolTip(
+            "The target's entries, separated by commas (3/4 and 1e-2 work); Enter applies"
+        )
         row.addWidget(self.edit, 1)
         layout.addWidget(row_host)
         self.error = QLabel(self)
@@ -303,9 +336,15 @@ class TargetEditor(QWidget):
                 raise NumberError(f"the target needs {old.size} numbers, got {len(numbers)}")
             new = np.asarray(numbers, dtype=np.float64).reshape(old.shape)
             if not np.array_equal(new, old):
-                self._undo.push(SetAttrCommand(
-                    self.doc, self.node_id, "target", new,
-                    f"Set target t = {format_vector(new.ravel(), unicode_minus=True)}"))
+                self._undo.push(
+                    SetAttrCommand(
+                        self.doc,
+                        self.node_id,
+                        "target",
+                        new,
+                        f"Set target t = {format_vector(new.ravel(), unicode_minus=True)}",
+                    )
+                )
         except (NumberError, ModelError) as e:
             self.edit.setStyleSheet("background: #fde7e7;")
             self.error.setText(str(e))
@@ -316,8 +355,9 @@ class TargetEditor(QWidget):
         return True
 
 
-def kink_cells(ev: Evaluation, nid: str,
-               options: DisplayOptions) -> tuple[dict[tuple[int, int], str], str]:
+def kink_cells(
+    ev: Evaluation, nid: str, options: DisplayOptions
+) -> tuple[dict[tuple[int, int], str], str]:
     """Cells of ``∂nid/∂input`` taken at a ReLU kink (input exactly 0) with their
     notes, and one rich-text note about them all ("" when there is none)."""
     cells: dict[tuple[int, int], str] = {}
@@ -329,18 +369,24 @@ def kink_cells(ev: Evaluation, nid: str,
         shape = ev.values[src].shape
         k = int(np.ravel_multi_index(idx, shape)) if shape else 0
         where = f"{src}[{','.join(str(i + 1) for i in idx)}]"
-        cells[(k, k)] = (f"{where} = 0: {nid} is not differentiable there; gradviz takes "
-                         "the derivative as 0 (as PyTorch and JAX do).")
+        cells[(k, k)] = (
+            f"{where} = 0: {nid} is not differentiable there; gradviz takes "
+            "the derivative as 0 (as PyTorch and JAX do)."
+        )
         notes.append(where)
     if not notes:
         return cells, ""
-    return cells, (f"<span style='color:{options.palette.warning}'>⚠ {', '.join(notes)} = 0: "
-                   "not differentiable there (a ReLU kink); the marked entr"
-                   + ("y is" if len(notes) == 1 else "ies are") + " taken as 0.</span>")
+    return cells, (
+        f"<span style='color:{options.palette.warning}'>⚠ {', '.join(notes)} = 0: "
+        "not differentiable there (a ReLU kink); the marked entr"
+        + ("y is" if len(notes) == 1 else "ies are")
+        + " taken as 0.</span>"
+    )
 
 
-def downstream_kink_note(ev: Evaluation, graph: nx.DiGraph, nid: str,
-                         options: DisplayOptions) -> str:
+def downstream_kink_note(
+    ev: Evaluation, graph: nx.DiGraph, nid: str, options: DisplayOptions
+) -> str:
     """A note when a derivative w.r.t. ``nid`` passes a ReLU kink further on."""
     import networkx as nx
 
@@ -348,8 +394,10 @@ def downstream_kink_note(ev: Evaluation, graph: nx.DiGraph, nid: str,
     kinks = sorted({k for k, _ in ev.nondifferentiable if k in after})
     if not kinks:
         return ""
-    return (f"<span style='color:{options.palette.warning}'>⚠ The path passes a ReLU kink "
-            f"at {', '.join(kinks)}: its derivative there is taken as 0.</span>")
+    return (
+        f"<span style='color:{options.palette.warning}'>⚠ The path passes a ReLU kink "
+        f"at {', '.join(kinks)}: its derivative there is taken as 0.</span>"
+    )
 
 
 def local_between(net: Network, ev: Evaluation, of: str, wrt: str) -> Array:

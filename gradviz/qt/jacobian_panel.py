@@ -33,8 +33,9 @@ class JacobianPanel(QWidget):
     parameterClicked = Signal(int)
     entryClicked = Signal(int, int)
 
-    def __init__(self, doc: Document, options: DisplayOptions | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, doc: Document, options: DisplayOptions | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self._options = options or DisplayOptions()
         self._pinned: int | None = None
@@ -47,14 +48,20 @@ class JacobianPanel(QWidget):
         scroll = QScrollArea(self)
         grid_host = QWidget(scroll)  # every widget made with its parent
         big = 3.0  # the panel is what the class reads from afar
-        self.theta_widget = MatrixWidget(options=self._options, vector_as="row", font_delta=big,
-                                         parent=grid_host)
+        self.theta_widget = MatrixWidget(
+            options=self._options, vector_as="row", font_delta=big, parent=grid_host
+        )
         # column labels on Θ only; J and ∇l keep them for tooltips and align below Θ
-        self.jacobian_widget = MatrixWidget(options=self._options, show_col_labels=False,
-                                            font_delta=big, parent=grid_host)
-        self.gradient_widget = MatrixWidget(options=self._options, vector_as="row",
-                                            show_col_labels=False, font_delta=big,
-                                            parent=grid_host)
+        self.jacobian_widget = MatrixWidget(
+            options=self._options, show_col_labels=False, font_delta=big, parent=grid_host
+        )
+        self.gradient_widget = MatrixWidget(
+            options=self._options,
+            vector_as="row",
+            show_col_labels=False,
+            font_delta=big,
+            parent=grid_host,
+        )
         self.theta_title = self._title("Θ =", grid_host)
         self.jacobian_title = self._title("J<sub>f<sub>E</sub></sub>(Θ) =", grid_host)
         self.gradient_title = self._title("∇l(Θ) =", grid_host)
@@ -63,12 +70,16 @@ class JacobianPanel(QWidget):
         grid.setContentsMargins(4, 2, 12, 4)
         grid.setHorizontalSpacing(10)
         grid.setVerticalSpacing(6)
-        for row, (title, widget) in enumerate((
+        for row, (title, widget) in enumerate(
+            (
                 (self.theta_title, self.theta_widget),
                 (self.jacobian_title, self.jacobian_widget),
-                (self.gradient_title, self.gradient_widget))):
-            grid.addWidget(title, row, 0, Qt.AlignmentFlag.AlignRight
-                           | Qt.AlignmentFlag.AlignVCenter)
+                (self.gradient_title, self.gradient_widget),
+            )
+        ):
+            grid.addWidget(
+                title, row, 0, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+            )
             grid.addWidget(widget, row, 1, Qt.AlignmentFlag.AlignLeft)
             widget.columnHovered.connect(self._hovered)
             widget.columnClicked.connect(self._clicked)
@@ -124,8 +135,11 @@ class JacobianPanel(QWidget):
             value = net.node(pid).value
             assert value is not None
             if col < at + value.size:
-                idx = tuple(int(i) for i in divmod(col - at, value.shape[1])) \
-                    if value.ndim == 2 else ((col - at,) if value.ndim == 1 else ())
+                idx = (
+                    tuple(int(i) for i in divmod(col - at, value.shape[1]))
+                    if value.ndim == 2
+                    else ((col - at,) if value.ndim == 1 else ())
+                )
                 return pid, idx
             at += value.size
         raise IndexError(f"Θ has no column {col + 1}")
@@ -179,8 +193,10 @@ class JacobianPanel(QWidget):
         if has_g and ev.gradient is not None and loss is not None:
             self.gradient_widget.set_matrix(ev.gradient, col_labels=labels)
             self.gradient_title.setText(f"∇{loss}(Θ) =")
-        for w, title, shown in ((self.jacobian_widget, self.jacobian_title, has_j),
-                                (self.gradient_widget, self.gradient_title, has_g)):
+        for w, title, shown in (
+            (self.jacobian_widget, self.jacobian_title, has_j),
+            (self.gradient_widget, self.gradient_title, has_g),
+        ):
             w.setVisible(shown)
             title.setVisible(shown)
         breaks, at = [], 0
@@ -199,20 +215,28 @@ class JacobianPanel(QWidget):
         m = ev.jacobian.shape[0] if ev.jacobian is not None else 0
         parts = []
         if has_j:
-            parts.append(f"<b>J<sub>{out}<sub>E</sub></sub>(Θ)</b>: the Jacobian of the output "
-                         f"{out} w.r.t. all n = {n} parameters ({m} × {n}); column j is "
-                         f"∂{out}/∂θ<sub>j</sub>")
+            parts.append(
+                f"<b>J<sub>{out}<sub>E</sub></sub>(Θ)</b>: the Jacobian of the output "
+                f"{out} w.r.t. all n = {n} parameters ({m} × {n}); column j is "
+                f"∂{out}/∂θ<sub>j</sub>"
+            )
         if has_g and ev.loss is not None:
             parts.append(f"loss <b>{loss} = {number(ev.loss, self._options)}</b>")
-        parts.append(f"<span style='color:{self._options.palette.dim_text}'>hover a column "
-                     "to find its weight on the canvas; right-click a matrix to copy it as "
-                     "LaTeX</span>")
+        parts.append(
+            f"<span style='color:{self._options.palette.dim_text}'>hover a column "
+            "to find its weight on the canvas; right-click a matrix to copy it as "
+            "LaTeX</span>"
+        )
         self.header.setText(" &nbsp;·&nbsp; ".join(parts))
         if ev.nondifferentiable:
-            where = ", ".join(f"{ev.inputs_of(k)[0]}[{','.join(str(i + 1) for i in idx)}]"
-                              for k, idx in ev.nondifferentiable)
-            self.note.setText(f"⚠ {where} = 0: a ReLU kink, where the derivative is taken "
-                              "as 0; these Jacobians are one-sided there.")
+            where = ", ".join(
+                f"{ev.inputs_of(k)[0]}[{','.join(str(i + 1) for i in idx)}]"
+                for k, idx in ev.nondifferentiable
+            )
+            self.note.setText(
+                f"⚠ {where} = 0: a ReLU kink, where the derivative is taken "
+                "as 0; these Jacobians are one-sided there."
+            )
             self.note.setStyleSheet(f"color: {self._options.palette.warning};")
             self.note.show()
         else:

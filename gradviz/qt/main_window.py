@@ -35,15 +35,21 @@ from gradviz.qt.window_menus import apply_palette, build_menus, load_options, sa
 if TYPE_CHECKING:
     from gradviz.qt.scalar_view import ScalarDock
 
-HINTS = ("Click a node to inspect it · double-click an entry to edit it · "
-         "wheel zooms · F fits the network")
+HINTS = (
+    "Click a node to inspect it · double-click an entry to edit it · "
+    "wheel zooms · F fits the network"
+)
 
 
 class MainWindow(QMainWindow):
     """The gradviz window on one document. ``settings`` defaults to the app's QSettings."""
 
-    def __init__(self, doc: Document | None = None, settings: QSettings | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        doc: Document | None = None,
+        settings: QSettings | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.settings = settings if settings is not None else QSettings()
         self.recent = documents.RecentFiles(self.settings)
@@ -57,12 +63,16 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.view)
 
         self.inspector = Inspector(self.doc, self.undo_stack, self.options, self)
-        self.inspector_dock = self._dock("Inspector", "inspectorDock", self.inspector,
-                                         Qt.DockWidgetArea.RightDockWidgetArea)
+        self.inspector_dock = self._dock(
+            "Inspector", "inspectorDock", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea
+        )
         self.jacobian_panel = JacobianPanel(self.doc, self.options, self)
-        self.jacobian_dock = self._dock("Jacobian J_fE(Θ) and gradient ∇l(Θ)", "jacobianDock",
-                                        self.jacobian_panel,
-                                        Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.jacobian_dock = self._dock(
+            "Jacobian J_fE(Θ) and gradient ∇l(Θ)",
+            "jacobianDock",
+            self.jacobian_panel,
+            Qt.DockWidgetArea.BottomDockWidgetArea,
+        )
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         self.jacobian_panel.parameterHovered.connect(self._parameter_hovered)
         self.jacobian_panel.parameterClicked.connect(self._parameter_clicked)
@@ -90,14 +100,15 @@ class MainWindow(QMainWindow):
         self._restore_layout()
 
     # -- construction helpers --------------------------------------------------
-    def _dock(self, title: str, name: str, widget: QWidget,
-              area: Qt.DockWidgetArea) -> QDockWidget:
+    def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(name)
         dock.setWidget(widget)
-        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
-                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable
-                         | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+            | QDockWidget.DockWidgetFeature.DockWidgetClosable
+        )
         self.addDockWidget(area, dock)
         return dock
 
@@ -219,8 +230,11 @@ class MainWindow(QMainWindow):
 
     def save_as(self, path: str | None = None) -> bool:
         if path is None:
-            start = str(self.doc.path) if self.doc.path else str(
-                Path(self._start_dir()) / f"{documents.document_name(self.doc)}.json")
+            start = (
+                str(self.doc.path)
+                if self.doc.path
+                else str(Path(self._start_dir()) / f"{documents.document_name(self.doc)}.json")
+            )
             path = documents.ask_save_path(self, start)
             if path is None:
                 return False
@@ -363,8 +377,10 @@ class MainWindow(QMainWindow):
         if col >= 0:
             pid, idx = self.jacobian_panel.parameter_of_column(col)
             name = self.jacobian_panel.column_labels()[col]
-            self.show_status(f"Column {col + 1} of J_fE(Θ): ∂f/∂{name}, the entry "
-                             f"{pid}[{','.join(str(i + 1) for i in idx)}]")
+            self.show_status(
+                f"Column {col + 1} of J_fE(Θ): ∂f/∂{name}, the entry "
+                f"{pid}[{','.join(str(i + 1) for i in idx)}]"
+            )
 
     def _parameter_clicked(self, col: int) -> None:
         pid, _ = self.jacobian_panel.parameter_of_column(col)

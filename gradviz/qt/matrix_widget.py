@@ -91,8 +91,9 @@ class MatrixWidget(QWidget):
         self._font = QFont(self.font())
         self._font.setPointSizeF(max(self._font.pointSizeF(), 9.0) + font_delta)
         self._label_font = QFont(self.font())
-        self._label_font.setPointSizeF(max(self._label_font.pointSizeF(), 9.0)
-                                       + max(-0.5, font_delta - 2.5))
+        self._label_font.setPointSizeF(
+            max(self._label_font.pointSizeF(), 9.0) + max(-0.5, font_delta - 2.5)
+        )
         self._fm, self._lm = QFontMetrics(self._font), QFontMetrics(self._label_font)
         self._xs: list[int] = [0]  # left edge of every column (and the right end)
         self._label_w_cache: int | None = None
@@ -105,8 +106,13 @@ class MatrixWidget(QWidget):
             self.set_matrix(matrix, row_labels=row_labels, col_labels=col_labels)
 
     # -- data ------------------------------------------------------------------
-    def set_matrix(self, matrix: ArrayLike, *, row_labels: Sequence[str] | None = None,
-                   col_labels: Sequence[str] | None = None) -> None:
+    def set_matrix(
+        self,
+        matrix: ArrayLike,
+        *,
+        row_labels: Sequence[str] | None = None,
+        col_labels: Sequence[str] | None = None,
+    ) -> None:
         """Show ``matrix`` (0-, 1- or 2-D). Labels given as None keep the old ones
         when the shape is unchanged and are dropped otherwise."""
         src = np.asarray(matrix, dtype=np.float64)
@@ -219,8 +225,7 @@ class MatrixWidget(QWidget):
 
     def _signature(self) -> tuple[object, ...]:
         """What a paint shows, to skip repainting an unchanged matrix."""
-        return (self._texts, self._row_labels, self._col_labels, self._col_ws(),
-                self._label_w())
+        return (self._texts, self._row_labels, self._col_labels, self._col_ws(), self._label_w())
 
     # -- LaTeX and text --------------------------------------------------------
     def latex(self) -> str:
@@ -230,14 +235,18 @@ class MatrixWidget(QWidget):
         if self._source.ndim == 0:
             return latex_scalar(float(self._source), exact=exact, digits=digits)
         if self._source.ndim == 1:
-            return latex_vector(self._source, column=self._vector_as == "column", exact=exact,
-                                digits=digits)
+            return latex_vector(
+                self._source, column=self._vector_as == "column", exact=exact, digits=digits
+            )
         return latex_matrix(self._m, exact=exact, digits=digits)
 
     def plain_text(self) -> str:
         exact = self._options.exact and not self._decimals_only
-        return format_array(self._m if self._source.ndim > 1 else self._source, exact=exact,
-                            digits=self._options.digits)
+        return format_array(
+            self._m if self._source.ndim > 1 else self._source,
+            exact=exact,
+            digits=self._options.digits,
+        )
 
     def copy_latex(self) -> None:
         QGuiApplication.clipboard().setText(self.latex())
@@ -273,8 +282,10 @@ class MatrixWidget(QWidget):
     def _col_ws(self) -> list[int]:
         if self._ws is None:
             mins = self._min_col_ws
-            self._ws = [max(w, mins[c] if c < len(mins) else 0)
-                        for c, w in enumerate(self.natural_column_widths())]
+            self._ws = [
+                max(w, mins[c] if c < len(mins) else 0)
+                for c, w in enumerate(self.natural_column_widths())
+            ]
             self._xs = [0]
             for w in self._ws:
                 self._xs.append(self._xs[-1] + w)
@@ -421,7 +432,7 @@ class MatrixWidget(QWidget):
             if 0 <= r < rows and 0 <= c < cols:
                 p.fillRect(self.cell_rect(r, c), highlight)
         warn = QColor(theme.warning)
-        for (r, c) in self._marked:
+        for r, c in self._marked:
             if 0 <= r < rows and 0 <= c < cols:
                 fill = QColor(warn)
                 fill.setAlpha(40)
@@ -467,8 +478,9 @@ class MatrixWidget(QWidget):
                 if kind != current:
                     p.setPen(pens[kind])
                     current = kind
-                p.drawText(QRectF(o.x() + xs[c] + pad, y, ws[c] - 2 * pad, rh), _RIGHT,
-                           self._texts[r][c])
+                p.drawText(
+                    QRectF(o.x() + xs[c] + pad, y, ws[c] - 2 * pad, rh), _RIGHT, self._texts[r][c]
+                )
         p.end()
 
     def _draw_brackets(self, p: QPainter, body: QRectF) -> None:
@@ -477,10 +489,16 @@ class MatrixWidget(QWidget):
         bw = self.BRACKET_W - 2
         h = bottom - top
         left = QPainterPath(QPointF(body.left(), top))
-        left.cubicTo(QPointF(body.left() - bw, top + h * 0.2),
-                     QPointF(body.left() - bw, top + h * 0.8), QPointF(body.left(), bottom))
+        left.cubicTo(
+            QPointF(body.left() - bw, top + h * 0.2),
+            QPointF(body.left() - bw, top + h * 0.8),
+            QPointF(body.left(), bottom),
+        )
         right = QPainterPath(QPointF(body.right(), top))
-        right.cubicTo(QPointF(body.right() + bw, top + h * 0.2),
-                      QPointF(body.right() + bw, top + h * 0.8), QPointF(body.right(), bottom))
+        right.cubicTo(
+            QPointF(body.right() + bw, top + h * 0.2),
+            QPointF(body.right() + bw, top + h * 0.8),
+            QPointF(body.right(), bottom),
+        )
         p.drawPath(left)
         p.drawPath(right)

@@ -28,7 +28,7 @@ KINDS = {
     "sigmoid": "sigmoid: σ(x) = 1 / (1 + e<sup>−x</sup>)",
     "tanh": "hyperbolic tangent",
     "softmax": "softmax: S(x)<sub>i</sub> = e<sup>x<sub>i</sub></sup> / Σ<sub>j</sub> "
-               "e<sup>x<sub>j</sub></sup>",
+    "e<sup>x<sub>j</sub></sup>",
     "neg_log": "negative log-likelihood",
     "mse": "mean squared error against the target t",
 }
@@ -40,8 +40,9 @@ def formula_text(net: Network, node_id: str) -> str:
     node = net.node(node_id)
     op = OPS[node.op]
     index = node.attrs.get("index")
-    return op.formula.format(*node.inputs, y=node.id,
-                             index=(index + 1) if isinstance(index, int) else "?")
+    return op.formula.format(
+        *node.inputs, y=node.id, index=(index + 1) if isinstance(index, int) else "?"
+    )
 
 
 def function_symbol(op_name: str) -> str | None:
@@ -111,8 +112,10 @@ def gradient_title(net: Network, ev: Evaluation, nid: str, loss: str) -> str:
         first = f"{nid}[" if node.value is not None and node.value.ndim else nid
         cols = [i for i, n in enumerate(ev.theta_names) if n == nid or n.startswith(first)]
         if cols:
-            return (f"∂{loss}/∂{nid}: entries {cols[0] + 1}–{cols[-1] + 1} of "
-                    f"∇{loss}(Θ), in {nid}'s shape")
+            return (
+                f"∂{loss}/∂{nid}: entries {cols[0] + 1}–{cols[-1] + 1} of "
+                f"∇{loss}(Θ), in {nid}'s shape"
+            )
     return f"∂{loss}/∂{nid} = ∇<sub>{nid}</sub>{loss}"
 
 

@@ -44,8 +44,11 @@ if TYPE_CHECKING:
     from gradviz.qt.main_window import MainWindow
 
 Target = tuple[str, ...] | None
-WIDTH_INITS = (("zeros", "zeros"), ("small integers (−3 … 3)", "ints"),
-               ("Gaussian N(0, 1/n)", "gaussian"))
+WIDTH_INITS = (
+    ("zeros", "zeros"),
+    ("small integers (−3 … 3)", "ints"),
+    ("Gaussian N(0, 1/n)", "gaussian"),
+)
 MAX_WIDTH = 4096
 
 
@@ -63,8 +66,9 @@ def ask_width(parent: QWidget, layer: str, current: int) -> tuple[int, str] | No
         combo.addItem(text, key)
     form.addRow(f"Units in the layer of {layer} (now {current}):", spin)
     form.addRow("New weights:", combo)
-    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                               | QDialogButtonBox.StandardButton.Cancel, dialog)
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, dialog
+    )
     buttons.accepted.connect(dialog.accept)
     buttons.rejected.connect(dialog.reject)
     form.addRow(buttons)
@@ -78,17 +82,26 @@ def ask_width(parent: QWidget, layer: str, current: int) -> tuple[int, str] | No
 
 def ask_class(parent: QWidget, scores: str, size: int, current: int) -> int | None:
     """The 1-based class ``−ln f[class]`` reads, or None (cancelled)."""
-    value, ok = QInputDialog.getInt(parent, "Softmax and −ln",
-                                    f"Class (1 to {size}) of the softmax over {scores}:",
-                                    current, 1, size)
+    value, ok = QInputDialog.getInt(
+        parent,
+        "Softmax and −ln",
+        f"Class (1 to {size}) of the softmax over {scores}:",
+        current,
+        1,
+        size,
+    )
     return int(value) if ok else None
 
 
 def ask_target(parent: QWidget, scores: str, size: int, current: str) -> str | None:
     """The MSE target vector as typed (``1, 0``), or None (cancelled)."""
-    text, ok = QInputDialog.getText(parent, "Mean squared error",
-                                    f"Target for {scores} ({size} numbers, comma-separated):",
-                                    QLineEdit.EchoMode.Normal, current)
+    text, ok = QInputDialog.getText(
+        parent,
+        "Mean squared error",
+        f"Target for {scores} ({size} numbers, comma-separated):",
+        QLineEdit.EchoMode.Normal,
+        current,
+    )
     return str(text) if ok else None
 
 
@@ -197,8 +210,11 @@ def _values(window: MainWindow, option: EditOption) -> dict[str, Any] | None:
 
 
 def _undo_text(option: EditOption, target: Target, values: dict[str, Any]) -> str:
-    where = "" if target is None else (
-        target[1] if target[0] == "node" else f"{target[1]} → {target[2]}")
+    where = (
+        ""
+        if target is None
+        else (target[1] if target[0] == "node" else f"{target[1]} → {target[2]}")
+    )
     text = option.text.rstrip("…").rstrip()
     if "width" in values:
         text = f"Change the width to {values['width']}"
@@ -220,7 +236,10 @@ def run_edit(window: MainWindow, option: EditOption, target: Target = None) -> b
     window.undo_stack.push(ReplaceNetworkCommand(window.doc, new, text))
     loss = window.doc.evaluation.loss
     o = window.options
-    tail = "" if loss is None else "; loss l = " + format_scalar(
-        loss, exact=o.exact, digits=o.digits, unicode_minus=True)
+    tail = (
+        ""
+        if loss is None
+        else "; loss l = " + format_scalar(loss, exact=o.exact, digits=o.digits, unicode_minus=True)
+    )
     window.show_status(f"{text}{tail} (Ctrl+Z undoes it)")
     return True

@@ -38,20 +38,32 @@ class Theme:
 
 
 #: Roles whose colours the TikZ export shares: one definition, in gradviz.export.palette.
-SHARED_ROLES = ("background", "node_fill", "leaf_fill", "param_fill", "loss_fill",
-                "node_border", "text", "edge", "value", "gradient", "warning")
+SHARED_ROLES = (
+    "background",
+    "node_fill",
+    "leaf_fill",
+    "param_fill",
+    "loss_fill",
+    "node_border",
+    "text",
+    "edge",
+    "value",
+    "gradient",
+    "warning",
+)
 
 
 def _theme(name: str, **screen_only: str) -> Theme:
     shared = PALETTES[name]
-    return Theme(name=name, **{r: "#" + getattr(shared, r).lower() for r in SHARED_ROLES},
-                 **screen_only)
+    return Theme(
+        name=name, **{r: "#" + getattr(shared, r).lower() for r in SHARED_ROLES}, **screen_only
+    )
 
 
-LIGHT = _theme("light", grid="#f0f2f5", dim_text="#9aa3ad", highlight="#f2a900",
-               selection="#2d7ff9")
-DARK = _theme("dark", grid="#262a31", dim_text="#6c7580", highlight="#ffcc4d",
-              selection="#5aa0ff")
+LIGHT = _theme(
+    "light", grid="#f0f2f5", dim_text="#9aa3ad", highlight="#f2a900", selection="#2d7ff9"
+)
+DARK = _theme("dark", grid="#262a31", dim_text="#6c7580", highlight="#ffcc4d", selection="#5aa0ff")
 
 THEMES = {"light": LIGHT, "dark": DARK}
 

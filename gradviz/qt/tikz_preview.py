@@ -121,8 +121,11 @@ class TikzCompiler(QObject):
         self._running, self._pending = self._pending, None
         tex = self._running[0]
         Path(self._path("preview.tex")).write_text(tex, encoding="utf-8")
-        self._run(self.tools[0], ["-interaction=nonstopmode", "-halt-on-error",
-                                  "-no-shell-escape", "preview.tex"], self._latex_done)
+        self._run(
+            self.tools[0],
+            ["-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape", "preview.tex"],
+            self._latex_done,
+        )
 
     def _latex_done(self, code: int, status: QProcess.ExitStatus) -> None:
         process, running = self._process, self._running
@@ -151,8 +154,10 @@ class TikzCompiler(QObject):
             self._running = running
             self._finish_failed("pdftocairo could not draw the compiled page")
             return
-        self.ready.emit(image.convertToFormat(QImage.Format.Format_ARGB32_Premultiplied),
-                        (running[0], running[2]))
+        self.ready.emit(
+            image.convertToFormat(QImage.Format.Format_ARGB32_Premultiplied),
+            (running[0], running[2]),
+        )
         self._start_next()
 
     def _finish_failed(self, message: str) -> None:

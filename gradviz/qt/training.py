@@ -35,8 +35,9 @@ from gradviz.qt.undo import SetThetaCommand
 class LossPlot(QWidget):
     """A small line plot of the loss history (oldest left), y from 0 to the maximum."""
 
-    def __init__(self, options: DisplayOptions | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, options: DisplayOptions | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self._options = options or DisplayOptions()
         self._history: list[float] = []
@@ -53,8 +54,10 @@ class LossPlot(QWidget):
     def set_history(self, losses: list[float]) -> None:
         self._history = [float(x) for x in losses]
         if self._history:
-            text = " → ".join(format_scalar(x, exact=False, digits=4, unicode_minus=True)
-                              for x in self._history[-8:])
+            text = " → ".join(
+                format_scalar(x, exact=False, digits=4, unicode_minus=True)
+                for x in self._history[-8:]
+            )
             more = "… → " if len(self._history) > 8 else ""
             self.setToolTip(f"Loss after each of {len(self._history) - 1} step(s): {more}{text}")
         else:
@@ -77,8 +80,12 @@ class LossPlot(QWidget):
         for i, x in enumerate(self._history):
             fx = i / (n - 1) if n > 1 else 1.0
             y = x if math.isfinite(x) else top
-            pts.append(QPointF(area.left() + fx * area.width(),
-                               area.bottom() - max(0.0, y) / top * area.height()))
+            pts.append(
+                QPointF(
+                    area.left() + fx * area.width(),
+                    area.bottom() - max(0.0, y) / top * area.height(),
+                )
+            )
         return pts
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
@@ -119,8 +126,13 @@ class TrainingToolBar(QToolBar):
     #: ``stepsTaken(n)``: Step or Run pushed ``n`` gradient steps (the window autosaves).
     stepsTaken = Signal(int)
 
-    def __init__(self, doc: Document, undo_stack: QUndoStack,
-                 options: DisplayOptions | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        doc: Document,
+        undo_stack: QUndoStack,
+        options: DisplayOptions | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__("Gradient descent", parent)
         self.setObjectName("gradientDescentToolBar")
         self._options = options or DisplayOptions()
@@ -253,20 +265,25 @@ class TrainingToolBar(QToolBar):
         assert after is not None
         history.append(after)
         lr_text = self.lr_edit.text().strip()
-        text = (f"Gradient step (lr {lr_text})" if steps == 1
-                else f"{steps} gradient steps (lr {lr_text})")
+        text = (
+            f"Gradient step (lr {lr_text})"
+            if steps == 1
+            else f"{steps} gradient steps (lr {lr_text})"
+        )
         self._undo.push(SetThetaCommand(self.doc, net.theta, text, history))
         self.stepsTaken.emit(steps)
-        self.statusMessage.emit(f"{text}: loss {number(first, self._options)} → "
-                                f"{number(after, self._options)}")
+        self.statusMessage.emit(
+            f"{text}: loss {number(first, self._options)} → {number(after, self._options)}"
+        )
         return True
 
     def reset(self) -> bool:
         """Θ back to the loaded values (one undo entry; the loss history restarts)."""
         init = self.doc.initial.theta
         if init.shape != self.doc.network.theta.shape:
-            self.statusMessage.emit("The network's parameters changed shape; Reset cannot "
-                                    "restore the loaded values")
+            self.statusMessage.emit(
+                "The network's parameters changed shape; Reset cannot restore the loaded values"
+            )
             return False
         self._undo.push(SetThetaCommand(self.doc, init, "Reset Θ to the loaded values", []))
         self.statusMessage.emit("Θ is back to the loaded values")

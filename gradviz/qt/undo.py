@@ -19,8 +19,15 @@ SCRUB_MERGE_ID = 1001
 class SetEntryCommand(QUndoCommand):
     """``node[index] := new`` for an input or parameter entry."""
 
-    def __init__(self, doc: Document, node_id: str, index: tuple[int, ...], new: float,
-                 *, scrub: bool = False) -> None:
+    def __init__(
+        self,
+        doc: Document,
+        node_id: str,
+        index: tuple[int, ...],
+        new: float,
+        *,
+        scrub: bool = False,
+    ) -> None:
         self.doc, self.node_id, self.index, self.new = doc, node_id, tuple(index), float(new)
         self.old = doc.entry(node_id, self.index)
         self.scrub = scrub
@@ -37,8 +44,12 @@ class SetEntryCommand(QUndoCommand):
         return SCRUB_MERGE_ID if self.scrub else -1
 
     def mergeWith(self, other: QUndoCommand) -> bool:
-        if not (isinstance(other, SetEntryCommand) and other.scrub
-                and other.node_id == self.node_id and other.index == self.index):
+        if not (
+            isinstance(other, SetEntryCommand)
+            and other.scrub
+            and other.node_id == self.node_id
+            and other.index == self.index
+        ):
             return False
         self.new = other.new
         self.setText(other.text())
@@ -48,8 +59,12 @@ class SetEntryCommand(QUndoCommand):
 class MoveNodesCommand(QUndoCommand):
     """Nodes dragged on the canvas: positions are saved in the file."""
 
-    def __init__(self, doc: Document, old: dict[str, tuple[float, float] | None],
-                 new: dict[str, tuple[float, float] | None]) -> None:
+    def __init__(
+        self,
+        doc: Document,
+        old: dict[str, tuple[float, float] | None],
+        new: dict[str, tuple[float, float] | None],
+    ) -> None:
         self.doc, self.old, self.new = doc, dict(old), dict(new)
         names = ", ".join(sorted(new))
         super().__init__(f"Move {names}" if len(new) < 4 else f"Move {len(new)} nodes")
@@ -64,8 +79,9 @@ class MoveNodesCommand(QUndoCommand):
 class SetThetaCommand(QUndoCommand):
     """A gradient step, several steps, or Reset: all of Θ at once."""
 
-    def __init__(self, doc: Document, new: Array, text: str,
-                 losses: list[float] | None = None) -> None:
+    def __init__(
+        self, doc: Document, new: Array, text: str, losses: list[float] | None = None
+    ) -> None:
         self.doc = doc
         self.old = doc.network.theta
         self.new = np.asarray(new, dtype=np.float64).copy()

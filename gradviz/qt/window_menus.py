@@ -57,25 +57,43 @@ def apply_palette(options: DisplayOptions) -> None:
     t = options.palette
     pal = QPalette()
     roles = {
-        QPalette.ColorRole.Window: "#25292f", QPalette.ColorRole.WindowText: t.text,
-        QPalette.ColorRole.Base: t.background, QPalette.ColorRole.AlternateBase: t.grid,
-        QPalette.ColorRole.Text: t.text, QPalette.ColorRole.Button: "#30353d",
-        QPalette.ColorRole.ButtonText: t.text, QPalette.ColorRole.Highlight: t.selection,
-        QPalette.ColorRole.HighlightedText: "#ffffff", QPalette.ColorRole.ToolTipBase: t.grid,
-        QPalette.ColorRole.ToolTipText: t.text, QPalette.ColorRole.PlaceholderText: t.dim_text,
-        QPalette.ColorRole.Link: t.value, QPalette.ColorRole.BrightText: t.highlight,
+        QPalette.ColorRole.Window: "#25292f",
+        QPalette.ColorRole.WindowText: t.text,
+        QPalette.ColorRole.Base: t.background,
+        QPalette.ColorRole.AlternateBase: t.grid,
+        QPalette.ColorRole.Text: t.text,
+        QPalette.ColorRole.Button: "#30353d",
+        QPalette.ColorRole.ButtonText: t.text,
+        QPalette.ColorRole.Highlight: t.selection,
+        QPalette.ColorRole.HighlightedText: "#ffffff",
+        QPalette.ColorRole.ToolTipBase: t.grid,
+        QPalette.ColorRole.ToolTipText: t.text,
+        QPalette.ColorRole.PlaceholderText: t.dim_text,
+        QPalette.ColorRole.Link: t.value,
+        QPalette.ColorRole.BrightText: t.highlight,
     }
     for role, color in roles.items():
         pal.setColor(role, QColor(color))
-    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText,
-                 QPalette.ColorRole.WindowText):
+    for role in (
+        QPalette.ColorRole.Text,
+        QPalette.ColorRole.ButtonText,
+        QPalette.ColorRole.WindowText,
+    ):
         pal.setColor(QPalette.ColorGroup.Disabled, role, QColor(t.dim_text))
     app.setPalette(pal)
 
 
-def _action(win: MainWindow, name: str, text: str, slot: object = None, *,
-            shortcuts: tuple[str | QKeySequence.StandardKey, ...] = (),
-            checkable: bool = False, checked: bool = False, tip: str = "") -> QAction:
+def _action(
+    win: MainWindow,
+    name: str,
+    text: str,
+    slot: object = None,
+    *,
+    shortcuts: tuple[str | QKeySequence.StandardKey, ...] = (),
+    checkable: bool = False,
+    checked: bool = False,
+    tip: str = "",
+) -> QAction:
     action = QAction(text, win)
     if shortcuts:
         action.setShortcuts([QKeySequence(s) for s in shortcuts])
@@ -103,22 +121,39 @@ def build_menus(win: MainWindow) -> None:
     # File
     file_menu = bar.addMenu("&File")
     win.file_menu = file_menu
-    file_menu.addAction(_action(win, "new_network", "&New Network…", lambda: _new_network(win),
-                                shortcuts=("Ctrl+Shift+N",),
-                                tip="Build a layered network or a fresh exercise"))
+    file_menu.addAction(
+        _action(
+            win,
+            "new_network",
+            "&New Network…",
+            lambda: _new_network(win),
+            shortcuts=("Ctrl+Shift+N",),
+            tip="Build a layered network or a fresh exercise",
+        )
+    )
     new_menu = file_menu.addMenu("&New from Example")
     for name in example_names():
-        new_menu.addAction(_action(win, f"new:{name}", name,
-                                   lambda _=False, n=name: win.new_from_example(n)))
-    file_menu.addAction(_action(win, "open", "&Open…", lambda: win.open_file(),
-                                shortcuts=(QKeySequence.StandardKey.Open,)))
+        new_menu.addAction(
+            _action(win, f"new:{name}", name, lambda _=False, n=name: win.new_from_example(n))
+        )
+    file_menu.addAction(
+        _action(
+            win,
+            "open",
+            "&Open…",
+            lambda: win.open_file(),
+            shortcuts=(QKeySequence.StandardKey.Open,),
+        )
+    )
     win.recent_menu = file_menu.addMenu("Open &Recent")
     win._rebuild_recent_menu()
     file_menu.addSeparator()
-    file_menu.addAction(_action(win, "save", "&Save", win.save,
-                                shortcuts=(QKeySequence.StandardKey.Save,)))
-    file_menu.addAction(_action(win, "save_as", "Save &As…", lambda: win.save_as(),
-                                shortcuts=("Ctrl+Shift+S",)))
+    file_menu.addAction(
+        _action(win, "save", "&Save", win.save, shortcuts=(QKeySequence.StandardKey.Save,))
+    )
+    file_menu.addAction(
+        _action(win, "save_as", "Save &As…", lambda: win.save_as(), shortcuts=("Ctrl+Shift+S",))
+    )
     file_menu.addSeparator()
     win.add_export_actions(file_menu)
     file_menu.addSeparator()
@@ -137,50 +172,99 @@ def build_menus(win: MainWindow) -> None:
     # View
     view = bar.addMenu("&View")
     o = win.options
-    view.addAction(_action(win, "exact", "&Exact Fractions", shortcuts=("Ctrl+Shift+F",),
-                           checkable=True, checked=o.exact,
-                           slot=lambda on: win.set_options(win.options.with_(exact=on)),
-                           tip="3/4 and ln 2 instead of 0.75 and 0.6931"))
+    view.addAction(
+        _action(
+            win,
+            "exact",
+            "&Exact Fractions",
+            shortcuts=("Ctrl+Shift+F",),
+            checkable=True,
+            checked=o.exact,
+            slot=lambda on: win.set_options(win.options.with_(exact=on)),
+            tip="3/4 and ln 2 instead of 0.75 and 0.6931",
+        )
+    )
     digits_menu = view.addMenu("&Digits for Decimals")
     group = QActionGroup(win)
     for d in DIGITS:
-        a = _action(win, f"digits:{d}", f"{d} significant digits", checkable=True,
-                    checked=o.digits == d,
-                    slot=lambda _=False, d=d: win.set_options(win.options.with_(digits=d)))
+        a = _action(
+            win,
+            f"digits:{d}",
+            f"{d} significant digits",
+            checkable=True,
+            checked=o.digits == d,
+            slot=lambda _=False, d=d: win.set_options(win.options.with_(digits=d)),
+        )
         group.addAction(a)
         digits_menu.addAction(a)
     view.addSeparator()
-    view.addAction(_action(win, "show_values", "Show &Values on Edges", checkable=True,
-                           checked=o.show_values,
-                           slot=lambda on: win.set_options(win.options.with_(show_values=on))))
-    view.addAction(_action(win, "show_gradients", "Show &Gradients on Edges", checkable=True,
-                           checked=o.show_gradients,
-                           slot=lambda on: win.set_options(
-                               win.options.with_(show_gradients=on))))
-    show_fd = _action(win, "show_fd", "Show &Finite Differences in the Inspector",
-                      checkable=True, checked=True, slot=win.inspector.set_fd_visible)
+    view.addAction(
+        _action(
+            win,
+            "show_values",
+            "Show &Values on Edges",
+            checkable=True,
+            checked=o.show_values,
+            slot=lambda on: win.set_options(win.options.with_(show_values=on)),
+        )
+    )
+    view.addAction(
+        _action(
+            win,
+            "show_gradients",
+            "Show &Gradients on Edges",
+            checkable=True,
+            checked=o.show_gradients,
+            slot=lambda on: win.set_options(win.options.with_(show_gradients=on)),
+        )
+    )
+    show_fd = _action(
+        win,
+        "show_fd",
+        "Show &Finite Differences in the Inspector",
+        checkable=True,
+        checked=True,
+        slot=win.inspector.set_fd_visible,
+    )
     win.inspector.fdVisibilityChanged.connect(show_fd.setChecked)
     view.addAction(show_fd)
     view.addSeparator()
     themes = QActionGroup(win)
     for name, text in (("light", "&Light Theme"), ("dark", "Dar&k Theme")):
-        a = _action(win, f"theme:{name}", text, checkable=True, checked=o.theme == name,
-                    slot=lambda _=False, n=name: win.set_options(win.options.with_(theme=n)))
+        a = _action(
+            win,
+            f"theme:{name}",
+            text,
+            checkable=True,
+            checked=o.theme == name,
+            slot=lambda _=False, n=name: win.set_options(win.options.with_(theme=n)),
+        )
         themes.addAction(a)
         view.addAction(a)
     view.addSeparator()
-    view.addAction(_action(win, "zoom_in", "Zoom &In", lambda: win.view.zoom_in(),
-                           shortcuts=("Ctrl++", "Ctrl+=")))
-    view.addAction(_action(win, "zoom_out", "Zoom &Out", lambda: win.view.zoom_out(),
-                           shortcuts=("Ctrl+-",)))
-    view.addAction(_action(win, "fit", "&Fit to Window", lambda: win.view.fit(),
-                           shortcuts=("F",)))
+    view.addAction(
+        _action(
+            win, "zoom_in", "Zoom &In", lambda: win.view.zoom_in(), shortcuts=("Ctrl++", "Ctrl+=")
+        )
+    )
+    view.addAction(
+        _action(win, "zoom_out", "Zoom &Out", lambda: win.view.zoom_out(), shortcuts=("Ctrl+-",))
+    )
+    view.addAction(_action(win, "fit", "&Fit to Window", lambda: win.view.fit(), shortcuts=("F",)))
     view.addSeparator()
     # Ctrl+Shift+S is Save As: the scalar view (an eXpansion of every op) takes Ctrl+Shift+X
-    view.addAction(_action(win, "scalar_view", "&Scalar View", win.toggle_scalar_view,
-                           shortcuts=("Ctrl+Shift+X",), checkable=True,
-                           tip="Every scalar operation with its value and ∂l/∂·; click an "
-                               "entry of J_fE(Θ) to see its paths"))
+    view.addAction(
+        _action(
+            win,
+            "scalar_view",
+            "&Scalar View",
+            win.toggle_scalar_view,
+            shortcuts=("Ctrl+Shift+X",),
+            checkable=True,
+            tip="Every scalar operation with its value and ∂l/∂·; click an "
+            "entry of J_fE(Θ) to see its paths",
+        )
+    )
     view.addAction(win.walk.toggle_action)  # Backprop Walk (F5), gradviz.qt.walk
     for dock in (win.inspector_dock, win.jacobian_dock):
         view.addAction(dock.toggleViewAction())
@@ -188,16 +272,39 @@ def build_menus(win: MainWindow) -> None:
 
     # Gradient descent
     train = bar.addMenu("&Gradient Descent")
-    train.addAction(_action(win, "step", "&Step", win.training.step,
-                            shortcuts=("Ctrl+Return",), tip="Θ ← Θ − lr·∇l(Θ)"))
-    train.addAction(_action(win, "run", "&Run N Steps",
-                            lambda: win.training.run(win.training.steps_spin.value()),
-                            shortcuts=("Ctrl+Shift+Return",)))
+    train.addAction(
+        _action(
+            win,
+            "step",
+            "&Step",
+            win.training.step,
+            shortcuts=("Ctrl+Return",),
+            tip="Θ ← Θ − lr·∇l(Θ)",
+        )
+    )
+    train.addAction(
+        _action(
+            win,
+            "run",
+            "&Run N Steps",
+            lambda: win.training.run(win.training.steps_spin.value()),
+            shortcuts=("Ctrl+Shift+Return",),
+        )
+    )
     train.addAction(_action(win, "reset", "Reset Θ to the &Loaded Values", win.training.reset))
 
     # Help
     help_menu = bar.addMenu("&Help")
-    help_menu.addAction(_action(win, "about", "&About gradviz", lambda: QMessageBox.about(
-        win, "About gradviz",
-        "<b>gradviz</b> shows backpropagation: forward values above every edge, "
-        "∂l/∂· below it, every Jacobian one click away, in exact fractions.")))
+    help_menu.addAction(
+        _action(
+            win,
+            "about",
+            "&About gradviz",
+            lambda: QMessageBox.about(
+                win,
+                "About gradviz",
+                "<b>gradviz</b> shows backpropagation: forward values above every edge, "
+                "∂l/∂· below it, every Jacobian one click away, in exact fractions.",
+            ),
+        )
+    )

@@ -77,6 +77,11 @@ def test_app_options_without_the_verb_open_the_app() -> None:
     import sys
 
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    proc = subprocess.run([sys.executable, "-m", "gradviz", "--quit-after-ms", "200"],
-                          capture_output=True, text=True, timeout=60, env=env)
+    proc = subprocess.run(
+        [sys.executable, "-m", "gradviz", "--quit-after-ms", "200"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
     assert proc.returncode == 0, proc.stderr

@@ -32,7 +32,9 @@ def test_overwrite_keeps_the_old_mode(tmp_path: Path) -> None:
     assert path.read_text() == "new" and mode(path) == 0o640
 
 
-def test_failure_leaves_old_file_and_no_temp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failure_leaves_old_file_and_no_temp(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "keep.txt"
     path.write_text("old")
 

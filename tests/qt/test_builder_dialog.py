@@ -178,8 +178,9 @@ def assert_refused(d: NewNetworkDialog, widget, sentence: str) -> None:
     assert widget.styleSheet() == INVALID_STYLE
     assert d.error() == sentence and d.error_label.text() == sentence
     assert d.preview.toPlainText() == ""
-    others = [w for w in (d.hidden, d.input_values, d.target, d.output_size, d.init)
-              if w is not widget]
+    others = [
+        w for w in (d.hidden, d.input_values, d.target, d.output_size, d.init) if w is not widget
+    ]
     assert all(w.styleSheet() == "" for w in others)
     d.accept()  # Enter while invalid: the dialog stays open
     assert d.isVisible()
@@ -187,12 +188,19 @@ def assert_refused(d: NewNetworkDialog, widget, sentence: str) -> None:
 
 def test_invalid_input_is_refused(qtbot, dialog: NewNetworkDialog) -> None:
     type_into(qtbot, dialog.hidden, "3, x")
-    assert_refused(dialog, dialog.hidden, "Hidden layer sizes: 'x' is not a layer size "
-                   "(a whole number from 1 to 4096).")
+    assert_refused(
+        dialog,
+        dialog.hidden,
+        "Hidden layer sizes: 'x' is not a layer size (a whole number from 1 to 4096).",
+    )
     type_into(qtbot, dialog.hidden, "4000, 4000")
-    assert_refused(dialog, dialog.hidden, "16,016,000 parameters are more than the app shows "
-                   "at once (at most 300,000, and 4,000,000 entries in J_f(Θ)); use smaller "
-                   "layers.")
+    assert_refused(
+        dialog,
+        dialog.hidden,
+        "16,016,000 parameters are more than the app shows "
+        "at once (at most 300,000, and 4,000,000 entries in J_f(Θ)); use smaller "
+        "layers.",
+    )
     type_into(qtbot, dialog.hidden, "3")
     type_into(qtbot, dialog.input_values, "1, 2, 3")
     assert_refused(dialog, dialog.input_values, "E has 3 values but the input size is 2.")
@@ -208,8 +216,12 @@ def test_invalid_input_is_refused(qtbot, dialog: NewNetworkDialog) -> None:
     type_into(qtbot, dialog.output_size, "2")
     dialog.layers.rows[0][1].setCurrentIndex(dialog.layers.rows[0][1].findData("sigmoid"))
     qtbot.mouseClick(dialog.exercise_button, Qt.MouseButton.LeftButton)
-    assert_refused(dialog, dialog.init, "Sigmoid layers give irrational numbers, so an "
-                   "exercise takes only ReLU or no activation (choose another init for them).")
+    assert_refused(
+        dialog,
+        dialog.init,
+        "Sigmoid layers give irrational numbers, so an "
+        "exercise takes only ReLU or no activation (choose another init for them).",
+    )
     dialog.init.setCurrentIndex(dialog.init.findData("ints"))
     dialog.refresh()
     assert dialog.error() is None and ok_button(dialog).isEnabled()
@@ -232,8 +244,9 @@ def test_save_worked_solution(qtbot, dialog: NewNetworkDialog, tmp_path, monkeyp
     monkeypatch.setattr(dialog, "ask_solution_path", lambda: str(tmp_path / "missing" / "s.md"))
     assert not dialog.save_solution()
     missing = tmp_path / "missing"
-    assert dialog.error_label.text() == (f"Cannot write {missing / 's.md'}: the folder {missing} "
-                                         "does not exist.")
+    assert dialog.error_label.text() == (
+        f"Cannot write {missing / 's.md'}: the folder {missing} does not exist."
+    )
     for name in ("solution.md", "solution.tex"):
         monkeypatch.setattr(dialog, "ask_solution_path", lambda n=name: str(tmp_path / n))
         qtbot.mouseClick(dialog.solution_button, Qt.MouseButton.LeftButton)
@@ -263,12 +276,10 @@ def fake_exec(fill) -> object:
     return exec_
 
 
-def test_menu_opens_the_network_as_a_new_document(qtbot, window: MainWindow,
-                                                  monkeypatch) -> None:
+def test_menu_opens_the_network_as_a_new_document(qtbot, window: MainWindow, monkeypatch) -> None:
     action = window.actions_by_name["new_network"]
     assert action.text() == "&New Network…" and action.shortcut().toString() == "Ctrl+Shift+N"
-    monkeypatch.setattr(NewNetworkDialog, "exec",
-                        fake_exec(lambda d: d.hidden.setText("4")))
+    monkeypatch.setattr(NewNetworkDialog, "exec", fake_exec(lambda d: d.hidden.setText("4")))
     dock, view = window.jacobian_dock.height(), window.view.height()
     action.trigger()
     # the new canvas gets the old one's room back (Qt gives a new central widget
@@ -310,8 +321,9 @@ def test_cancelled_dialog_keeps_the_document(window: MainWindow, monkeypatch) ->
     assert window.doc is old
 
 
-def test_window_exports_the_solution_of_a_generated_exercise(qtbot, window: MainWindow,
-                                                             tmp_path, monkeypatch) -> None:
+def test_window_exports_the_solution_of_a_generated_exercise(
+    qtbot, window: MainWindow, tmp_path, monkeypatch
+) -> None:
     from gradviz.qt import export_actions
 
     monkeypatch.setattr(NewNetworkDialog, "exec", fake_exec(NewNetworkDialog.new_exercise))

@@ -19,8 +19,10 @@ from gradviz.qt import export_actions, tikz_preview
 from gradviz.qt.export_dialog import ExportDialog
 from gradviz.qt.main_window import MainWindow
 
-SHEET_J_ROW1 = (r"\frac{3}{4} & -\frac{3}{4} & -\frac{3}{2} & \frac{3}{2} & 0 & 0 & "
-                r"\frac{1}{2} & \frac{1}{4} & 0 & -\frac{1}{2} & -\frac{1}{4} & 0")
+SHEET_J_ROW1 = (
+    r"\frac{3}{4} & -\frac{3}{4} & -\frac{3}{2} & \frac{3}{2} & 0 & 0 & "
+    r"\frac{1}{2} & \frac{1}{4} & 0 & -\frac{1}{2} & -\frac{1}{4} & 0"
+)
 
 
 @pytest.fixture
@@ -208,8 +210,7 @@ def test_pdf(qtbot, window: MainWindow, monkeypatch, tmp_path) -> None:
     assert data.startswith(b"%PDF") and b"FontFile" in data
 
 
-def test_tikz_document_and_picture_only(qtbot, window: MainWindow, monkeypatch,
-                                        tmp_path) -> None:
+def test_tikz_document_and_picture_only(qtbot, window: MainWindow, monkeypatch, tmp_path) -> None:
     dialog = open_dialog(qtbot, window)
     choose(qtbot, dialog.format_combo, 3)
     assert dialog.picture_only_check.isEnabled() and not dialog.margin_spin.isEnabled()
@@ -230,8 +231,9 @@ def test_tikz_document_and_picture_only(qtbot, window: MainWindow, monkeypatch,
     assert r"\begin{tikzpicture}" in frame and frame.rstrip().endswith(r"\end{tikzpicture}")
 
 
-def test_options_and_folder_are_remembered(qtbot, window: MainWindow, monkeypatch,
-                                           tmp_path) -> None:
+def test_options_and_folder_are_remembered(
+    qtbot, window: MainWindow, monkeypatch, tmp_path
+) -> None:
     out = tmp_path / "slides"
     out.mkdir()
     dialog = open_dialog(qtbot, window)
@@ -243,14 +245,18 @@ def test_options_and_folder_are_remembered(qtbot, window: MainWindow, monkeypatc
     dialog = open_dialog(qtbot, window)
     o = dialog.options()
     assert (o.fmt, o.theme, o.transparent, o.show_gradients, o.show_values) == (
-        "svg", "dark", True, False, True)
+        "svg",
+        "dark",
+        True,
+        False,
+        True,
+    )
     asked = answer_with(monkeypatch, dialog, out / "b.svg")
     dialog.export()
     assert asked == [str(out / "exercise-3.svg")]
 
 
-def test_only_the_selection_is_smaller(qtbot, window: MainWindow, monkeypatch,
-                                       tmp_path) -> None:
+def test_only_the_selection_is_smaller(qtbot, window: MainWindow, monkeypatch, tmp_path) -> None:
     dialog = open_dialog(qtbot, window)
     export_to(qtbot, monkeypatch, dialog, tmp_path / "whole.png")
     for nid in ("E", "P", "z"):
@@ -269,8 +275,9 @@ def test_only_the_selection_is_smaller(qtbot, window: MainWindow, monkeypatch,
 
 # -- failures ---------------------------------------------------------------------
 @pytest.mark.parametrize("fmt", [0, 3])
-def test_unwritable_path_keeps_the_dialog(qtbot, window: MainWindow, monkeypatch, tmp_path,
-                                          errors: list[str], fmt: int) -> None:
+def test_unwritable_path_keeps_the_dialog(
+    qtbot, window: MainWindow, monkeypatch, tmp_path, errors: list[str], fmt: int
+) -> None:
     dialog = open_dialog(qtbot, window)
     choose(qtbot, dialog.format_combo, fmt)
     click(qtbot, dialog.transparent_check)
@@ -278,21 +285,22 @@ def test_unwritable_path_keeps_the_dialog(qtbot, window: MainWindow, monkeypatch
     export_to(qtbot, monkeypatch, dialog, target)
     assert len(errors) == 1
     suffix = dialog.options().suffix
-    assert errors[0] == (f"Cannot write {target}{suffix}: the folder {target.parent} "
-                         "does not exist.")
+    assert errors[0] == (
+        f"Cannot write {target}{suffix}: the folder {target.parent} does not exist."
+    )
     assert dialog.isVisible() and dialog.transparent_check.isChecked()
     assert window.settings.value("export/format") is None  # nothing remembered
     (tmp_path / f"taken{suffix}").mkdir()
     export_to(qtbot, monkeypatch, dialog, tmp_path / f"taken{suffix}")
-    assert errors[1] == (f"Cannot write {tmp_path / f'taken{suffix}'}: a folder of that "
-                         "name is in the way.")
+    assert errors[1] == (
+        f"Cannot write {tmp_path / f'taken{suffix}'}: a folder of that name is in the way."
+    )
     assert dialog.isVisible()
 
 
 # -- worked solution ------------------------------------------------------------------
 @pytest.mark.parametrize("suffix", [".md", ".tex"])
-def test_worked_solution(qtbot, window: MainWindow, monkeypatch, tmp_path,
-                         suffix: str) -> None:
+def test_worked_solution(qtbot, window: MainWindow, monkeypatch, tmp_path, suffix: str) -> None:
     target = tmp_path / f"solution{suffix}"
     asked: list[str] = []
 
@@ -312,8 +320,9 @@ def test_worked_solution(qtbot, window: MainWindow, monkeypatch, tmp_path,
     assert str(target) in window.statusBar().currentMessage()
 
 
-def test_worked_solution_unwritable(window: MainWindow, monkeypatch, tmp_path,
-                                    errors: list[str]) -> None:
+def test_worked_solution_unwritable(
+    window: MainWindow, monkeypatch, tmp_path, errors: list[str]
+) -> None:
     target = tmp_path / "gone" / "s.md"
     monkeypatch.setattr(export_actions, "ask_solution_path", lambda parent, s: str(target))
     window.actions_by_name["export_solution"].trigger()
@@ -342,19 +351,20 @@ def right_click_copy_latex(qtbot, widget: QWidget) -> str:
     return QGuiApplication.clipboard().text()
 
 
-def test_copy_as_latex_in_the_inspector_and_the_jacobian_panel(qtbot,
-                                                               window: MainWindow) -> None:
+def test_copy_as_latex_in_the_inspector_and_the_jacobian_panel(qtbot, window: MainWindow) -> None:
     window.inspector.set_node("g")
     local = window.inspector.blocks["local:0"].analytic
     assert right_click_copy_latex(qtbot, local) == (
-        r"\begin{pmatrix} 1 & 0 & 0 \\ 0 & 1 & 0 \\ 0 & 0 & 0 \end{pmatrix}")
+        r"\begin{pmatrix} 1 & 0 & 0 \\ 0 & 1 & 0 \\ 0 & 0 & 0 \end{pmatrix}"
+    )
     jac = right_click_copy_latex(qtbot, window.jacobian_panel.jacobian_widget)
     assert jac.startswith(r"\begin{pmatrix} " + SHEET_J_ROW1 + r" \\ -\frac{3}{4}")
 
 
 # -- the TikZ preview as pdflatex draws it ---------------------------------------------
-@pytest.mark.skipif(tikz_preview.tools() is None,
-                    reason="pdflatex or pdftocairo (poppler-utils) is not installed")
+@pytest.mark.skipif(
+    tikz_preview.tools() is None, reason="pdflatex or pdftocairo (poppler-utils) is not installed"
+)
 def test_tikz_preview_is_compiled_by_pdflatex(qtbot, window: MainWindow) -> None:
     dialog = open_dialog(qtbot, window)
     canvas = dialog.preview.image
@@ -377,8 +387,9 @@ def test_tikz_preview_is_compiled_by_pdflatex(qtbot, window: MainWindow) -> None
     dialog.reject()
 
 
-def test_tikz_preview_without_latex_shows_the_canvas(qtbot, window: MainWindow,
-                                                     monkeypatch) -> None:
+def test_tikz_preview_without_latex_shows_the_canvas(
+    qtbot, window: MainWindow, monkeypatch
+) -> None:
     monkeypatch.setattr(tikz_preview, "tools", lambda: None)
     dialog = open_dialog(qtbot, window)
     choose(qtbot, dialog.format_combo, 3)
@@ -397,8 +408,9 @@ def test_ctrl_e_on_the_canvas_opens_the_dialog(qtbot, window: MainWindow) -> Non
     assert not dialog.isVisible()
 
 
-def test_a_picture_too_large_is_one_sentence(qtbot, window: MainWindow, monkeypatch, tmp_path,
-                                             errors: list[str]) -> None:
+def test_a_picture_too_large_is_one_sentence(
+    qtbot, window: MainWindow, monkeypatch, tmp_path, errors: list[str]
+) -> None:
     monkeypatch.setattr("gradviz.qt.render.MAX_PIXELS", 1000)
     dialog = open_dialog(qtbot, window)
     choose(qtbot, dialog.format_combo, 0)

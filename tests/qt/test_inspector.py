@@ -35,10 +35,18 @@ def inspector(qtbot) -> Inspector:
     return ins
 
 
-@pytest.mark.parametrize("node, formula", [
-    ("E", "E ∈ ℝ<sup>2</sup>"), ("P", "P ∈ ℝ<sup>3×2</sup>"), ("z", "z = P × E"),
-    ("g", "g = R(z)"), ("z2", "z2 = Q × g"), ("f", "f = S(z2)"), ("l", "l = −ln f[1]"),
-])
+@pytest.mark.parametrize(
+    "node, formula",
+    [
+        ("E", "E ∈ ℝ<sup>2</sup>"),
+        ("P", "P ∈ ℝ<sup>3×2</sup>"),
+        ("z", "z = P × E"),
+        ("g", "g = R(z)"),
+        ("z2", "z2 = Q × g"),
+        ("f", "f = S(z2)"),
+        ("l", "l = −ln f[1]"),
+    ],
+)
 def test_formulas_in_the_sheets_notation(inspector: Inspector, node: str, formula: str) -> None:
     inspector.set_node(node)
     assert inspector.formula_label is not None
@@ -79,10 +87,12 @@ def test_a_parameter_shows_its_columns_of_the_jacobian(inspector, param, cols) -
 def test_gradient_of_the_loss_in_the_parameters_shape(inspector) -> None:
     inspector.set_node("P")
     assert inspector.blocks["gradient"].analytic.texts() == [
-        ["−3/2", "3/2"], ["3", "−3"], ["0", "0"]]
+        ["−3/2", "3/2"],
+        ["3", "−3"],
+        ["0", "0"],
+    ]
     inspector.set_node("Q")
-    assert inspector.blocks["gradient"].analytic.texts() == [
-        ["−1", "−1/2", "0"], ["1", "1/2", "0"]]
+    assert inspector.blocks["gradient"].analytic.texts() == [["−1", "−1/2", "0"], ["1", "1/2", "0"]]
     inspector.set_node("g")
     grad = inspector.blocks["gradient"].analytic
     assert grad.texts() == [["−3/2", "3", "1/2"]]  # a row: ∇_g l
@@ -155,12 +165,21 @@ def test_the_loss_target_selector_is_undoable(qtbot, inspector) -> None:
 
 
 def test_an_mse_target_is_edited_in_place(qtbot) -> None:
-    net = from_dict({"format": "gradviz", "version": 1, "title": "mse", "nodes": [
-        {"id": "x", "op": "input", "value": [1, 2]},
-        {"id": "W", "op": "param", "value": [[1, 0], [0, 1]]},
-        {"id": "y", "op": "matmul", "inputs": ["W", "x"]},
-        {"id": "l", "op": "mse", "inputs": ["y"], "target": [0, 0]}],
-        "output": "y", "loss": "l"})
+    net = from_dict(
+        {
+            "format": "gradviz",
+            "version": 1,
+            "title": "mse",
+            "nodes": [
+                {"id": "x", "op": "input", "value": [1, 2]},
+                {"id": "W", "op": "param", "value": [[1, 0], [0, 1]]},
+                {"id": "y", "op": "matmul", "inputs": ["W", "x"]},
+                {"id": "l", "op": "mse", "inputs": ["y"], "target": [0, 0]},
+            ],
+            "output": "y",
+            "loss": "l",
+        }
+    )
     ins = Inspector(Document(net), QUndoStack())
     qtbot.addWidget(ins)
     ins.set_node("l")
@@ -202,7 +221,8 @@ def test_copy_as_latex_from_the_context_menu(inspector) -> None:
     copy.trigger()
     assert QGuiApplication.clipboard().text() == (
         r"\begin{pmatrix} \frac{1}{4} & -\frac{1}{4} \\ -\frac{1}{4} & \frac{1}{4} "
-        r"\end{pmatrix}")
+        r"\end{pmatrix}"
+    )
 
 
 def test_finite_differences_follow_an_edit_a_moment_later(qtbot, inspector) -> None:
@@ -212,8 +232,9 @@ def test_finite_differences_follow_an_edit_a_moment_later(qtbot, inspector) -> N
     inspector.doc.set_entry("P", (0, 0), 5.0)  # scrubbing: analytic now, differences next
     assert np.array_equal(block.numeric.matrix, before)
     assert not np.allclose(block.numeric.matrix, block.analytic.matrix, atol=1e-8)
-    qtbot.waitUntil(lambda: np.allclose(block.numeric.matrix, block.analytic.matrix,
-                                        atol=1e-8), timeout=3000)
+    qtbot.waitUntil(
+        lambda: np.allclose(block.numeric.matrix, block.analytic.matrix, atol=1e-8), timeout=3000
+    )
     assert block.difference_text.endswith("✓")
 
 
@@ -254,6 +275,9 @@ def test_options_reach_the_inspector(inspector) -> None:
     assert inspector.blocks["local:0"].analytic.texts()[0] == ["0.25", "−0.25"]
     inspector.set_options(DisplayOptions(theme="dark"))
     assert inspector.blocks["local:0"].analytic.texts()[0] == ["1/4", "−1/4"]
-    headings = [lbl.styleSheet() for lbl in inspector.widget().findChildren(QLabel)
-                if "font-weight: 600" in lbl.styleSheet()]
+    headings = [
+        lbl.styleSheet()
+        for lbl in inspector.widget().findChildren(QLabel)
+        if "font-weight: 600" in lbl.styleSheet()
+    ]
     assert headings and all(DARK.value in h for h in headings if "10.5pt" in h)

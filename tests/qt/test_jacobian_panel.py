@@ -19,8 +19,20 @@ SHEET_J = [
     ["−3/4", "3/4", "3/2", "−3/2", "0", "0", "−1/2", "−1/4", "0", "1/2", "1/4", "0"],
 ]
 SHEET_GRAD = [["−3/2", "3/2", "3", "−3", "0", "0", "−1", "−1/2", "0", "1", "1/2", "0"]]
-LABELS = ["p₁,₁", "p₁,₂", "p₂,₁", "p₂,₂", "p₃,₁", "p₃,₂",
-          "q₁,₁", "q₁,₂", "q₁,₃", "q₂,₁", "q₂,₂", "q₂,₃"]
+LABELS = [
+    "p₁,₁",
+    "p₁,₂",
+    "p₂,₁",
+    "p₂,₂",
+    "p₃,₁",
+    "p₃,₂",
+    "q₁,₁",
+    "q₁,₂",
+    "q₁,₃",
+    "q₂,₁",
+    "q₂,₂",
+    "q₂,₃",
+]
 
 
 @pytest.fixture
@@ -46,8 +58,10 @@ def test_the_sheets_jacobian_and_gradient(panel: JacobianPanel) -> None:
 
 
 def test_columns_line_up_across_the_three_rows(panel: JacobianPanel) -> None:
-    xs = {w.mapTo(panel, w.column_center(7)).x()
-          for w in (panel.theta_widget, panel.jacobian_widget, panel.gradient_widget)}
+    xs = {
+        w.mapTo(panel, w.column_center(7)).x()
+        for w in (panel.theta_widget, panel.jacobian_widget, panel.gradient_widget)
+    }
     assert len(xs) == 1
 
 
@@ -71,8 +85,9 @@ def test_hover_and_click_report_and_highlight_a_column(qtbot, panel: JacobianPan
     assert all(w.highlighted_columns == {3} for w in panel._widgets())
     assert "p₂,₂" in jw.tooltip_at(jw.column_center(3))
     assert "3/2" in jw.tooltip_at(jw.column_center(3))
-    qtbot.mouseClick(panel.gradient_widget, Qt.MouseButton.LeftButton,
-                     pos=panel.gradient_widget.column_center(9))
+    qtbot.mouseClick(
+        panel.gradient_widget, Qt.MouseButton.LeftButton, pos=panel.gradient_widget.column_center(9)
+    )
     assert clicked == [9] and panel.pinned == 9
     qtbot.mouseMove(jw, QPoint(1, 1))  # over the row labels: no column
     assert hovered[-1] == -1
@@ -93,8 +108,11 @@ def test_copy_each_matrix_as_latex(panel: JacobianPanel) -> None:
     assert text == latex_matrix(panel.doc.evaluation.jacobian)
     assert text.startswith(r"\begin{pmatrix} \frac{3}{4} & -\frac{3}{4} & -\frac{3}{2}")
     panel.gradient_widget.copy_latex()
-    assert QGuiApplication.clipboard().text().startswith(
-        r"\begin{pmatrix} -\frac{3}{2} & \frac{3}{2} & 3 & -3")
+    assert (
+        QGuiApplication.clipboard()
+        .text()
+        .startswith(r"\begin{pmatrix} -\frac{3}{2} & \frac{3}{2} & 3 & -3")
+    )
 
 
 def test_decimals_and_a_kink_note(panel: JacobianPanel) -> None:

@@ -55,8 +55,9 @@ def right_click(w: MainWindow, point: QPointF) -> None:
     """A right-click (a context-menu event) on the view's viewport at a scene point."""
     w.view.centerOn(point)
     pos = w.view.mapFromScene(point)
-    event = QContextMenuEvent(QContextMenuEvent.Reason.Mouse, pos,
-                              w.view.viewport().mapToGlobal(pos))
+    event = QContextMenuEvent(
+        QContextMenuEvent.Reason.Mouse, pos, w.view.viewport().mapToGlobal(pos)
+    )
     QApplication.sendEvent(w.view.viewport(), event)
 
 
@@ -102,8 +103,13 @@ def status(w: MainWindow) -> str:
 
 def test_menus_list_the_model_edits(window: MainWindow, menus: list[QMenu]) -> None:
     menu = node_menu(window, menus, "g")
-    assert texts(menu) == ["Node g: ReLU", "Change to σ", "Change to tanh",
-                           "Change the width…", "Delete"]
+    assert texts(menu) == [
+        "Node g: ReLU",
+        "Change to σ",
+        "Change to tanh",
+        "Change the width…",
+        "Delete",
+    ]
     assert window.inspector.node_id == "g"  # the right-clicked node is selected
     menu.close()
     menu = edge_menu(window, menus, "z", "g")
@@ -114,12 +120,15 @@ def test_menus_list_the_model_edits(window: MainWindow, menus: list[QMenu]) -> N
     menus[-1].close()
 
 
-def test_menu_key_opens_the_selected_nodes_menu(window: MainWindow,
-                                                menus: list[QMenu]) -> None:
+def test_menu_key_opens_the_selected_nodes_menu(window: MainWindow, menus: list[QMenu]) -> None:
     window.scene.select_node("g")
     pos = window.view.viewport().rect().center()
-    QApplication.sendEvent(window.view.viewport(), QContextMenuEvent(
-        QContextMenuEvent.Reason.Keyboard, pos, window.view.viewport().mapToGlobal(pos)))
+    QApplication.sendEvent(
+        window.view.viewport(),
+        QContextMenuEvent(
+            QContextMenuEvent.Reason.Keyboard, pos, window.view.viewport().mapToGlobal(pos)
+        ),
+    )
     assert texts(menus[-1])[0] == "Node g: ReLU"
     menus[-1].close()
 
@@ -155,8 +164,9 @@ def test_add_a_bias(qtbot, window: MainWindow, menus: list[QMenu]) -> None:
     undo_redo(window, before, dumps(net))
 
 
-def test_change_the_hidden_width_to_4(qtbot, window: MainWindow, menus: list[QMenu],
-                                      monkeypatch) -> None:
+def test_change_the_hidden_width_to_4(
+    qtbot, window: MainWindow, menus: list[QMenu], monkeypatch
+) -> None:
     asked: list[tuple[str, int]] = []
 
     def ask_width(parent: object, layer: str, current: int) -> tuple[int, str]:
@@ -177,16 +187,16 @@ def test_change_the_hidden_width_to_4(qtbot, window: MainWindow, menus: list[QMe
     undo_redo(window, dumps(before), dumps(net))
 
 
-def test_width_cancelled_changes_nothing(qtbot, window: MainWindow, menus: list[QMenu],
-                                         monkeypatch) -> None:
+def test_width_cancelled_changes_nothing(
+    qtbot, window: MainWindow, menus: list[QMenu], monkeypatch
+) -> None:
     monkeypatch.setattr(structure_menu, "ask_width", lambda *a: None)
     before = dumps(window.doc.network)
     choose(qtbot, node_menu(window, menus, "z"), "Change the width…")
     assert dumps(window.doc.network) == before and window.undo_stack.count() == 0
 
 
-def test_delete_refused_with_its_reason(qtbot, window: MainWindow,
-                                        menus: list[QMenu]) -> None:
+def test_delete_refused_with_its_reason(qtbot, window: MainWindow, menus: list[QMenu]) -> None:
     before = dumps(window.doc.network)
     menu = node_menu(window, menus, "z")
     delete = next(a for a in menu.actions() if a.text() == "Delete")
@@ -197,8 +207,11 @@ def test_delete_refused_with_its_reason(qtbot, window: MainWindow,
     qtbot.mouseClick(menu, Qt.MouseButton.LeftButton, pos=menu.actionGeometry(delete).center())
     assert dumps(window.doc.network) == before and window.undo_stack.count() == 0
     menu.close()
-    option = next(o for o in structure_menu.edits_for(window.doc.network, ("node", "z"))
-                  if o.action == "delete_node")
+    option = next(
+        o
+        for o in structure_menu.edits_for(window.doc.network, ("node", "z"))
+        if o.action == "delete_node"
+    )
     assert not structure_menu.run_edit(window, option, ("node", "z"))
     assert status(window) == f"Not changed: {reason}"
     assert dumps(window.doc.network) == before and window.undo_stack.count() == 0
@@ -213,8 +226,9 @@ def test_delete_the_relu_is_allowed(qtbot, window: MainWindow, menus: list[QMenu
     undo_redo(window, before, dumps(net))
 
 
-def test_change_the_loss_class_and_to_mse(qtbot, window: MainWindow, menus: list[QMenu],
-                                          monkeypatch) -> None:
+def test_change_the_loss_class_and_to_mse(
+    qtbot, window: MainWindow, menus: list[QMenu], monkeypatch
+) -> None:
     asked: list[tuple[str, int, int]] = []
 
     def ask_class(parent: object, scores: str, size: int, current: int) -> int:
@@ -250,8 +264,9 @@ def test_change_the_loss_class_and_to_mse(qtbot, window: MainWindow, menus: list
     undo_redo(window, before, dumps(net))
 
 
-def test_a_bad_target_is_refused(qtbot, window: MainWindow, menus: list[QMenu],
-                                 monkeypatch) -> None:
+def test_a_bad_target_is_refused(
+    qtbot, window: MainWindow, menus: list[QMenu], monkeypatch
+) -> None:
     monkeypatch.setattr(structure_menu, "ask_target", lambda *a: "1, 2, 3")
     before = dumps(window.doc.network)
     choose(qtbot, node_menu(window, menus, "f"), "Loss: mean squared error to a target…")
@@ -276,8 +291,9 @@ def test_parameter_edges_refuse_activations(window: MainWindow, menus: list[QMen
     menu = edge_menu(window, menus, "P", "z")
     insert = [a for a in menu.actions() if a.text().startswith("Insert")]
     assert insert and not any(a.isEnabled() for a in insert)
-    assert insert[0].toolTip() == ("Not possible: 'P' is a parameter: activations go between "
-                                   "layers, not on weights")
+    assert insert[0].toolTip() == (
+        "Not possible: 'P' is a parameter: activations go between layers, not on weights"
+    )
     menu.close()
 
 
@@ -295,7 +311,9 @@ def test_read_only_scene_has_no_menu(qtbot) -> None:
     view.show()
     qtbot.waitExposed(view)
     pos = view.mapFromScene(scene.node_items["g"].body_in_scene().center())
-    QApplication.sendEvent(view.viewport(), QContextMenuEvent(
-        QContextMenuEvent.Reason.Mouse, pos, view.viewport().mapToGlobal(pos)))
+    QApplication.sendEvent(
+        view.viewport(),
+        QContextMenuEvent(QContextMenuEvent.Reason.Mouse, pos, view.viewport().mapToGlobal(pos)),
+    )
     assert seen == []
     assert scene.target_at(scene.node_items["g"].pos()) == ("node", "g")

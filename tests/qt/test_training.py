@@ -59,8 +59,7 @@ def test_a_fraction_learning_rate(qtbot, bar: TrainingToolBar) -> None:
     set_lr(qtbot, bar, "1/2")
     assert bar.learning_rate() == 0.5
     assert bar.step()
-    assert bar.doc.network.theta.tolist() == (np.array(THETA0)
-                                              - 0.5 * np.array(GRAD0)).tolist()
+    assert bar.doc.network.theta.tolist() == (np.array(THETA0) - 0.5 * np.array(GRAD0)).tolist()
 
 
 def test_run_5_steps_is_one_undo_entry_with_falling_losses(qtbot, bar) -> None:
@@ -129,8 +128,12 @@ def test_loss_plot_points_fall_with_the_loss(bar) -> None:
     assert all(b.y() >= a.y() for a, b in pairwise(pts))  # y grows downwards
     assert "4 step(s)" in bar.plot.toolTip()
     image = bar.plot.grab().toImage()
-    red = sum(1 for x in range(image.width()) for y in range(image.height())
-              if image.pixelColor(x, y).red() > 150 and image.pixelColor(x, y).green() < 100)
+    red = sum(
+        1
+        for x in range(image.width())
+        for y in range(image.height())
+        if image.pixelColor(x, y).red() > 150 and image.pixelColor(x, y).green() < 100
+    )
     assert red > 20  # the curve is drawn in the gradient colour
 
 

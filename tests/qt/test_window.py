@@ -41,10 +41,12 @@ def click_node(qtbot, w: MainWindow, node_id: str) -> None:
     item = w.scene.node_items[node_id]
     w.view.centerOn(item)
     rect = item.body_in_scene()
-    point = rect.center() if item.op not in ("input", "param") else QPointF(
-        rect.center().x(), rect.top() + 3)
-    qtbot.mouseClick(w.view.viewport(), Qt.MouseButton.LeftButton,
-                     pos=w.view.mapFromScene(point))
+    point = (
+        rect.center()
+        if item.op not in ("input", "param")
+        else QPointF(rect.center().x(), rect.top() + 3)
+    )
+    qtbot.mouseClick(w.view.viewport(), Qt.MouseButton.LeftButton, pos=w.view.mapFromScene(point))
 
 
 def test_opens_exercise3_with_title_and_docks(window: MainWindow) -> None:
@@ -59,7 +61,12 @@ def test_opens_exercise3_with_title_and_docks(window: MainWindow) -> None:
     assert window.training.isVisible()
     assert window.inspector.node_id is None
     assert [m.title() for m in (a.menu() for a in window.menuBar().actions())] == [
-        "&File", "&Edit", "&View", "&Gradient Descent", "&Help"]
+        "&File",
+        "&Edit",
+        "&View",
+        "&Gradient Descent",
+        "&Help",
+    ]
 
 
 def test_jacobian_panel_shows_the_sheets_numbers(window: MainWindow) -> None:
@@ -67,9 +74,22 @@ def test_jacobian_panel_shows_the_sheets_numbers(window: MainWindow) -> None:
     assert panel.jacobian_widget.texts() == SHEET_J
     assert panel.gradient_widget.texts() == SHEET_GRAD
     assert panel.theta_widget.texts() == [
-        ["3", "1", "1", "0", "−1", "2", "1", "−1", "3", "−2", "5", "4"]]
-    assert panel.column_labels() == ["p₁,₁", "p₁,₂", "p₂,₁", "p₂,₂", "p₃,₁", "p₃,₂",
-                                     "q₁,₁", "q₁,₂", "q₁,₃", "q₂,₁", "q₂,₂", "q₂,₃"]
+        ["3", "1", "1", "0", "−1", "2", "1", "−1", "3", "−2", "5", "4"]
+    ]
+    assert panel.column_labels() == [
+        "p₁,₁",
+        "p₁,₂",
+        "p₂,₁",
+        "p₂,₂",
+        "p₃,₁",
+        "p₃,₂",
+        "q₁,₁",
+        "q₁,₂",
+        "q₁,₃",
+        "q₂,₁",
+        "q₂,₂",
+        "q₂,₃",
+    ]
     assert panel.jacobian_widget.row_labels == ["f[1]", "f[2]"]
     assert "l = ln 2" in panel.header.text()
 
@@ -80,11 +100,13 @@ def test_clicking_a_node_fills_the_inspector(qtbot, window: MainWindow) -> None:
     assert window.inspector.formula_label is not None
     assert window.inspector.formula_label.text() == "g = R(z)"
     assert window.inspector.blocks["local:0"].analytic.texts() == [
-        ["1", "0", "0"], ["0", "1", "0"], ["0", "0", "0"]]
+        ["1", "0", "0"],
+        ["0", "1", "0"],
+        ["0", "0", "0"],
+    ]
     click_node(qtbot, window, "f")
     assert window.inspector.formula_label.text() == "f = S(z2)"
-    assert window.inspector.blocks["local:0"].analytic.texts() == [
-        ["1/4", "−1/4"], ["−1/4", "1/4"]]
+    assert window.inspector.blocks["local:0"].analytic.texts() == [["1/4", "−1/4"], ["−1/4", "1/4"]]
     click_node(qtbot, window, "P")
     assert window.inspector.node_id == "P"
     out = window.inspector.blocks["output"].analytic
@@ -93,7 +115,8 @@ def test_clicking_a_node_fills_the_inspector(qtbot, window: MainWindow) -> None:
 
 
 def test_hovering_a_column_highlights_the_parameter_on_the_canvas(
-        qtbot, window: MainWindow) -> None:
+    qtbot, window: MainWindow
+) -> None:
     jw = window.jacobian_panel.jacobian_widget
     qtbot.mouseMove(jw, jw.column_center(7))
     assert window.scene._highlight == 7
@@ -126,8 +149,11 @@ def test_an_edit_updates_every_view_and_undo_restores(qtbot, window: MainWindow)
     qtbot.keyClick(window, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
     assert window.doc.network.node("P").value[0, 0] == 5
     qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier
-                   | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(
+        window,
+        Qt.Key.Key_Z,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
     assert window.doc.network.node("P").value[0, 0] == 5
 
 

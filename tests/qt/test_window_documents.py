@@ -44,10 +44,12 @@ def dialogs(monkeypatch) -> Dialogs:
     d = Dialogs()
     monkeypatch.setattr(QMessageBox, "question", d.question)
     monkeypatch.setattr(QMessageBox, "critical", d.critical)
-    monkeypatch.setattr(QFileDialog, "getSaveFileName",
-                        lambda *a, **k: (d.save_path, "gradviz networks (*.json)"))
-    monkeypatch.setattr(QFileDialog, "getOpenFileName",
-                        lambda *a, **k: (d.open_path, "gradviz networks (*.json)"))
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", lambda *a, **k: (d.save_path, "gradviz networks (*.json)")
+    )
+    monkeypatch.setattr(
+        QFileDialog, "getOpenFileName", lambda *a, **k: (d.open_path, "gradviz networks (*.json)")
+    )
     return d
 
 
@@ -73,13 +75,13 @@ def write_net(path: Path, p11: float = 3) -> Path:
 
 
 def test_save_as_then_reopen_gives_the_same_values_and_positions(
-        qtbot, window: MainWindow, dialogs: Dialogs, tmp_path: Path) -> None:
+    qtbot, window: MainWindow, dialogs: Dialogs, tmp_path: Path
+) -> None:
     doc, stack = window.doc, window.undo_stack
     stack.push(SetEntryCommand(doc, "P", (2, 1), 0.75))
     window.training.lr_edit.setText("1/2")
     qtbot.mouseClick(window.training.step_button, Qt.MouseButton.LeftButton)
-    stack.push(MoveNodesCommand(doc, {"Q": doc.network.node("Q").pos},
-                                {"Q": (120.5, -80.0)}))
+    stack.push(MoveNodesCommand(doc, {"Q": doc.network.node("Q").pos}, {"Q": (120.5, -80.0)}))
     assert window.isWindowModified()
     dialogs.save_path = str(tmp_path / "lesson")  # no suffix: .json is added
     qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
@@ -121,8 +123,7 @@ def test_close_with_changes_asks_and_cancel_keeps_the_window(window, dialogs) ->
     assert not window.isVisible()
 
 
-def test_close_with_save_asks_where_to_save_an_untitled_network(
-        window, dialogs, tmp_path) -> None:
+def test_close_with_save_asks_where_to_save_an_untitled_network(window, dialogs, tmp_path) -> None:
     window.undo_stack.push(SetEntryCommand(window.doc, "P", (0, 0), 4.0))
     dialogs.answer = Button.Save
     dialogs.save_path = str(tmp_path / "kept.json")
@@ -150,8 +151,7 @@ def test_open_with_unsaved_changes_asks_first(window, dialogs, tmp_path) -> None
     assert window.inspector.doc is window.doc and window.training.doc is window.doc
 
 
-def test_a_bad_file_shows_the_cli_message_and_keeps_the_document(
-        window, dialogs, tmp_path) -> None:
+def test_a_bad_file_shows_the_cli_message_and_keeps_the_document(window, dialogs, tmp_path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text('{"format": "gradviz", "version": 1, "nodes": [{"id": "x", "op": "cube"}]}')
     with pytest.raises(ModelError) as cli:
@@ -175,7 +175,8 @@ def test_open_from_the_menu_uses_the_file_dialog(window, dialogs, tmp_path) -> N
 
 
 def test_recent_files_newest_first_and_reopened_from_the_menu(
-        window, dialogs, settings, tmp_path) -> None:
+    window, dialogs, settings, tmp_path
+) -> None:
     a = write_net(tmp_path / "a.json", p11=1)
     b = write_net(tmp_path / "b.json", p11=2)
     assert window.open_file(str(a)) and window.open_file(str(b))

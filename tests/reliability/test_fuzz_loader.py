@@ -19,10 +19,10 @@ from gradviz.model.fileformat import ModelError, from_dict, load, loads, to_dict
 EXERCISE = to_dict(load("exercise3"))
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False)
-    | st.text(max_size=20),
-    lambda children: st.lists(children, max_size=5)
-    | st.dictionaries(st.text(max_size=8), children, max_size=5),
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda children: (
+        st.lists(children, max_size=5) | st.dictionaries(st.text(max_size=8), children, max_size=5)
+    ),
     max_leaves=30,
 )
 
@@ -101,8 +101,9 @@ def test_long_strings_are_data() -> None:
 def test_ten_megabyte_files(tmp_path: Path) -> None:
     big = copy.deepcopy(EXERCISE)
     rng = np.random.default_rng(0)
-    big["nodes"].insert(0, {"id": "W", "op": "param",
-                            "value": rng.normal(size=(1000, 1000)).round(6).tolist()})
+    big["nodes"].insert(
+        0, {"id": "W", "op": "param", "value": rng.normal(size=(1000, 1000)).round(6).tolist()}
+    )
     path = tmp_path / "big.json"
     path.write_text(json.dumps(big))
     assert path.stat().st_size > 10_000_000
@@ -120,8 +121,12 @@ def test_cli_survives_fuzzed_files(tmp_path: Path) -> None:
     for k, text in enumerate(cases):
         path = tmp_path / f"case{k}.json"
         path.write_text(text, encoding="utf-8")
-        proc = subprocess.run([sys.executable, "-m", "gradviz", "report", str(path)],
-                              capture_output=True, text=True, timeout=60)
+        proc = subprocess.run(
+            [sys.executable, "-m", "gradviz", "report", str(path)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert proc.returncode == 2, (text[:20], proc.stderr)
         lines = proc.stderr.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith("gradviz: error: "), proc.stderr
