@@ -17,10 +17,20 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QMarginsF, QRectF, QSize, QSizeF, Qt
+from PySide6.QtCore import (
+    QBuffer,
+    QCoreApplication,
+    QIODevice,
+    QMarginsF,
+    QRectF,
+    QSize,
+    QSizeF,
+    Qt,
+)
 from PySide6.QtGui import (
     QColor,
     QGuiApplication,
@@ -33,6 +43,7 @@ from PySide6.QtGui import (
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QApplication
 
+from gradviz.model.atomic import write_text_atomic
 from gradviz.model.document import Document
 from gradviz.model.network import Network
 from gradviz.qt.canvas.scene import GraphScene
@@ -127,10 +138,14 @@ def scene_to_svg(
     margin: float = 24.0,
     title: str = "",
 ) -> None:
-    """Write the drawing as SVG (1 scene unit = 1 px; labels as ``<text>``)."""
+    """Write the drawing as SVG (1 scene unit = 1 px; labels as ``<text>``), atomically.
+    Control characters a label or title may hold are dropped: XML 1.0 cannot carry
+    them, and QSvgGenerator would write them raw (a file no SVG reader opens)."""
     source = export_rect(scene, margin)
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     gen = QSvgGenerator()
-    gen.setFileName(str(path))
+    gen.setOutputDevice(buffer)
     gen.setSize(QSize(math.ceil(source.width()), math.ceil(source.height())))
     gen.setViewBox(QRectF(0, 0, source.width(), source.height()))
     gen.setResolution(96)  # 1 scene unit = 1 CSS pixel, so the mm size Qt writes is right
@@ -145,6 +160,12 @@ def scene_to_svg(
         )
     finally:
         painter.end()
+    text = bytes(buffer.data().data()).decode("utf-8", errors="replace")
+    write_text_atomic(path, _XML_INVALID.sub("", text))
+
+
+#: Characters XML 1.0 forbids (C0 controls but tab, newline and carriage return).
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def scene_to_pdf(
