@@ -46,6 +46,7 @@ class SceneEditing(_Base):
     node_items: dict[str, NodeItem]
     editor: EntryEditor | None
     _editor_proxy: QGraphicsProxyWidget | None
+    _spare_editor: tuple[EntryEditor, QGraphicsProxyWidget] | None
     _press: dict[str, QPointF]
     _options: DisplayOptions
     if TYPE_CHECKING:
@@ -111,11 +112,19 @@ class SceneEditing(_Base):
             return None
         self.close_editor()
         entry = item.entries[index]
-        editor = EntryEditor(node_id, index, self.doc.entry(node_id, index), self.theme)
-        editor.committed.connect(self._commit_editor)
-        editor.cancelled.connect(self._cancel_editor)
-        proxy = self.addWidget(editor)
-        proxy.setZValue(100)
+        value = self.doc.entry(node_id, index)
+        spare = self._spare_editor
+        if spare is not None and shiboken6.isValid(spare[1]) and spare[1].scene() is self:
+            editor, proxy = spare  # one editor per scene, moved from entry to entry
+            editor.retarget(node_id, index, value, self.theme)
+        else:
+            editor = EntryEditor(node_id, index, value, self.theme)
+            editor.committed.connect(self._commit_editor)
+            editor.cancelled.connect(self._cancel_editor)
+            proxy = self.addWidget(editor)
+            proxy.setZValue(100)
+            self._spare_editor = (editor, proxy)
+        proxy.show()
         r = item.mapRectToScene(entry.rect)
         w = max(r.width() + 44.0, 96.0)
         h = max(float(editor.sizeHint().height()), r.height() + 6)
@@ -130,14 +139,13 @@ class SceneEditing(_Base):
         return editor
 
     def close_editor(self) -> None:
-        """Remove the inline editor, if any, without committing."""
+        """Hide the inline editor, if open, without committing (it is kept for the next)."""
         editor, proxy = self.editor, self._editor_proxy
         self.editor = self._editor_proxy = None
         if editor is None or proxy is None or not shiboken6.isValid(proxy):
             return
         editor.finished = True
         proxy.hide()
-        proxy.deleteLater()
 
     def _commit_editor(self, text: str) -> None:
         editor = self.editor

@@ -47,19 +47,23 @@ class EntryEditor(QLineEdit):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        self.setFont(style.font(style.ENTRY_PX))
+        self.textEdited.connect(self._edited)
+        self.retarget(node_id, index, value, theme)
+
+    def retarget(self, node_id: str, index: tuple[int, ...], value: float, theme: Theme) -> None:
+        """Edit another entry (the scene keeps one editor and moves it about)."""
         self.node_id = node_id
         self.index = index
         self.theme = theme
         self.invalid = False
         self.finished = False
-        self.setFont(style.font(style.ENTRY_PX))
         self.setText(editable_text(value))
         self.selectAll()
         self.setToolTip(
             f"{style.entry_label(node_id, index)}: type 3, -1.5e-2 or 3/4; "
             "Enter sets it, Esc cancels"
         )
-        self.textEdited.connect(self._edited)
         self._restyle()
 
     def set_invalid(self, invalid: bool) -> None:

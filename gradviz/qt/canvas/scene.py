@@ -87,6 +87,7 @@ class GraphScene(SceneEditing, QGraphicsScene):
         self._transparent = False
         self.editor: EntryEditor | None = None
         self._editor_proxy: QGraphicsProxyWidget | None = None
+        self._spare_editor: tuple[EntryEditor, QGraphicsProxyWidget] | None = None
         self._press: dict[str, QPointF] = {}
         self._selected = ""
         self._quiet = False
