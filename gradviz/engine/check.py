@@ -73,10 +73,14 @@ def numeric_jacobian(fn: Callable[[Array], Array], x: Array, rel_step: float = 1
 
     cols = []
     for j in range(flat.size):
-        h = rel_step * max(1.0, abs(float(flat[j])))
+        size = abs(float(flat[j]))
+        first = rel_step * max(1.0, size)
+        steps = [first / 10.0**k for k in range(SHRINKS + 1)]
+        if 0.0 < size < 1.0:  # a tiny x (a probability near 0): a step relative to x itself
+            steps.append(rel_step * size)
         best: Array | None = None
         best_score = np.inf
-        for _ in range(SHRINKS + 1):
+        for h in steps:
             (d1, s1), (d2, s2) = central(j, h), central(j, h / 2)
             if np.all(np.isfinite(d1)) and np.all(np.isfinite(d2)):
                 est = (4.0 * d2 - d1) / 3.0
@@ -86,7 +90,6 @@ def numeric_jacobian(fn: Callable[[Array], Array], x: Array, rel_step: float = 1
                     best, best_score = est, score
                 if score <= 1e-8 * (1.0 + float(np.max(np.abs(est), initial=0.0))):
                     break
-            h /= 10.0
         cols.append(best if best is not None else central(j, rel_step)[0])
     return np.stack(cols, axis=1) if cols else np.zeros((fn(x).size, 0))
 

@@ -50,3 +50,17 @@ def test_checker_catches_a_wrong_vjp(monkeypatch: pytest.MonkeyPatch) -> None:
     assert rows["J_f(Θ)"].max_error == pytest.approx(1.0, abs=1e-6)  # ∂f/∂p21: (−1/2, 5/2)
     assert rows["∇l(Θ)"].ok  # the loss goes through the fused log-softmax, not vjp
     assert rows["∂f/∂z2"].ok  # the explicit local J_S is still right
+
+
+def test_derivative_of_minus_ln_at_a_tiny_probability() -> None:
+    """−ln x at x ≈ 9e-14 (a softmax probability of e^−30, found by hypothesis): the
+    derivative −1/x ≈ −1e13 is checked to 1e-6 relative, with a step relative to x."""
+    import math
+
+    import numpy as np
+
+    from gradviz.engine.check import numeric_jacobian
+
+    x = np.array([math.exp(-30.0), 0.5])
+    num = numeric_jacobian(lambda v: -np.log(v[:1]), x)
+    assert abs(num[0, 0] - (-1.0 / x[0])) <= 1e-6 * (1.0 / x[0])
