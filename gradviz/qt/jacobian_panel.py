@@ -26,6 +26,12 @@ from gradviz.qt.sheet_notation import number, sheet_name
 from gradviz.qt.theme import DisplayOptions
 
 
+#: Θ entries and output entries the panel lists; a bigger network shows the first
+#: ones (formatting a million cells would freeze the window for minutes).
+MAX_COLUMNS = 300
+MAX_ROWS = 40
+
+
 class JacobianPanel(QWidget):
     """``Θ``, ``J_fE(Θ)`` and ``∇l(Θ)`` of a document, kept current by itself."""
 
@@ -124,8 +130,9 @@ class JacobianPanel(QWidget):
         self._unsubscribe()
 
     def column_labels(self) -> list[str]:
-        """The sheet's names of Θ's entries: ``p₁,₁`` … ``q₂,₃``."""
-        return [sheet_name(n) for n in self.doc.evaluation.theta_names]
+        """The sheet's names of the Θ entries the panel lists: ``p₁,₁`` … ``q₂,₃``
+        (the first :data:`MAX_COLUMNS` of a huge Θ)."""
+        return [sheet_name(n) for n in self.doc.evaluation.theta_names[:MAX_COLUMNS]]
 
     def parameter_of_column(self, col: int) -> tuple[str, tuple[int, ...]]:
         """The parameter node and the entry (0-based) behind column ``col`` of Θ."""
@@ -180,18 +187,20 @@ class JacobianPanel(QWidget):
         """Re-read the document's evaluation (computed once per change, shared)."""
         ev = self.doc.evaluation
         net = self.doc.network
-        labels = self.column_labels()
+        n_all = ev.theta.size
+        labels = self.column_labels()  # a huge Θ: the first columns only
         n = len(labels)
         out, loss = ev.output, ev.loss_node
-        self.theta_widget.set_matrix(ev.theta, col_labels=labels)
+        self.theta_widget.set_matrix(ev.theta[:n], col_labels=labels)
         has_j = ev.jacobian is not None and out is not None
         has_g = ev.gradient is not None and loss is not None
         if has_j and ev.jacobian is not None and out is not None:
-            rows = [f"{out}[{i + 1}]" for i in range(ev.jacobian.shape[0])]
-            self.jacobian_widget.set_matrix(ev.jacobian, row_labels=rows, col_labels=labels)
+            shown = ev.jacobian[:MAX_ROWS, :n]
+            rows = [f"{out}[{i + 1}]" for i in range(shown.shape[0])]
+            self.jacobian_widget.set_matrix(shown, row_labels=rows, col_labels=labels)
             self.jacobian_title.setText(f"J<sub>{out}<sub>E</sub></sub>(Θ) =")
         if has_g and ev.gradient is not None and loss is not None:
-            self.gradient_widget.set_matrix(ev.gradient, col_labels=labels)
+            self.gradient_widget.set_matrix(ev.gradient[:n], col_labels=labels)
             self.gradient_title.setText(f"∇{loss}(Θ) =")
         for w, title, shown in (
             (self.jacobian_widget, self.jacobian_title, has_j),
@@ -202,7 +211,8 @@ class JacobianPanel(QWidget):
         breaks, at = [], 0
         for pid in net.param_ids:
             value = net.node(pid).value
-            breaks.append(at)
+            if at < n:
+                breaks.append(at)
             at += value.size if value is not None else 0
         widgets = self._widgets()
         cols = [w.natural_column_widths() for w in widgets if w.isVisibleTo(self)]
@@ -217,8 +227,13 @@ class JacobianPanel(QWidget):
         if has_j:
             parts.append(
                 f"<b>J<sub>{out}<sub>E</sub></sub>(Θ)</b>: the Jacobian of the output "
-                f"{out} w.r.t. all n = {n} parameters ({m} × {n}); column j is "
+                f"{out} w.r.t. all n = {n_all} parameters ({m} × {n_all}); column j is "
                 f"∂{out}/∂θ<sub>j</sub>"
+            )
+        if n < n_all or m > MAX_ROWS:
+            parts.append(
+                f"<b>shown: the first {min(m, MAX_ROWS)} rows and {n} columns</b> (the "
+                "canvas's tensor viewer and the exports have every entry)"
             )
         if has_g and ev.loss is not None:
             parts.append(f"loss <b>{loss} = {number(ev.loss, self._options)}</b>")
