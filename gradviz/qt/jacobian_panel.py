@@ -25,7 +25,6 @@ from gradviz.qt.matrix_widget import MatrixWidget
 from gradviz.qt.sheet_notation import number, sheet_name
 from gradviz.qt.theme import DisplayOptions
 
-
 #: Θ entries and output entries the panel lists; a bigger network shows the first
 #: ones (formatting a million cells would freeze the window for minutes).
 MAX_COLUMNS = 300
