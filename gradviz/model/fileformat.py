@@ -227,7 +227,9 @@ def _number_array(value: Any, what: str, fail: Any) -> np.ndarray:
     """A finite float64 array of at most two dimensions, or a one-line error."""
     if value is None:
         raise fail(f"{what} is missing")
-    depth = _nesting(value)
+    depth = _plain_depth(value)
+    if depth is None:
+        depth = _nesting(value)
     if depth < 0:
         raise fail(f"{what} must hold only numbers")
     if depth > 2:
@@ -240,8 +242,8 @@ def _number_array(value: Any, what: str, fail: Any) -> np.ndarray:
         raise fail(f"{what} is ragged (rows of different lengths)") from None
     if arr.size == 0:
         raise fail(f"{what} is empty")
-    bad = _first_nonfinite(value)
-    if bad is not None or not np.all(np.isfinite(arr)):
+    if not np.all(np.isfinite(arr)):
+        bad = _first_nonfinite(value)
         at, text = bad if bad is not None else ("", "a number too large for float64")
         at_text = f" at {at}" if at else ""
         why = (
@@ -251,6 +253,18 @@ def _number_array(value: Any, what: str, fail: Any) -> np.ndarray:
         )
         raise fail(f"{what} holds {text}{at_text}, which {why}")
     return arr
+
+
+def _plain_depth(value: Any) -> int | None:
+    """1 or 2 for a plain vector or matrix of ints and floats (the usual case, checked
+    by type sets: a million entries in well under a second), else None."""
+    if type(value) is not list or not value:
+        return None
+    if all(type(v) is list and v for v in value):
+        kinds = {type(x) for row in value for x in row}
+        return 2 if kinds <= {int, float} else None
+    kinds = {type(v) for v in value}
+    return 1 if kinds <= {int, float} else None
 
 
 def _nesting(value: Any, depth: int = 0) -> int:
