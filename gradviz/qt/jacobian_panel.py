@@ -194,9 +194,9 @@ class JacobianPanel(QWidget):
         has_j = ev.jacobian is not None and out is not None
         has_g = ev.gradient is not None and loss is not None
         if has_j and ev.jacobian is not None and out is not None:
-            shown = ev.jacobian[:MAX_ROWS, :n]
-            rows = [f"{out}[{i + 1}]" for i in range(shown.shape[0])]
-            self.jacobian_widget.set_matrix(shown, row_labels=rows, col_labels=labels)
+            listed = ev.jacobian[:MAX_ROWS, :n]
+            rows = [f"{out}[{i + 1}]" for i in range(listed.shape[0])]
+            self.jacobian_widget.set_matrix(listed, row_labels=rows, col_labels=labels)
             self.jacobian_title.setText(f"J<sub>{out}<sub>E</sub></sub>(Θ) =")
         if has_g and ev.gradient is not None and loss is not None:
             self.gradient_widget.set_matrix(ev.gradient[:n], col_labels=labels)
