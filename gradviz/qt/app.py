@@ -78,7 +78,8 @@ def main(path: str | None = None, argv: Sequence[str] | None = None) -> int:
         print(f"gradviz: error: {e}", file=sys.stderr)
         return 2
     app = application(qt_args)
-    windows = open_windows(doc)
+    # a smoke test or a screenshot (--quit-after-ms) must not stop at a question
+    windows = open_windows(doc, offer_restore=opts.quit_after_ms is None)
     if opts.quit_after_ms is not None:
         for window in windows:
             QTimer.singleShot(max(0, opts.quit_after_ms), window.close)
@@ -87,13 +88,17 @@ def main(path: str | None = None, argv: Sequence[str] | None = None) -> int:
 
 
 def open_windows(
-    doc: Document, store: AutosaveStore | None = None, settings: QSettings | None = None
+    doc: Document,
+    store: AutosaveStore | None = None,
+    settings: QSettings | None = None,
+    offer_restore: bool = True,
 ) -> list[MainWindow]:
     """Show the main window on ``doc``, then offer every copy a crashed gradviz
     autosaved (:func:`gradviz.qt.autosave.offer_restore`). A restored copy of the
     file just opened — or any copy when no file was named — takes the first
     window's place; others open in windows of their own. Returns every window
-    (the caller keeps them alive). ``settings`` defaults to the app's QSettings."""
+    (the caller keeps them alive). ``settings`` defaults to the app's QSettings;
+    ``offer_restore=False`` leaves the copies for the next start."""
     from gradviz.qt import autosave
     from gradviz.qt.main_window import MainWindow
 
@@ -104,7 +109,8 @@ def open_windows(
         store = window.autosaver.store
     window.autosaver.store = store
     replaceable = True  # the first window still shows what was asked for, unchanged
-    for entry, restored in autosave.offer_restore(window, store):
+    offered = autosave.offer_restore(window, store) if offer_restore else []
+    for entry, restored in offered:
         same = restored.path is not None and restored.path == doc.path
         if replaceable and (same or doc.path is None) and window.undo_stack.isClean():
             target = window

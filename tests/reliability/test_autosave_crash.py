@@ -314,3 +314,25 @@ def test_an_unwritable_autosave_folder_is_a_status_note(
     assert w.autosaver.last_error is not None
     assert w.autosaver.last_error.startswith(f"Autosave to {blocker / 'autosave'} failed: ")
     assert w.statusBar().currentMessage() == w.autosaver.last_error
+
+
+def test_a_smoke_run_does_not_stop_at_the_question(tmp_path, folder) -> None:
+    """``--quit-after-ms`` (smoke tests, screenshots) leaves the copies for the
+    next real start instead of waiting for an answer."""
+    copy = orphan(folder, 5, None)
+    env = dict(
+        os.environ,
+        QT_QPA_PLATFORM="offscreen",
+        GRADVIZ_AUTOSAVE_DIR=str(folder),
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+    )
+    proc = subprocess.run(
+        [sys.executable, "-m", "gradviz", "--quit-after-ms", "300"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert copy.exists()
