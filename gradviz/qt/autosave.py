@@ -220,6 +220,11 @@ def ask_restore(parent: QWidget | None, entry: AutosaveEntry) -> str:
         box.setWindowTitle("Restore unsaved work?")
         box.setIcon(QMessageBox.Icon.Question)
         box.setText(describe(entry))
+        box.setInformativeText(
+            "Restore opens the autosaved copy (the file on disk stays as it is until you "
+            "save); Compare lists what differs from the saved file; Discard deletes the "
+            "copy; Later asks again at the next start."
+        )
         restore = box.addButton("Restore", QMessageBox.ButtonRole.AcceptRole)
         compare = box.addButton("Compare…", QMessageBox.ButtonRole.ActionRole)
         discard = box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
