@@ -49,6 +49,9 @@ IDLE_TEXT = (
     "View ▸ Backprop Walk (F5); → or Space steps on, ← back, Home/End jump, Esc ends."
 )
 _SYMBOL = {"relu": "R", "sigmoid": "σ", "tanh": "tanh", "softmax": "S"}
+#: Arrays with more entries are named by their shape, not drawn (a 256 × 200 704
+#: Jacobian of a big MLP would take seconds and the whole screen).
+MAX_PANEL_CELLS = 600
 _JACOBIAN = {**_SYMBOL, "neg_log": "−ln", "mse": "mse"}
 
 
@@ -110,10 +113,9 @@ def backward_parts(net: Network, step: WalkStep) -> list[Part]:
     v_shape, u_shape = np.shape(step.incoming), np.shape(step.product)
     if not loss_mode:  # J_f: the incoming (m, v.size) and the product (m, u.size)
         u_shape = ()
-    rows = entry_labels(v, v_shape) if loss_mode else None
-    cols = (
-        entry_labels(u, u_shape, param=net.node(step.source).op == "param") if loss_mode else None
-    )
+    labelled = loss_mode and jac.size <= MAX_PANEL_CELLS
+    rows = entry_labels(v, v_shape) if labelled else None
+    cols = entry_labels(u, u_shape, param=net.node(step.source).op == "param") if labelled else None
     symbol = _JACOBIAN.get(net.node(step.node).op) if len(step.inputs) == 1 else None
     jac_title = f"J_{symbol}({u})" if symbol else f"∂{v}/∂{u}"
     share = "" if step.complete and _shares(net, step.source) == 1 else " (this share)"
@@ -301,6 +303,10 @@ class WalkPanel(QScrollArea):
         title.setWordWrap(False)
         title.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         col.addWidget(title)
+        if np.size(part.value) > MAX_PANEL_CELLS:
+            dims = " × ".join(str(d) for d in np.shape(part.value))
+            col.addWidget(self._label(box, f"({dims} entries, too many to show)", rich_text=False))
+            return box
         matrix = MatrixWidget(
             part.value,
             row_labels=part.row_labels,

@@ -288,3 +288,20 @@ def test_a_structural_edit_keeps_walking_at_a_clamped_step(window: MainWindow, q
     assert window.walk.caption().endswith("∂L/∂W = ∂L/∂a × ∂a/∂W")
     assert panel_texts(window, "matrix") == [["−1", "1"], ["4", "−4"]]  # ∂L/∂a = (−1, 4)
     assert shown(edge(window, "W", "a").grad_label)
+
+
+def test_a_huge_jacobian_is_named_by_its_shape(window: MainWindow) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    from gradviz.model.builder import NetworkSpec, build_network
+
+    net = build_network(NetworkSpec(layers=(30, 20)))  # W is 20 × 30: ∂z/∂W is 20 × 600
+    window.set_document(Document(net))
+    window.walk.start()
+    step = next(s for s in window.walk.steps if s.edge is not None and s.source in net.param_ids)
+    window.walk.go(step.index)
+    panel = window.walk.panel
+    assert panel is not None
+    assert "jacobian" not in panel.matrices and "incoming" in panel.matrices
+    texts = [label.text() for label in panel.findChildren(QLabel) if label.isVisible()]
+    assert any("20 × 600 entries, too many to show" in t for t in texts)
