@@ -11,7 +11,7 @@ whenever it is shown, resized or told its drawing was rebuilt
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QWidget
 
@@ -28,6 +28,7 @@ class ZoomView(QGraphicsView):
     def __init__(self, scene: QGraphicsScene, parent: QWidget | None = None) -> None:
         super().__init__(scene, parent)
         self._auto_fit = True  # follow the window's size until the user zooms or pans
+        self._fitted_size = QSize()  # the widget's size at the last fit
 
     # -- what subclasses give --------------------------------------------------------
     def drawing_rect(self) -> QRectF:
@@ -87,6 +88,7 @@ class ZoomView(QGraphicsView):
         elif self.zoom() < self.MIN_ZOOM:
             self.set_zoom(self.MIN_ZOOM)
         self._auto_fit = True
+        self._fitted_size = self.size()
 
     def drawing_rebuilt(self) -> None:
         """The drawing changed as a whole: fit again unless the user has zoomed."""
@@ -101,5 +103,7 @@ class ZoomView(QGraphicsView):
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)
-        if self._auto_fit and self.isVisible():
+        # Only a new widget size re-fits: scroll bars coming and going resize the
+        # viewport alone, and re-fitting for them looped forever on a tiny canvas.
+        if self._auto_fit and self.isVisible() and self.size() != self._fitted_size:
             self.fit()
