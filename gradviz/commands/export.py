@@ -15,7 +15,10 @@ from __future__ import annotations
 
 import argparse
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from gradviz.cli import UsageError
 from gradviz.commands.common import add_model_argument, load_model, positive_float
@@ -159,21 +162,8 @@ def _export_walk(net: Network, out: Path, args: argparse.Namespace) -> str:
     _import_qt("gradviz.qt.walk_render")
     from gradviz.qt.walk_render import export_walk, written_summary
 
-    try:
-        written = export_walk(
-            net,
-            out,
-            scale=args.scale,
-            transparent=args.transparent,
-            theme=args.theme,
-            show_values=args.values,
-            show_gradients=args.gradients,
-            caption=args.caption,
-        )
-    except OSError as e:
-        raise UsageError(f"{args.output}: cannot be written ({e.strerror or e})") from None
-    except ValueError as e:
-        raise UsageError(str(e)) from None
+    with _as_usage_errors(args.output):
+        written = export_walk(net, out, caption=args.caption, **_drawing_options(args))
     return written_summary(args.output, written, len(steps))
 
 
@@ -199,17 +189,27 @@ def _render_with_qt(net: Network, out: Path, args: argparse.Namespace) -> None:
     _import_qt("gradviz.qt.render")
     from gradviz.qt.render import export_file
 
+    with _as_usage_errors(args.output):
+        export_file(net, out, **_drawing_options(args))
+
+
+def _drawing_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The drawing flags shared by a picture and a walk export."""
+    return {
+        "scale": args.scale,
+        "transparent": args.transparent,
+        "theme": args.theme,
+        "show_values": args.values,
+        "show_gradients": args.gradients,
+    }
+
+
+@contextmanager
+def _as_usage_errors(output: str) -> Iterator[None]:
+    """A renderer's OSError or ValueError as the one-line ``gradviz: error:``."""
     try:
-        export_file(
-            net,
-            out,
-            scale=args.scale,
-            transparent=args.transparent,
-            theme=args.theme,
-            show_values=args.values,
-            show_gradients=args.gradients,
-        )
+        yield
     except OSError as e:
-        raise UsageError(f"{args.output}: cannot be written ({e.strerror or e})") from None
+        raise UsageError(f"{output}: cannot be written ({e.strerror or e})") from None
     except ValueError as e:
         raise UsageError(str(e)) from None
