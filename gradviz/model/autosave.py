@@ -22,6 +22,7 @@ its status bar.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import time
@@ -155,10 +156,9 @@ class AutosaveStore:
 
 
 def _unlink(path: Path) -> None:
-    try:
+    """Remove a copy; a folder gone read-only or replaced by a file leaves nothing to tidy."""
+    with contextlib.suppress(OSError):
         path.unlink(missing_ok=True)
-    except OSError:
-        pass  # a folder gone read-only or replaced by a file: nothing to tidy
 
 
 def differences(current: Network, other: Network) -> list[str]:
