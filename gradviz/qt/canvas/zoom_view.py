@@ -29,6 +29,9 @@ class ZoomView(QGraphicsView):
         super().__init__(scene, parent)
         self._auto_fit = True  # follow the window's size until the user zooms or pans
         self._fitted_size = QSize()  # the widget's size at the last fit
+        # No scroll bars: panning is by dragging, and bars beside a fitted slide look untidy.
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
     # -- what subclasses give --------------------------------------------------------
     def drawing_rect(self) -> QRectF:
