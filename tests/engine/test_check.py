@@ -3,11 +3,14 @@ are not, and able to catch a wrong derivative."""
 
 from __future__ import annotations
 
+import math
+import warnings
+
 import numpy as np
 import pytest
 
 import gradviz
-from gradviz.engine.check import check_evaluation, numeric_jacobian
+from gradviz.engine.check import check_evaluation, compare, numeric_jacobian
 from gradviz.engine.ops import OPS
 
 
@@ -64,3 +67,38 @@ def test_derivative_of_minus_ln_at_a_tiny_probability() -> None:
     x = np.array([math.exp(-30.0), 0.5])
     num = numeric_jacobian(lambda v: -np.log(v[:1]), x)
     assert abs(num[0, 0] - (-1.0 / x[0])) <= 1e-6 * (1.0 / x[0])
+
+
+def test_huge_weight_raises_no_warning_and_fails_honestly() -> None:
+    """A weight of 1e308 overflows the products behind it. With warnings as errors
+    the check still runs; rows that met an overflow fail with an inf or NaN error
+    (never pass), and rows the overflow does not reach still agree."""
+    net = gradviz.load("exercise3")
+    p = net.node("P")
+    assert p.value is not None
+    p.value = p.value.copy()
+    p.value[0, 0] = 1e308
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        rows = {r.name: r for r in check_evaluation(net.evaluate())}
+    assert not rows["∂z2/∂Q"].ok and math.isnan(rows["∂z2/∂Q"].max_error)
+    assert not rows["∂z2/∂Q"].skipped
+    assert rows["∂g/∂z"].ok and rows["∂l/∂f"].ok
+    assert not any(r.ok and not math.isfinite(r.max_error) for r in rows.values())
+
+
+def test_compare_never_passes_an_infinite_or_nan_entry() -> None:
+    """Before: |1 − inf| = inf ≤ 1e-6 + 1e-6·inf, so an infinite numeric entry "agreed"."""
+    finite_vs_inf = compare("a", np.array([1.0, 2.0]), np.array([1.0, np.inf]))
+    assert not finite_vs_inf.ok and finite_vs_inf.max_error == math.inf
+    inf_vs_inf = compare("b", np.array([np.inf]), np.array([np.inf]))
+    assert not inf_vs_inf.ok and math.isnan(inf_vs_inf.max_error)
+    assert compare("c", np.array([1.0]), np.array([1.0 + 1e-9])).ok
+
+
+def test_richardson_step_does_not_overflow_a_huge_finite_derivative() -> None:
+    """y = 1.5e308·x: D(h) is 1.5e308, finite, but 4·D(h/2) would overflow."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        num = numeric_jacobian(lambda v: 1.5e308 * v, np.array([0.25]))
+    assert num[0, 0] == pytest.approx(1.5e308, rel=1e-9)
