@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
-from PySide6.QtCore import QPoint, QSettings, Qt, QTimer
+from PySide6.QtCore import QEvent, QPoint, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent, QUndoStack
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QMessageBox, QWidget
 
@@ -56,6 +56,7 @@ class MainWindow(QMainWindow):
         self.options: DisplayOptions = load_options(self.settings)
         self.undo_stack = QUndoStack(self)
         self._shown = False
+        self._dock_sizes: tuple[int, int] | None = None  # to put back after a new view
         self.doc = doc if doc is not None else documents.load_document("exercise3")
 
         self.scene = self._make_scene(self.doc)
@@ -148,11 +149,8 @@ class MainWindow(QMainWindow):
         self.undo_stack.clear()
         self.scene = self._make_scene(doc)
         self.view = GraphView(self.scene, self)  # the view keeps its scene: a new pair
-        docks = [self.inspector_dock.width(), self.jacobian_dock.height()]
+        self._keep_dock_sizes()
         self.setCentralWidget(self.view)  # deletes the old view
-        # Qt gives a new central widget only its minimum and the docks the rest: put
-        # their sizes back once the layout has run
-        QTimer.singleShot(0, self, lambda: self._resize_docks(docks))
         old.deleteLater()
         self.inspector.set_document(doc, self.undo_stack)
         self.jacobian_panel.set_document(doc)
@@ -165,9 +163,23 @@ class MainWindow(QMainWindow):
         self._update_title()
         self.view.fit()
 
-    def _resize_docks(self, sizes: list[int]) -> None:
-        self.resizeDocks([self.inspector_dock], sizes[:1], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.jacobian_dock], sizes[1:], Qt.Orientation.Vertical)
+    def _keep_dock_sizes(self) -> None:
+        """Qt lays a new central widget out at its minimum and gives the docks the
+        rest: the docks' sizes go back right after that layout (:meth:`event`).
+        Sizes measured while that is pending would be the squeezed ones (a second
+        Open in the same pass of the event loop): the first measurement stands. A
+        window not shown yet has no sizes to keep (its first layout sets them)."""
+        if self._dock_sizes is None and self.isVisible():
+            self._dock_sizes = (self.inspector_dock.width(), self.jacobian_dock.height())
+
+    def event(self, event: QEvent) -> bool:
+        done = super().event(event)
+        if event.type() == QEvent.Type.LayoutRequest and self._dock_sizes is not None:
+            width, height = self._dock_sizes
+            self._dock_sizes = None
+            self.resizeDocks([self.inspector_dock], [width], Qt.Orientation.Horizontal)
+            self.resizeDocks([self.jacobian_dock], [height], Qt.Orientation.Vertical)
+        return done
 
     def _clean_changed(self, clean: bool) -> None:
         self.setWindowModified(not clean)
