@@ -44,16 +44,16 @@ from PySide6.QtWidgets import (
 )
 
 from gradviz.engine.evaluate import Evaluation
-from gradviz.engine.walk import WalkStep, walk_steps
 from gradviz.model.document import Change, Document
 from gradviz.qt.canvas import GraphView
 from gradviz.qt.theme import DisplayOptions
-from gradviz.qt.walk_canvas import CanvasWalkOverlay, WalkState, step_caption
-from gradviz.qt.walk_panel import WalkPanel
-from gradviz.qt.walk_toolbar import WalkToolBar
 
 if TYPE_CHECKING:
+    from gradviz.engine.walk import WalkStep
     from gradviz.qt.main_window import MainWindow
+    from gradviz.qt.walk_canvas import CanvasWalkOverlay
+    from gradviz.qt.walk_panel import WalkPanel
+    from gradviz.qt.walk_toolbar import WalkToolBar
 
 _Key = Qt.Key
 NEXT_KEYS = (_Key.Key_Right, _Key.Key_Space, _Key.Key_PageDown)
@@ -80,6 +80,8 @@ class WalkSteps:
     def of(self, doc: Document) -> list[WalkStep]:
         ev = doc.evaluation
         if ev is not self._evaluation:
+            from gradviz.engine.walk import walk_steps
+
             self._steps = walk_steps(doc.network.to_program(), ev, unicode_minus=True)
             self._evaluation = ev
         return self._steps
@@ -97,9 +99,7 @@ class WalkMode(QObject):
         self.steps_cache = WalkSteps()
         self.index = 0
         self.active = False
-        self._overlay = CanvasWalkOverlay(
-            WalkState(0, 0, "forward", frozenset(), frozenset(), "", frozenset())
-        )
+        self._overlay: CanvasWalkOverlay | None = None  # made with the widgets
         self._unsubscribe: Callable[[], None] | None = None
         self._doc: Document | None = None
         self._hidden: list[QWidget] = []
@@ -129,8 +129,12 @@ class WalkMode(QObject):
         window.actions_by_name["export_walk"] = self.export_action
 
     def _widgets(self) -> tuple[WalkToolBar, WalkPanel, QDockWidget]:
-        """The toolbar, the panel and its dock, made on first use."""
+        """The toolbar, the panel and its dock, made on first use (so their modules,
+        and the walk's drawing on the canvas, load only when a walk first starts)."""
         if self.toolbar is None or self.panel is None or self.dock is None:
+            from gradviz.qt.walk_panel import WalkPanel
+            from gradviz.qt.walk_toolbar import WalkToolBar
+
             win = self.win
             self.toolbar = WalkToolBar(self, win)
             win.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
@@ -241,6 +245,8 @@ class WalkMode(QObject):
         self.go(len(self.steps) - 1)
 
     def _show(self) -> None:
+        from gradviz.qt.walk_canvas import CanvasWalkOverlay, WalkState, step_caption
+
         if not self.active:
             return
         steps = self.steps
@@ -250,7 +256,10 @@ class WalkMode(QObject):
         self.index = max(0, min(self.index, len(steps) - 1))
         step = steps[self.index]
         net = self.win.doc.network
-        self._overlay.state = WalkState.of(step, len(steps))
+        state = WalkState.of(step, len(steps))
+        if self._overlay is None:
+            self._overlay = CanvasWalkOverlay(state)
+        self._overlay.state = state
         self.win.scene.set_walk_overlay(self._overlay)
         toolbar, panel, _ = self._widgets()
         toolbar.show_position(self.index, len(steps), step_caption(net, step, len(steps)))
