@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from functools import lru_cache
 from typing import overload
 
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen, QPolygonF
 
+from gradviz.qt.canvas import style
 from gradviz.qt.canvas.labels import MathLabel, Point, place_along
 from gradviz.qt.canvas.layers import Layer, Part, to_qrect
 from gradviz.qt.canvas.node_items import NodeItem
@@ -24,6 +24,8 @@ from gradviz.qt.canvas.style import Formatted
 from gradviz.qt.theme import DisplayOptions, Theme
 
 ARROW_LEN, ARROW_HALF = 12.0, 5.5
+#: An arrow head shorter than this many pixels is left out (the line alone is drawn).
+HEADLESS_BELOW = 1.5
 PARALLEL_GAP = 26.0
 #: Where to try a label when it would cover a node: shifts of ``t`` along the edge.
 SLIDES = (
@@ -53,13 +55,21 @@ SPOT_COUNT = len(GAPS) * len(SLIDES)
 class Spots(Sequence[Point]):
     """The candidate spots (top-left corners, scene units) of one label of an
     edge, computed when first asked for; the value (``which`` 0) and gradient (1)
-    labels' spots are computed in pairs, shared through ``pairs``."""
+    labels' spots are computed in pairs, shared through ``pairs`` (one slot per
+    spot, None until computed)."""
 
-    def __init__(self, edge: EdgeItem, which: int, pairs: dict[int, tuple[Point, Point]]) -> None:
+    def __init__(self, edge: EdgeItem, which: int, pairs: list[tuple[Point, Point] | None]) -> None:
         self.edge, self.which, self.pairs = edge, which, pairs
 
     def __len__(self) -> int:
         return SPOT_COUNT
+
+    def at(self, k: int) -> Point:
+        """Spot ``k`` (0 ≤ k < SPOT_COUNT): the placer's fast path, no checks."""
+        pair = self.pairs[k]
+        if pair is None:
+            pair = self.pairs[k] = self.edge.spot_pair(k)
+        return pair[self.which]
 
     @overload
     def __getitem__(self, k: int) -> Point: ...
@@ -67,14 +77,10 @@ class Spots(Sequence[Point]):
     def __getitem__(self, k: slice) -> list[Point]: ...
     def __getitem__(self, k: int | slice) -> Point | list[Point]:
         if isinstance(k, slice):
-            return [self[i] for i in range(*k.indices(SPOT_COUNT))]
-        pair = self.pairs.get(k)
-        if pair is None:
-            if not -SPOT_COUNT <= k < SPOT_COUNT:
-                raise IndexError(k)
-            k %= SPOT_COUNT
-            pair = self.pairs[k] = self.edge.spot_pair(k)
-        return pair[self.which]
+            return [self.at(i) for i in range(*k.indices(SPOT_COUNT))]
+        if not -SPOT_COUNT <= k < SPOT_COUNT:
+            raise IndexError(k)
+        return self.at(k % SPOT_COUNT)
 
 
 class EdgeItem(Part):
@@ -120,10 +126,10 @@ class EdgeItem(Part):
         placing to the caller (the scene places all labels at once)."""
         t = opts.palette
         self.theme = t
-        self.value_label.set_text(f"{name} = ", *value, _color(t.value), halo)
+        self.value_label.set_text(f"{name} = ", *value, style.color(t.value), halo)
         self.value_label.setVisible(opts.show_values)
         if grad is not None and grad_name is not None:
-            self.grad_label.set_text(f"{grad_name} = ", *grad, _color(t.gradient), halo)
+            self.grad_label.set_text(f"{grad_name} = ", *grad, style.color(t.gradient), halo)
             self.grad_label.setVisible(opts.show_gradients)
         else:
             self.grad_label.setVisible(False)
@@ -172,7 +178,7 @@ class EdgeItem(Part):
         best first: at ``t`` along the line, then slid along it by up to 0.35 of
         its length, then the same a little further from the line. Computed lazily:
         the first spot is usually free."""
-        pairs: dict[int, tuple[Point, Point]] = {}
+        pairs: list[tuple[Point, Point] | None] = [None] * SPOT_COUNT
         return Spots(self, 0, pairs), Spots(self, 1, pairs)
 
     def spot_pair(self, k: int) -> tuple[Point, Point]:
@@ -209,13 +215,12 @@ class EdgeItem(Part):
         ux, uy = (x2 - x1) / length, (y2 - y1) / length
         base = QPointF(x2 - ux * ARROW_LEN, y2 - uy * ARROW_LEN)
         if self.highlighted:
-            painter.setPen(_pen(t.highlight, 7.0, 170, round_cap=True))
+            painter.setPen(_highlight_pen(t))
             painter.drawLine(QLineF(p1, p2))
-        painter.setPen(_pen(t.edge, 1.8))
-        if lod * ARROW_LEN < 1.5:  # the head would be less than a pixel or two
+        painter.setPen(_edge_pen(t))
+        if lod * ARROW_LEN < HEADLESS_BELOW:
             painter.drawLine(QLineF(p1, p2))
             return
-        color = _color(t.edge)
         painter.drawLine(QLineF(p1, base))
         head = QPolygonF(
             [
@@ -225,23 +230,36 @@ class EdgeItem(Part):
             ]
         )
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(color)
+        painter.setBrush(style.brush(t.edge))
         painter.drawPolygon(head)
 
+    @staticmethod
+    def draw_many(painter: QPainter, parts: Sequence[Part], lod: float) -> None:
+        """Where the arrow heads would be a pixel or two (a big graph fitted in the
+        window), every edge is a plain line: the highlighted ones' glow first, then
+        all lines in one call. Closer, each edge draws itself."""
+        if lod * ARROW_LEN >= HEADLESS_BELOW:
+            Part.draw_many(painter, parts, lod)
+            return
+        edges = [e for e in parts if isinstance(e, EdgeItem) and e.theme is not None]
+        if not edges:
+            return
+        theme = edges[0].theme
+        assert theme is not None
+        glow = [e.line() for e in edges if e.highlighted]
+        if glow:
+            painter.setPen(_highlight_pen(theme))
+            painter.drawLines(glow)
+        painter.setPen(_edge_pen(theme))
+        painter.drawLines([e.line() for e in edges])
 
-@lru_cache(maxsize=64)
-def _color(name: str) -> QColor:
-    """One shared ``QColor`` per colour name (labels compare colours, never change them)."""
-    return QColor(name)
+
+def _edge_pen(t: Theme) -> QPen:
+    return style.pen(t.edge, 1.8, cap=Qt.PenCapStyle.FlatCap)
 
 
-@lru_cache(maxsize=64)
-def _pen(name: str, width: float, alpha: int = 255, round_cap: bool = False) -> QPen:
-    """One shared pen per colour, width, opacity and cap (made once, not per edge)."""
-    color = QColor(name)
-    color.setAlpha(alpha)
-    cap = Qt.PenCapStyle.RoundCap if round_cap else Qt.PenCapStyle.FlatCap
-    return QPen(color, width, Qt.PenStyle.SolidLine, cap)
+def _highlight_pen(t: Theme) -> QPen:
+    return style.pen(t.highlight, 7.0, 170, cap=Qt.PenCapStyle.RoundCap)
 
 
 def _anchor(cx: float, cy: float, dx: float, dy: float, hw: float, hh: float) -> Point:

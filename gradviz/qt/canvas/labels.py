@@ -9,6 +9,8 @@ objects: the scene's label layer paints them all, above the nodes and edges.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
@@ -21,6 +23,9 @@ PAD = 3.0  # around the text, inside the halo
 COL_GAP = 12.0  # between matrix columns
 PAREN_W = 6.0  # one round bracket
 PAREN_PAD = 4.0  # between a bracket and the entries
+#: Text drawn smaller than this many pixels is unreadable: a faint bar stands for it.
+READABLE_PX = 3.0
+BAR_ALPHA = 90
 
 
 _BLACK = QColor("black")  # shared until a colour is set (colours are replaced, never changed)
@@ -141,18 +146,41 @@ class MathLabel(Part):
 
     # -- painting -----------------------------------------------------------------
     def draw(self, painter: QPainter, lod: float) -> None:
-        if lod * self._px < 3:  # far too small to read: a bar stands for the text
-            x, y, w, h = self._x, self._y, self.width, self.height
-            if self._halo is not None:
-                painter.fillRect(QRectF(x, y, w, h), self._halo)
-            bar = QColor(self._color)
-            bar.setAlpha(90)
-            painter.fillRect(QRectF(x + PAD, y + 2 * PAD, w - 2 * PAD, h - 4 * PAD), bar)
+        if lod * self._px < READABLE_PX:
+            self.draw_many(painter, [self], lod)
             return
         saved = painter.worldTransform()
         painter.translate(self._x, self._y)
         self._draw(painter, lod)
         painter.setWorldTransform(saved)
+
+    @staticmethod
+    def draw_many(painter: QPainter, parts: Sequence[Part], lod: float) -> None:
+        """Labels far too small to read (text under :data:`READABLE_PX` pixels) are
+        each a bar in its colour on its halo: all halos, then all bars, one call per
+        colour. Readable ones draw their text one by one."""
+        if lod * style.LABEL_PX >= READABLE_PX:
+            Part.draw_many(painter, parts, lod)
+            return
+        halos: dict[int, tuple[QColor, list[QRectF]]] = {}
+        bars: dict[int, tuple[QColor, list[QRectF]]] = {}
+        for p in parts:
+            if not isinstance(p, MathLabel):
+                continue
+            x, y, w, h = p._x, p._y, p.width, p.height
+            if p._halo is not None:
+                halos.setdefault(p._halo.rgba(), (p._halo, []))[1].append(QRectF(x, y, w, h))
+            bar = QRectF(x + PAD, y + 2 * PAD, w - 2 * PAD, h - 4 * PAD)
+            bars.setdefault(p._color.rgba(), (p._color, []))[1].append(bar)
+        painter.setPen(Qt.PenStyle.NoPen)
+        for color, rects in halos.values():
+            painter.setBrush(color)
+            painter.drawRects(rects)
+        for color, rects in bars.values():
+            faint = QColor(color)
+            faint.setAlpha(BAR_ALPHA)
+            painter.setBrush(faint)
+            painter.drawRects(rects)
 
     def _draw(self, painter: QPainter, lod: float) -> None:
         if self._halo is not None:

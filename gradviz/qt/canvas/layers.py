@@ -19,7 +19,7 @@ finds the edge under a point itself (:meth:`Layer.part_at`).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import QPainter, QPainterPath
@@ -66,6 +66,13 @@ class Part:
     # -- what subclasses provide -------------------------------------------------
     def draw(self, painter: QPainter, lod: float) -> None:
         """Paint in scene coordinates (the painter's state is the part's to set)."""
+
+    @staticmethod
+    def draw_many(painter: QPainter, parts: Sequence[Part], lod: float) -> None:
+        """Paint ``parts`` (all of this class, all opaque) in order; a subclass may
+        draw them in bulk where, at this ``lod``, each is a plain shape."""
+        for p in parts:
+            p.draw(painter, lod)
 
     # -- the QGraphicsItem-like interface -------------------------------------------
     def isVisible(self) -> bool:  # noqa: N802  (the name QGraphicsItem callers use)
@@ -179,23 +186,28 @@ class Layer(QGraphicsItem):
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
         e = option.exposedRect
-        exposed = (e.left(), e.top(), e.right(), e.bottom())
-        x0, y0, x1, y1 = exposed
+        x0, y0, x1, y1 = e.left(), e.top(), e.right(), e.bottom()
         lod = option.levelOfDetailFromTransform(painter.worldTransform())
-        base = painter.opacity()
-        faded = False
-        for p in self.parts:
-            r = p.rect
-            if (
-                not p._visible
-                or p._opacity <= 0.0
-                or not (r[0] < x1 and x0 < r[2] and r[1] < y1 and y0 < r[3])
-            ):
-                continue
-            if p._opacity < 1.0 or faded:
-                painter.setOpacity(base * p._opacity)
-                faded = p._opacity < 1.0
+        shown = [
+            p
+            for p in self.parts
+            if p._visible
+            and p._opacity > 0.0
+            and (r := p.rect)[0] < x1
+            and x0 < r[2]
+            and r[1] < y1
+            and y0 < r[3]
+        ]
+        if not shown:
+            return
+        if all(p._opacity == 1.0 for p in shown):
+            type(shown[0]).draw_many(painter, shown, lod)
+            return
+        base = painter.opacity()  # a walk fades some parts: one at a time
+        for p in shown:
+            painter.setOpacity(base * p._opacity)
             p.draw(painter, lod)
+        painter.setOpacity(base)
 
 
 class _Batch:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsSceneMouseEvent, QStyleOptionGraphicsItem
 
 from gradviz.qt.canvas import style
@@ -26,6 +26,8 @@ ENTRY_MIN_W = 18.0
 BOX_PAD_X, BOX_PAD_Y = 12.0, 9.0
 OP_PAD_X, OP_MIN_W, OP_H = 18.0, 70.0, 46.0
 RADIUS = 9.0
+#: Opacity of the background-coloured plate behind labels and captions.
+HALO_ALPHA = 225
 
 
 def _lod(painter: QPainter, option: QStyleOptionGraphicsItem) -> float:
@@ -119,20 +121,34 @@ class NodeItem(QGraphicsItem):
         s = self._graph_scene()
         return s is None or not s.exporting
 
-    def _paint_box(self, painter: QPainter, fill: str, double: bool = False) -> None:
+    def _halos(self) -> bool:
+        """Whether texts get a plate in the background colour (not in a transparent export)."""
+        s = self._graph_scene()
+        return s is None or s.halos
+
+    def _paint_box(
+        self, painter: QPainter, fill: str, double: bool = False, lod: float = 1.0
+    ) -> None:
+        """The rounded box (``double``: with a second border inside) and, when
+        selected, the selection ring; at a ``lod`` where the corners' rounding is
+        under a pixel, plain rectangles (they look the same and draw faster)."""
         t = self.theme
         assert t is not None
-        border = QColor(t.warning if self.warning else t.node_border)
-        painter.setPen(QPen(border, 2.2 if self.warning else 1.4))
-        painter.setBrush(QColor(fill))
-        painter.drawRoundedRect(self.body, RADIUS, RADIUS)
-        if double:
+        border = style.pen(t.warning, 2.2) if self.warning else style.pen(t.node_border, 1.4)
+        painter.setPen(border)
+        painter.setBrush(style.brush(fill))
+        rounded = lod * RADIUS >= 1.0
+        if rounded:
+            painter.drawRoundedRect(self.body, RADIUS, RADIUS)
+        else:
+            painter.drawRect(self.body)
+        if double and lod * 3.5 >= 1.0:  # the inner border is apart from the outer one
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRoundedRect(
                 self.body.adjusted(3.5, 3.5, -3.5, -3.5), RADIUS - 3, RADIUS - 3
             )
         if self.isSelected() and self._decorations():
-            painter.setPen(QPen(QColor(t.selection), 2.5))
+            painter.setPen(style.pen(t.selection, 2.5))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRoundedRect(self.body.adjusted(-4, -4, 4, 4), RADIUS + 3, RADIUS + 3)
 
@@ -141,7 +157,7 @@ class NodeItem(QGraphicsItem):
             return
         fm = style.metrics(style.CAPTION_PX)
         painter.setFont(style.font(style.CAPTION_PX))
-        painter.setPen(QColor(self.theme.warning))
+        painter.setPen(style.pen(self.theme.warning))
         y = self.body.bottom() + 6 + fm.ascent()
         for note in self.notes:
             painter.drawText(QPointF(-style.text_width(note, style.CAPTION_PX) / 2, y), note)

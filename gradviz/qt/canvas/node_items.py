@@ -18,7 +18,7 @@ import math
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QGraphicsSceneHoverEvent, QStyleOptionGraphicsItem, QWidget
 
 from gradviz.qt.canvas import style, summary
@@ -27,6 +27,7 @@ from gradviz.qt.canvas.node_base import (
     BOX_PAD_Y,
     ENTRY_COL_GAP,
     ENTRY_MIN_W,
+    HALO_ALPHA,
     OP_H,
     OP_MIN_W,
     OP_PAD_X,
@@ -37,6 +38,9 @@ from gradviz.qt.canvas.node_base import (
 from gradviz.qt.theme import DisplayOptions
 
 __all__ = ["Entry", "LeafNodeItem", "NodeItem", "OpNodeItem"]
+
+CAPTION_GAP = 6.0  # between a caption's lowest point and the box under it
+CAPTION_PAD = 2.0  # around a caption, inside its plate
 
 
 class LeafNodeItem(NodeItem):
@@ -170,33 +174,29 @@ class LeafNodeItem(NodeItem):
         t = self.theme
         if t is None:
             return
-        self._paint_box(painter, t.param_fill if self.op == "param" else t.leaf_fill)
         lod = _lod(painter, option)
+        self._paint_box(painter, t.param_fill if self.op == "param" else t.leaf_fill, lod=lod)
         if lod * self.body.height() < 4:  # a few pixels tall: the box says it all
             return
         if self.value_shape:
             g = self._grid_rect.adjusted(-11, 0, 11, 0)
-            style.draw_parens(painter, g, QPen(QColor(t.text), 1.3))
+            style.draw_parens(painter, g, style.pen(t.text, 1.3))
         decorate = self._decorations()
         for e in self.entries.values():
             back = e.rect.adjusted(-4, -1, 4, 1)
             if e.highlighted:
-                c = QColor(t.highlight)
-                c.setAlpha(150)
-                painter.setPen(QPen(QColor(t.highlight), 1.5))
-                painter.setBrush(c)
+                painter.setPen(style.pen(t.highlight, 1.5))
+                painter.setBrush(style.brush(t.highlight, 150))
                 painter.drawRoundedRect(back, 4, 4)
             elif e is self.hovered and decorate:
-                c = QColor(t.selection)
-                c.setAlpha(45)
                 painter.setPen(Qt.PenStyle.NoPen)
-                painter.setBrush(c)
+                painter.setBrush(style.brush(t.selection, 45))
                 painter.drawRoundedRect(back, 4, 4)
         if lod * style.ENTRY_PX < 3:
             return
         fm = style.metrics(style.ENTRY_PX)
         painter.setFont(style.font(style.ENTRY_PX))
-        text_pen, warn_pen = QPen(QColor(t.text)), QPen(QColor(t.warning))
+        text_pen, warn_pen = style.pen(t.text), style.pen(t.warning)
         for e in (*self.entries.values(), *self.gaps):
             painter.setPen(text_pen if e.finite else warn_pen)
             w = style.text_width(e.text, style.ENTRY_PX)
@@ -262,11 +262,7 @@ class OpNodeItem(NodeItem):
             w = max(w, style.text_width(self.value_text, style.LABEL_PX) + 2 * OP_PAD_X)
             h += lm.height() + 2
         body = QRectF(-w / 2, -h / 2, w, h)
-        extra: QRectF | None = None
-        if self.caption:
-            cm = style.metrics(style.CAPTION_PX)
-            cw = style.text_width(self.caption, style.CAPTION_PX)
-            extra = QRectF(-cw / 2 - 2, body.top() - cm.height() - 5, cw + 4, cm.height() + 4)
+        extra = self._caption_rect(body) if self.caption else None
         changed = body != self.body
         self.body = body
         notes = self._notes_rect()
@@ -276,15 +272,25 @@ class OpNodeItem(NodeItem):
         self.update()
         return changed
 
+    def _caption_rect(self, body: QRectF) -> QRectF:
+        """The caption's plate above ``body``: its text (baseline :data:`CAPTION_GAP`
+        above the box, less the descent) with :data:`CAPTION_PAD` around it."""
+        cm = style.metrics(style.CAPTION_PX)
+        cw = style.text_width(self.caption, style.CAPTION_PX)
+        pad = CAPTION_PAD
+        top = body.top() - CAPTION_GAP - cm.height()
+        return QRectF(-cw / 2 - 2 * pad, top - pad, cw + 4 * pad, cm.height() + 2 * pad)
+
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
         t = self.theme
         if t is None:
             return
+        lod = _lod(painter, option)
         fill = t.loss_fill if self.is_loss else t.node_fill
-        self._paint_box(painter, fill, double=self.is_output)
-        if _lod(painter, option) * style.NAME_PX < 3:
+        self._paint_box(painter, fill, double=self.is_output, lod=lod)
+        if lod * style.NAME_PX < 3:
             return
         nm = style.metrics(style.NAME_PX, True)
         margin = (OP_H - nm.height()) / 2
@@ -294,6 +300,10 @@ class OpNodeItem(NodeItem):
             base = self.body.bottom() - margin - style.metrics(style.LABEL_PX).descent() + 2
             style.draw_centred(painter, self.value_text, style.LABEL_PX, base, t.value)
         if self.caption:
-            above = self.body.top() - 6 - style.metrics(style.CAPTION_PX).descent()
+            if self._halos():  # a plate in the background colour: the canvas's dots stay behind
+                painter.setPen(Qt.PenStyle.NoPen)
+                painter.setBrush(style.brush(t.background, HALO_ALPHA))
+                painter.drawRoundedRect(self._caption_rect(self.body), 4, 4)
+            above = self.body.top() - CAPTION_GAP - style.metrics(style.CAPTION_PX).descent()
             style.draw_centred(painter, self.caption, style.CAPTION_PX, above, t.dim_text)
         self._paint_notes(painter)

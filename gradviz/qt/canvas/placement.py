@@ -23,7 +23,7 @@ from collections.abc import Iterable
 
 from gradviz.model import layout
 from gradviz.qt.canvas import style
-from gradviz.qt.canvas.edge_items import EdgeItem, Spots
+from gradviz.qt.canvas.edge_items import SPOT_COUNT, EdgeItem, Spots
 from gradviz.qt.canvas.labels import MathLabel
 from gradviz.qt.canvas.node_base import NodeItem
 
@@ -79,7 +79,16 @@ class RectIndex:
         """Whether ``r`` overlaps a rectangle of the index other than ``ignore``."""
         x0, y0, x1, y1 = r
         get = self.buckets.get
-        for key in self._keys(r) if keys is None else keys:
+        if keys is None:  # the buckets walked in place: no list made (the placer's hot path)
+            c = self.cell
+            j0, j1 = int(y0 // c), int(y1 // c) + 1
+            for i in range(int(x0 // c), int(x1 // c) + 1):
+                for j in range(j0, j1):
+                    for o in get((i, j), ()):
+                        if o[0] < x1 and x0 < o[2] and o[1] < y1 and y0 < o[3] and o is not ignore:
+                            return True
+            return False
+        for key in keys:
             for o in get(key, ()):
                 if o[0] < x1 and x0 < o[2] and o[1] < y1 and y0 < o[3] and o is not ignore:
                     return True
@@ -107,11 +116,11 @@ def _at(label: MathLabel, spot: tuple[float, float], margin: float = 0.0) -> Rec
 
 def _first_free(index: RectIndex, label: MathLabel, where: Spots, prefer: int) -> int | None:
     """The number of the first spot where ``label`` meets nothing, trying ``prefer`` first."""
-    order = range(len(where)) if prefer < 0 else itertools.chain([prefer], range(len(where)))
+    order = range(SPOT_COUNT) if prefer < 0 else itertools.chain([prefer], range(SPOT_COUNT))
     w, h = label.width, label.height
-    hits = index.hits
+    hits, at = index.hits, where.at
     for k in order:
-        x, y = where[k]
+        x, y = at(k)
         if not hits((x, y, x + w, y + h)):
             return k
     return None
@@ -121,6 +130,11 @@ def _least_overlap(index: RectIndex, label: MathLabel, where: Spots) -> int:
     """The spot among the first :data:`FALLBACK_SPOTS` where ``label`` covers least."""
     near = range(min(len(where), FALLBACK_SPOTS))
     return min(near, key=lambda k: index.overlap(_at(label, where[k])))
+
+
+def _order(item: tuple[float, int, MathLabel, Spots]) -> tuple[float, int]:
+    """Biggest label first, then in edge order."""
+    return item[0], item[1]
 
 
 def node_rect(node: NodeItem, margin: float = 0.0) -> Rect:
@@ -149,14 +163,15 @@ def place_labels(
             index.add(node_rect(node, NODE_MARGIN))
     todo: list[tuple[float, int, MathLabel, Spots]] = []
     for edge in edges:
-        if not edge.isVisible():
+        value, grad = edge.value_label, edge.grad_label
+        if not edge._visible or not (value._visible or grad._visible):
             continue
-        for label, where in zip(
-            (edge.value_label, edge.grad_label), edge.candidates(), strict=True
-        ):
-            if label.isVisible():
-                todo.append((-label.width * label.height, len(todo), label, where))
-    todo.sort(key=lambda item: item[:2])
+        spots = edge.candidates()
+        if value._visible:
+            todo.append((-value.width * value.height, len(todo), value, spots[0]))
+        if grad._visible:
+            todo.append((-grad.width * grad.height, len(todo), grad, spots[1]))
+    todo.sort(key=_order)
     placed: list[tuple[Rect, list[tuple[int, int]]]] = []
     m = LABEL_MARGIN
     for _, _, label, where in todo:
@@ -164,8 +179,9 @@ def place_labels(
         if k is None:  # nothing is free: the least overlap among the near spots
             k = _least_overlap(index, label, where)
         label.spot = k
-        label.move_to(*where[k])
-        rect = _at(label, where[k], m)
+        x, y = where.at(k)
+        label.move_to(x, y)
+        rect = (x - m, y - m, x + label.width + m, y + label.height + m)
         placed.append((rect, index.add(rect)))
     # second round: a label that still overlaps tries again, the others now known
     for n, (_, _, label, where) in enumerate(todo):

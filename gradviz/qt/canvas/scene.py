@@ -34,6 +34,7 @@ from gradviz.qt.canvas.edge_items import EdgeItem
 from gradviz.qt.canvas.editing import SceneEditing
 from gradviz.qt.canvas.entry_editor import EntryEditor
 from gradviz.qt.canvas.layers import Layer, to_qrect, union
+from gradviz.qt.canvas.node_base import HALO_ALPHA
 from gradviz.qt.canvas.node_items import LeafNodeItem, NodeItem, OpNodeItem
 from gradviz.qt.theme import DisplayOptions, Theme
 
@@ -118,6 +119,12 @@ class GraphScene(SceneEditing, QGraphicsScene):
             self.editor.set_invalid(self.editor.invalid)
         self.refresh_values()
         self.update()
+
+    @property
+    def halos(self) -> bool:
+        """Whether labels and captions sit on a plate of the background colour
+        (always, but in a transparent export)."""
+        return not (self.exporting and self._transparent)
 
     def drawing_rect(self) -> QRectF:
         """The bounding rectangle of everything drawn (visible nodes, edges, labels)."""
@@ -243,10 +250,7 @@ class GraphScene(SceneEditing, QGraphicsScene):
     def _refresh(self, ev: Evaluation, place: bool = True) -> None:
         opts = self._options
         t = opts.palette
-        halo: QColor | None = None
-        if not (self.exporting and self._transparent):
-            halo = QColor(t.background)
-            halo.setAlpha(225)
+        halo = style.color(t.background, HALO_ALPHA) if self.halos else None
         kinks: dict[str, list[str]] = {}
         for nid, idx in ev.nondifferentiable:
             src = self._pred.get(nid, [nid])[0] if self._pred.get(nid) else nid

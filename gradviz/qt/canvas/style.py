@@ -11,7 +11,7 @@ from functools import cache, lru_cache
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
 
 from gradviz.engine.exact import format_scalar
 from gradviz.engine.ops import OPS
@@ -69,13 +69,36 @@ def text_width(text: str, px: int, bold: bool = False) -> float:
     return metrics(px, bold).horizontalAdvance(text)
 
 
+@lru_cache(maxsize=256)
+def color(name: str, alpha: int = 255) -> QColor:
+    """One shared ``QColor`` per colour name and opacity (shared: never change it)."""
+    c = QColor(name)
+    c.setAlpha(alpha)
+    return c
+
+
+@lru_cache(maxsize=256)
+def pen(
+    name: str, width: float = 1.0, alpha: int = 255, cap: Qt.PenCapStyle = Qt.PenCapStyle.SquareCap
+) -> QPen:
+    """One shared solid pen per colour, width, opacity and cap (made once, not per
+    paint; ``pen(name)`` is what ``painter.setPen(QColor(name))`` sets)."""
+    return QPen(color(name, alpha), width, Qt.PenStyle.SolidLine, cap)
+
+
+@lru_cache(maxsize=256)
+def brush(name: str, alpha: int = 255) -> QBrush:
+    """One shared solid brush per colour name and opacity."""
+    return QBrush(color(name, alpha))
+
+
 def draw_centred(
     painter: QPainter, text: str, px: int, baseline: float, color: str, bold: bool = False
 ) -> None:
     """One line of ``text`` at ``px`` pixels in ``color``, centred on x = 0, its
     baseline at ``baseline`` (item coordinates)."""
     painter.setFont(font(px, bold))
-    painter.setPen(QColor(color))
+    painter.setPen(pen(color))
     painter.drawText(QPointF(-text_width(text, px, bold) / 2, baseline), text)
 
 
