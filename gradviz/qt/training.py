@@ -24,12 +24,16 @@ from PySide6.QtWidgets import (
 )
 
 from gradviz.engine.exact import format_scalar
-from gradviz.engine.numbers import NumberError, parse_number
+from gradviz.engine.numbers import NumberError
 from gradviz.model.document import Change, Document
-from gradviz.model.training import gradient_step
+from gradviz.model.training import Descent, descend, parse_learning_rate
+from gradviz.qt.document_link import DocumentLink
 from gradviz.qt.sheet_notation import number
 from gradviz.qt.theme import DisplayOptions
 from gradviz.qt.undo import SetThetaCommand
+
+#: The current loss beside the plot; a NaN or infinite loss adds the warning colour.
+LOSS_STYLE = "font-size: 11pt; padding-left: 8px;"
 
 
 class LossPlot(QWidget):
@@ -136,7 +140,7 @@ class TrainingToolBar(QToolBar):
         super().__init__("Gradient descent", parent)
         self.setObjectName("gradientDescentToolBar")
         self._options = options or DisplayOptions()
-        self._undo = undo_stack
+        self._lr_complaint = False  # a refused learning rate is in the status bar
         self.addWidget(QLabel(" Learning rate ", self))
         self.lr_edit = QLineEdit("0.05", self)
         self.lr_edit.setFixedWidth(64)
@@ -165,19 +169,22 @@ class TrainingToolBar(QToolBar):
         self.addWidget(self.plot)
         self.loss_label = QLabel(self)
         self.loss_label.setMinimumWidth(130)
-        self.loss_label.setStyleSheet("font-size: 11pt; padding-left: 8px;")
+        self.loss_label.setStyleSheet(LOSS_STYLE)
         self.addWidget(self.loss_label)
-        self.doc = doc
-        self._unsubscribe = doc.subscribe(self._on_change)
+        self._link = DocumentLink(doc, undo_stack, self._on_change)
         self._refresh()
 
     # -- document --------------------------------------------------------------
+    @property
+    def doc(self) -> Document:
+        return self._link.doc
+
+    @property
+    def _undo(self) -> QUndoStack:
+        return self._link.undo_stack
+
     def set_document(self, doc: Document, undo_stack: QUndoStack | None = None) -> None:
-        self._unsubscribe()
-        self.doc = doc
-        if undo_stack is not None:
-            self._undo = undo_stack
-        self._unsubscribe = doc.subscribe(self._on_change)
+        self._link.switch(doc, undo_stack)
         self._refresh()
 
     def set_options(self, options: DisplayOptions) -> None:
@@ -186,7 +193,7 @@ class TrainingToolBar(QToolBar):
         self._refresh()
 
     def detach(self) -> None:
-        self._unsubscribe()
+        self._link.detach()
 
     def _on_change(self, change: Change) -> None:
         if change.kind != "positions":
@@ -205,7 +212,17 @@ class TrainingToolBar(QToolBar):
             self.loss_label.setText("no loss node")
             self.setToolTip("This network has no loss node, so there is nothing to descend")
             return
-        self.loss_label.setText(f"{ev.loss_node} = {number(ev.loss, self._options)}")
+        loss = number(ev.loss, self._options)
+        self.loss_label.setText(f"{ev.loss_node} = {loss}")
+        finite = math.isfinite(ev.loss)
+        colour = "" if finite else f" color: {self._options.palette.warning};"
+        self.loss_label.setStyleSheet(LOSS_STYLE + colour)
+        self.loss_label.setToolTip(
+            ""
+            if finite
+            else f"The loss is {loss}: Step and Run are refused until the weights "
+            "give a finite loss again (Undo, or Reset Θ)"
+        )
 
     def _can_reset(self) -> bool:
         init = self.doc.initial.theta
@@ -214,23 +231,33 @@ class TrainingToolBar(QToolBar):
 
     # -- learning rate ---------------------------------------------------------
     def learning_rate(self) -> float | None:
-        """The typed learning rate, or None when it is not a number > 0."""
+        """The typed learning rate, or None when it is not a finite number > 0."""
         try:
-            lr = parse_number(self.lr_edit.text())
+            return parse_learning_rate(self.lr_edit.text())
         except NumberError:
             return None
-        return lr if lr > 0 else None
 
-    def _validate(self, text: str) -> None:
+    def _lr_problem(self) -> str:
+        """Why the typed learning rate is refused ("" when it is not)."""
         try:
-            lr = parse_number(text)
-            problem = "" if lr > 0 else f"the learning rate must be greater than 0, not {text}"
+            parse_learning_rate(self.lr_edit.text())
         except NumberError as e:
-            problem = f"learning rate: {e}"
+            return str(e)
+        return ""
+
+    def _validate(self, _text: str) -> None:
+        """Red field and a status sentence while the text is no learning rate;
+        the sentence is cleared as soon as it is one again."""
+        problem = self._lr_problem()
         self.lr_edit.setStyleSheet("background: #fde7e7;" if problem else "")
-        self.lr_edit.setToolTip(problem or "The step size lr in Θ ← Θ − lr·∇l(Θ)")
+        self.lr_edit.setToolTip(
+            _sentence(problem) if problem else "The step size lr in Θ ← Θ − lr·∇l(Θ)"
+        )
         if problem:
-            self.statusMessage.emit(problem)
+            self.statusMessage.emit(_sentence(problem))
+        elif self._lr_complaint:
+            self.statusMessage.emit("")
+        self._lr_complaint = bool(problem)
         self._refresh()
 
     def _run_clicked(self) -> None:
@@ -238,44 +265,58 @@ class TrainingToolBar(QToolBar):
 
     # -- actions ---------------------------------------------------------------
     def step(self) -> bool:
-        """One step as one undo entry; False (and a status message) when impossible."""
+        """One step as one undo entry; False (and a status message) when refused."""
         return self.run(1)
 
     def run(self, steps: int) -> bool:
-        """``steps`` steps of gradient descent as one undo entry."""
+        """``steps`` steps of gradient descent as one undo entry. A step that would
+        leave finite numbers is refused: Run keeps the steps before it and says at
+        which step it stopped. True when every step was taken."""
+        verb = "Step" if steps == 1 else "Run"
         lr = self.learning_rate()
         if lr is None:
-            self.statusMessage.emit(f"'{self.lr_edit.text()}' is not a learning rate > 0")
+            self.statusMessage.emit(f"{verb} refused: {self._lr_problem()}.")
             return False
         if self.doc.network.loss is None:
-            self.statusMessage.emit("This network has no loss node to descend")
+            self.statusMessage.emit(f"{verb} refused: this network has no loss node to descend.")
             return False
         net = self.doc.network.copy()
+        done = descend(net, lr, steps)
+        if done.taken:
+            self._push(net.theta, done, lr)
+        self.statusMessage.emit(self._report(done, steps))
+        return done.refused is None
+
+    def _push(self, theta: np.ndarray, done: Descent, lr: float) -> None:
+        """The steps taken as one undo entry; the history restarts after an edit."""
         history = list(self.doc.loss_history)
-        first = 0.0
-        for k in range(steps):
-            before, _grad = gradient_step(net, lr)  # the loss before step k+1
-            if k == 0:
-                first = before
-                if not history or history[-1] != before:  # Θ was edited since: restart
-                    history.append(before)
-            else:
-                history.append(before)
-        after = net.evaluate().loss
-        assert after is not None
-        history.append(after)
+        if not history or history[-1] != done.losses[0]:  # Θ was edited since
+            history.append(done.losses[0])
+        history.extend(done.losses[1:])
+        self._undo.push(SetThetaCommand(self.doc, theta, self._steps_text(done.taken), history))
+        self.stepsTaken.emit(done.taken)
+
+    def _steps_text(self, taken: int) -> str:
         lr_text = self.lr_edit.text().strip()
-        text = (
-            f"Gradient step (lr {lr_text})"
-            if steps == 1
-            else f"{steps} gradient steps (lr {lr_text})"
-        )
-        self._undo.push(SetThetaCommand(self.doc, net.theta, text, history))
-        self.stepsTaken.emit(steps)
-        self.statusMessage.emit(
-            f"{text}: loss {number(first, self._options)} → {number(after, self._options)}"
-        )
-        return True
+        if taken == 1:
+            return f"Gradient step (lr {lr_text})"
+        return f"{taken} gradient steps (lr {lr_text})"
+
+    def _report(self, done: Descent, steps: int) -> str:
+        """One sentence for the status bar: the loss before → after, or why a step
+        was refused (and, for Run, at which step it stopped)."""
+        n = self._options
+        losses = f"loss {number(done.losses[0], n)} → {number(done.losses[-1], n)}"
+        if done.refused is None:
+            return f"{self._steps_text(done.taken)}: {losses}."
+        advice = "change the weights first (Undo or Reset Θ)" if done.stuck else "Θ is unchanged"
+        if steps == 1:
+            return f"Step refused: {done.refused}; {advice}."
+        at = f"step {done.taken + 1} of {steps}"
+        if not done.taken:
+            return f"Run refused at {at}: {done.refused}; {advice}."
+        taken = "the step" if done.taken == 1 else f"the {done.taken} steps"
+        return f"Run stopped at {at}: {done.refused}; kept {taken} before it, {losses}."
 
     def reset(self) -> bool:
         """Θ back to the loaded values (one undo entry; the loss history restarts)."""
@@ -288,3 +329,8 @@ class TrainingToolBar(QToolBar):
         self._undo.push(SetThetaCommand(self.doc, init, "Reset Θ to the loaded values", []))
         self.statusMessage.emit("Θ is back to the loaded values")
         return True
+
+
+def _sentence(text: str) -> str:
+    """``text`` with a capital first letter and a full stop."""
+    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
