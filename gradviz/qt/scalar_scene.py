@@ -14,18 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
-    QKeyEvent,
     QMouseEvent,
-    QPainter,
-    QResizeEvent,
-    QShowEvent,
-    QWheelEvent,
 )
 from PySide6.QtWidgets import (
-    QFrame,
     QGraphicsScene,
     QGraphicsSceneHelpEvent,
     QGraphicsSceneMouseEvent,
@@ -36,14 +30,11 @@ from PySide6.QtWidgets import (
 
 from gradviz.engine.paths import Path, PathSum
 from gradviz.engine.scalar import ScalarGraph
+from gradviz.qt.canvas.zoom_view import ZoomView
 from gradviz.qt.scalar_edges import EdgesItem
-from gradviz.qt.scalar_items import ScalarNodeItem, ScalarStyle, display_name
+from gradviz.qt.scalar_items import TEXT_LOD, ScalarNodeItem, ScalarStyle, display_name
 from gradviz.qt.scalar_layout import EdgeKey, ScalarLayout, layout
 from gradviz.qt.theme import DisplayOptions
-
-MIN_ZOOM, MAX_ZOOM = 0.01, 6.0
-FIT_MAX = 1.25
-ZOOM_STEP = 1.25
 
 
 def structure_of(graph: ScalarGraph) -> tuple[tuple[str, tuple[int, ...]], ...]:
@@ -205,68 +196,46 @@ class ScalarScene(QGraphicsScene):
         QToolTip.showText(event.screenPos(), item.tooltip())
 
 
-class ScalarGraphView(QGraphicsView):
-    """Zoom about the cursor, pan by dragging, F fits (also when a window-wide
-    shortcut claims F: the view takes its own keys first)."""
+class ScalarGraphView(ZoomView):
+    """Zoom about the cursor, pan by dragging, F fits (:class:`ZoomView`; also when
+    a window-wide shortcut claims F: the view takes its own keys first).
 
-    KEYS = (
-        Qt.Key.Key_F,
-        Qt.Key.Key_Plus,
-        Qt.Key.Key_Equal,
-        Qt.Key.Key_Minus,
-        Qt.Key.Key_Underscore,
-        Qt.Key.Key_0,
-    )
+    A drawing too tall to read when fitted whole (a wide layer expands to a
+    column of hundreds of boxes; below ``TEXT_LOD`` the boxes hide their text)
+    is fitted to the width instead, at most at
+    ``FIT_MAX`` and at least whole, showing the middle of the drawing, where
+    the inputs and the loss stand: zoom ``= min(FIT_MAX, max(whole, width fit))``.
+    """
+
+    MIN_ZOOM = 0.01  # a 1,000-scalar network
+    MAX_ZOOM = 6.0
+    FIT_MAX = 1.25
+    FIT_MARGIN = 20.0
+    CLAIMS_KEYS = True
 
     def __init__(self, scene: ScalarScene, parent: QWidget | None = None) -> None:
         super().__init__(scene, parent)
         self._scalars = scene
-        self._auto_fit = True
-        self._press_scroll = (0, 0)
-        self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
-        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
-        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
-        self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
-        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
         self.setOptimizationFlag(QGraphicsView.OptimizationFlag.DontSavePainterState)
-        self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         scene.rebuilt.connect(self._rebuilt)
 
-    def zoom(self) -> float:
-        return float(self.transform().m11())
+    def drawing_rect(self) -> QRectF:
+        return self._scalars.drawing_rect()
 
-    def set_zoom(self, factor: float, anchor: QPointF | None = None) -> None:
-        """Zoom to ``factor`` (1 %…600 %) keeping ``anchor`` (scene) in place."""
-        self._auto_fit = False
-        factor = min(MAX_ZOOM, max(MIN_ZOOM, factor))
-        ratio = factor / self.zoom()
-        if abs(ratio - 1) < 1e-9:
-            return
-        old = self.transformationAnchor()
-        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.NoAnchor)
-        target = anchor if anchor is not None else self.mapToScene(self.viewport().rect().center())
-        screen = self.mapFromScene(target)
-        self.scale(ratio, ratio)
-        moved = self.mapToScene(screen) - target
-        self.centerOn(self.mapToScene(self.viewport().rect().center()) - moved)
-        self.setTransformationAnchor(old)
-
-    def fit(self) -> None:
-        """The whole graph, at most at 125 %; re-fits on resize until the user zooms."""
-        rect = self._scalars.drawing_rect()
-        if rect.isEmpty():
-            return
-        rect = rect.adjusted(-20, -20, 20, 20)
+    def before_fit(self, rect: QRectF) -> None:
         m = max(rect.width(), rect.height())
         self.setSceneRect(rect.adjusted(-m, -m, m, m))
-        self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
-        if self.zoom() > FIT_MAX:
-            self.set_zoom(FIT_MAX)
-            self.centerOn(rect.center())
-        self._auto_fit = True
+
+    def place_fitted(self, rect: QRectF) -> None:
+        vp = self.viewport().rect()
+        whole = min(vp.width() / rect.width(), vp.height() / rect.height())
+        if whole >= TEXT_LOD:  # the boxes' text is drawn: show it all
+            super().place_fitted(rect)
+            return
+        zoom = min(self.FIT_MAX, max(whole, vp.width() / rect.width(), self.MIN_ZOOM))
+        self.resetTransform()
+        self.scale(zoom, zoom)
+        self.centerOn(rect.center())
 
     def focus_on(self, rect: QRectF) -> None:
         """Bring ``rect`` (scene) into view, zoomed so that text is readable."""
@@ -279,65 +248,13 @@ class ScalarGraphView(QGraphicsView):
             self.centerOn(rect.center())
         else:
             self.fitInView(rect.adjusted(-30, -30, 30, 30), Qt.AspectRatioMode.KeepAspectRatio)
-            if self.zoom() < MIN_ZOOM:
-                self.set_zoom(MIN_ZOOM)
+            if self.zoom() < self.MIN_ZOOM:
+                self.set_zoom(self.MIN_ZOOM)
 
     def _rebuilt(self) -> None:
+        """Another graph: fit it, however the last one was zoomed."""
         self._auto_fit = True
-        if self.isVisible():
-            self.fit()
-
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
-        super().showEvent(event)
-        if self._auto_fit:
-            self.fit()
-
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
-        super().resizeEvent(event)
-        if self._auto_fit and self.isVisible():
-            self.fit()
-
-    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802
-        delta = event.angleDelta().y() or event.angleDelta().x()
-        if not delta:
-            event.ignore()
-            return
-        self.set_zoom(self.zoom() * (1.0015**delta), self.mapToScene(event.position().toPoint()))
-        event.accept()
-
-    def event(self, event: QEvent) -> bool:
-        # the main window binds F to "fit the canvas": here F fits this view
-        if (
-            event.type() == QEvent.Type.ShortcutOverride
-            and isinstance(event, QKeyEvent)
-            and event.key() in self.KEYS
-        ):
-            event.accept()
-            return True
-        return super().event(event)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
-        key, mods = event.key(), event.modifiers()
-        ctrl = bool(mods & Qt.KeyboardModifier.ControlModifier)
-        if ctrl and key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
-            self.set_zoom(self.zoom() * ZOOM_STEP)
-        elif ctrl and key in (Qt.Key.Key_Minus, Qt.Key.Key_Underscore):
-            self.set_zoom(self.zoom() / ZOOM_STEP)
-        elif ctrl and key == Qt.Key.Key_0:
-            self.set_zoom(1.0)
-        elif key == Qt.Key.Key_F and not (mods & ~Qt.KeyboardModifier.KeypadModifier):
-            self.fit()
-        else:
-            super().keyPressEvent(event)
-            return
-        event.accept()
-
-    def _scroll(self) -> tuple[int, int]:
-        return self.horizontalScrollBar().value(), self.verticalScrollBar().value()
-
-    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
-        self._press_scroll = self._scroll()
-        super().mousePressEvent(event)
+        self.drawing_rebuilt()
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         super().mouseMoveEvent(event)
@@ -346,8 +263,3 @@ class ScalarGraphView(QGraphicsView):
             shape = Qt.CursorShape.PointingHandCursor if over else Qt.CursorShape.OpenHandCursor
             if self.viewport().cursor().shape() != shape:
                 self.viewport().setCursor(shape)
-
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
-        super().mouseReleaseEvent(event)
-        if self._scroll() != self._press_scroll:  # the background was dragged: a pan
-            self._auto_fit = False

@@ -1,9 +1,10 @@
 """The view onto a :class:`~gradviz.qt.canvas.scene.GraphScene`.
 
-Antialiased; the wheel zooms about the cursor (over an entry it scrubs the
-entry instead); Ctrl+= / Ctrl++ / Ctrl+- zoom, Ctrl+0 is 100 %, F fits the
-drawing; dragging the background or with the middle button pans. The
-background is the theme's, with a faint dot grid that exports leave out.
+Zoom, pan and fit are :class:`~gradviz.qt.canvas.zoom_view.ZoomView`'s (the
+wheel zooms about the cursor; Ctrl+= / Ctrl++ / Ctrl+- zoom, Ctrl+0 is 100 %,
+F fits; dragging the background or with the middle button pans); over an
+entry the wheel scrubs the entry instead. The background is the theme's, with
+a faint dot grid that exports leave out.
 """
 
 from __future__ import annotations
@@ -14,13 +15,12 @@ from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import (
     QColor,
     QKeyEvent,
-    QMouseEvent,
     QPainter,
     QPen,
     QPolygonF,
     QWheelEvent,
 )
-from PySide6.QtWidgets import QFrame, QGraphicsView, QWidget
+from PySide6.QtWidgets import QGraphicsView, QWidget
 
 from gradviz.qt.canvas.node_items import Entry, LeafNodeItem
 from gradviz.qt.canvas.scene import GraphScene
@@ -30,25 +30,14 @@ GRID = 40.0
 
 
 class GraphView(ZoomView):
-    """A zoomable, pannable view of a graph scene. :meth:`fit` is bound to F."""
+    """A zoomable, pannable view of a graph scene (see :class:`ZoomView`); the
+    wheel over an editable entry scrubs it instead of zooming."""
 
     def __init__(self, scene: GraphScene, parent: QWidget | None = None) -> None:
         super().__init__(scene, parent)
         self._graph = scene
-        self._pan_from: QPoint | None = None
-        self.setRenderHints(
-            QPainter.RenderHint.Antialiasing
-            | QPainter.RenderHint.TextAntialiasing
-            | QPainter.RenderHint.SmoothPixmapTransform
-        )
-        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
-        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
-        self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
-        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
-        self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
         self.setToolTip("")
-        self._scroll_at_press = (0, 0)
         scene.layoutChanged.connect(self._update_scene_rect)
         scene.rebuilt.connect(self.drawing_rebuilt)
         self._update_scene_rect()
@@ -84,71 +73,19 @@ class GraphView(ZoomView):
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         delta = event.angleDelta().y() or event.angleDelta().x()
-        if not delta:
-            event.ignore()
-            return
-        hit = self.entry_at(event.position().toPoint())
+        hit = self.entry_at(event.position().toPoint()) if delta else None
         if hit is not None and self._graph.editable:
             coarse = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
             self._graph.scrub_entry(hit[0].node_id, hit[1].index, delta / 120.0, coarse)
             event.accept()
             return
-        anchor = self.mapToScene(event.position().toPoint())
-        self.set_zoom(self.zoom() * (1.0015**delta), anchor)
-        event.accept()
+        super().wheelEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if self._graph.editor is not None and self._graph.focusItem() is not None:
-            super().keyPressEvent(event)
+            QGraphicsView.keyPressEvent(self, event)  # typing into the editor, not zooming
             return
-        key, mods = event.key(), event.modifiers()
-        ctrl = bool(mods & Qt.KeyboardModifier.ControlModifier)
-        if ctrl and key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
-            self.zoom_in()
-        elif ctrl and key in (Qt.Key.Key_Minus, Qt.Key.Key_Underscore):
-            self.zoom_out()
-        elif ctrl and key == Qt.Key.Key_0:
-            self.reset_zoom()
-        elif key == Qt.Key.Key_F and not (mods & ~Qt.KeyboardModifier.KeypadModifier):
-            self.fit()
-        else:
-            super().keyPressEvent(event)
-            return
-        event.accept()
-
-    def mousePressEvent(self, event: QMouseEvent) -> None:
-        if event.button() == Qt.MouseButton.MiddleButton:
-            self._pan_from = event.position().toPoint()
-            self._auto_fit = False
-            self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
-            event.accept()
-            return
-        self._scroll_at_press = self._scroll()
-        super().mousePressEvent(event)
-
-    def mouseMoveEvent(self, event: QMouseEvent) -> None:
-        if self._pan_from is not None:
-            pos = event.position().toPoint()
-            d = pos - self._pan_from
-            self._pan_from = pos
-            self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() - d.x())
-            self.verticalScrollBar().setValue(self.verticalScrollBar().value() - d.y())
-            event.accept()
-            return
-        super().mouseMoveEvent(event)
-
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        if self._pan_from is not None and event.button() == Qt.MouseButton.MiddleButton:
-            self._pan_from = None
-            self.viewport().setCursor(Qt.CursorShape.OpenHandCursor)
-            event.accept()
-            return
-        super().mouseReleaseEvent(event)
-        if self._scroll() != self._scroll_at_press:  # the background was dragged: a pan
-            self._auto_fit = False
-
-    def _scroll(self) -> tuple[int, int]:
-        return self.horizontalScrollBar().value(), self.verticalScrollBar().value()
+        super().keyPressEvent(event)
 
     def drawBackground(self, painter: QPainter, rect: QRectF | QRect) -> None:
         rect = QRectF(rect)
