@@ -6,12 +6,11 @@ LaTeX from the inspector and the Jacobian panel by a real right-click."""
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPoint, QSettings, Qt, QTimer
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QContextMenuEvent, QGuiApplication, QImage, QKeySequence
 from PySide6.QtWidgets import QApplication, QMenu, QMessageBox, QWidget
 
@@ -43,13 +42,8 @@ def errors(monkeypatch) -> list[str]:
 
 
 @pytest.fixture
-def window(qtbot, tmp_path, errors) -> Iterator[MainWindow]:
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    w = MainWindow(settings=settings)
-    qtbot.addWidget(w, before_close_func=lambda w: w.undo_stack.setClean())
-    w.show()
-    qtbot.waitExposed(w)
-    yield w
+def window(open_window, errors) -> MainWindow:
+    return open_window()
 
 
 def open_dialog(qtbot, window: MainWindow) -> ExportDialog:

@@ -7,32 +7,14 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QGuiApplication
+from sheet_numbers import COLUMN_LABELS as LABELS
+from sheet_numbers import SHEET_GRAD, SHEET_J
 
 import gradviz
 from gradviz.engine.exact import latex_matrix
 from gradviz.model.document import Document
 from gradviz.qt.jacobian_panel import JacobianPanel
 from gradviz.qt.theme import DisplayOptions
-
-SHEET_J = [
-    ["3/4", "−3/4", "−3/2", "3/2", "0", "0", "1/2", "1/4", "0", "−1/2", "−1/4", "0"],
-    ["−3/4", "3/4", "3/2", "−3/2", "0", "0", "−1/2", "−1/4", "0", "1/2", "1/4", "0"],
-]
-SHEET_GRAD = [["−3/2", "3/2", "3", "−3", "0", "0", "−1", "−1/2", "0", "1", "1/2", "0"]]
-LABELS = [
-    "p₁,₁",
-    "p₁,₂",
-    "p₂,₁",
-    "p₂,₂",
-    "p₃,₁",
-    "p₃,₂",
-    "q₁,₁",
-    "q₁,₂",
-    "q₁,₃",
-    "q₂,₁",
-    "q₂,₂",
-    "q₂,₃",
-]
 
 
 @pytest.fixture

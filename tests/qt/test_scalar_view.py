@@ -5,11 +5,9 @@ a box selects its node on the canvas; an edit on the canvas is followed live."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QDockWidget, QMessageBox
+from PySide6.QtWidgets import QDockWidget
 
 import gradviz
 from gradviz.engine.paths import jacobian_entry, path_sum
@@ -24,21 +22,6 @@ from gradviz.qt.theme import DisplayOptions
 from gradviz.qt.undo import SetEntryCommand
 
 P21 = 2  # θ's column of p₂,₁ (0-based): p₁,₁ p₁,₂ p₂,₁ …
-
-
-@pytest.fixture
-def window(qtbot, tmp_path, monkeypatch) -> Iterator[MainWindow]:
-    def no_dialog(*args: object, **kwargs: object) -> object:
-        raise AssertionError(f"unexpected dialog: {args[1:3]}")
-
-    monkeypatch.setattr(QMessageBox, "question", no_dialog)
-    monkeypatch.setattr(QMessageBox, "critical", no_dialog)
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    w = MainWindow(settings=settings)
-    qtbot.addWidget(w, before_close_func=lambda w: w.undo_stack.setClean())
-    w.show()
-    qtbot.waitExposed(w)
-    yield w
 
 
 def open_scalar_view(qtbot, w: MainWindow) -> ScalarView:

@@ -5,13 +5,12 @@ undo and redo. Refused edits show their reason and change nothing."""
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPointF, QSettings, Qt
+from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QContextMenuEvent
-from PySide6.QtWidgets import QApplication, QMenu, QMessageBox
+from PySide6.QtWidgets import QApplication, QMenu
 
 from gradviz.engine.check import check_evaluation
 from gradviz.model.fileformat import dumps
@@ -20,20 +19,10 @@ from gradviz.qt.main_window import MainWindow
 
 
 @pytest.fixture
-def window(qtbot, tmp_path, monkeypatch) -> Iterator[MainWindow]:
-    def no_dialog(*args: object, **kwargs: object) -> object:
-        raise AssertionError(f"unexpected dialog: {args[1:3]}")
-
-    monkeypatch.setattr(QMessageBox, "question", no_dialog)
-    monkeypatch.setattr(QMessageBox, "critical", no_dialog)
+def window(no_dialogs, open_window, monkeypatch) -> MainWindow:
     for name in ("ask_width", "ask_class", "ask_target"):
-        monkeypatch.setattr(structure_menu, name, no_dialog)
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    w = MainWindow(settings=settings)
-    qtbot.addWidget(w, before_close_func=lambda w: w.undo_stack.setClean())
-    w.show()
-    qtbot.waitExposed(w)
-    yield w
+        monkeypatch.setattr(structure_menu, name, no_dialogs)
+    return open_window()
 
 
 @pytest.fixture

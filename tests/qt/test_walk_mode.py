@@ -5,12 +5,11 @@ edits during the walk, and the walk exported from the app."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtCore import Qt
+from sheet_numbers import BACKWARD_EDGES
 
 from gradviz.engine.walk import BACKWARD, FORWARD
 from gradviz.model.document import Document
@@ -20,31 +19,6 @@ from gradviz.qt.documents import load_document
 from gradviz.qt.main_window import MainWindow
 from gradviz.qt.undo import SetEntryCommand
 from gradviz.qt.walk_canvas import FADED
-
-#: exercise3's backward pass, consumers in reverse topological order, inputs in order
-SHEET_EDGES = [
-    ("f", "l", 0),
-    ("z2", "f", 0),
-    ("Q", "z2", 0),
-    ("g", "z2", 1),
-    ("z", "g", 0),
-    ("P", "z", 0),
-]
-
-
-@pytest.fixture
-def window(qtbot, tmp_path, monkeypatch) -> Iterator[MainWindow]:
-    def no_dialog(*args: object, **kwargs: object) -> object:
-        raise AssertionError(f"unexpected dialog: {args[1:3]}")
-
-    monkeypatch.setattr(QMessageBox, "question", no_dialog)
-    monkeypatch.setattr(QMessageBox, "critical", no_dialog)
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    w = MainWindow(settings=settings)
-    qtbot.addWidget(w, before_close_func=lambda w: w.undo_stack.setClean())
-    w.show()
-    qtbot.waitExposed(w)
-    yield w
 
 
 def press(qtbot, w: MainWindow, key: Qt.Key, times: int = 1) -> None:
@@ -71,7 +45,7 @@ def test_steps_follow_the_topological_order(window: MainWindow) -> None:
     forward = [s.node for s in steps if s.phase == FORWARD]
     assert forward == [nid for nid in net.topological_order() if net.node(nid).inputs]
     backward = [s.edge for s in steps if s.phase == BACKWARD]
-    assert backward == SHEET_EDGES
+    assert backward == BACKWARD_EDGES
     assert len(steps) == 11
     assert [s.phase for s in steps] == [FORWARD] * 5 + [BACKWARD] * 6
 

@@ -3,37 +3,14 @@ hover the Jacobian panel, switch display options, undo and redo."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from PySide6.QtCore import QPointF, QSettings, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QDockWidget, QMessageBox
+from PySide6.QtWidgets import QDockWidget
+from sheet_numbers import COLUMN_LABELS, SHEET_GRAD, SHEET_J, SHEET_THETA
 
 import gradviz
 from gradviz.qt.main_window import MainWindow
-
-SHEET_J = [
-    ["3/4", "−3/4", "−3/2", "3/2", "0", "0", "1/2", "1/4", "0", "−1/2", "−1/4", "0"],
-    ["−3/4", "3/4", "3/2", "−3/2", "0", "0", "−1/2", "−1/4", "0", "1/2", "1/4", "0"],
-]
-SHEET_GRAD = [["−3/2", "3/2", "3", "−3", "0", "0", "−1", "−1/2", "0", "1", "1/2", "0"]]
-
-
-@pytest.fixture
-def window(qtbot, tmp_path, monkeypatch) -> Iterator[MainWindow]:
-    def no_dialog(*args: object, **kwargs: object) -> object:
-        raise AssertionError(f"unexpected dialog: {args[1:3]}")
-
-    monkeypatch.setattr(QMessageBox, "question", no_dialog)
-    monkeypatch.setattr(QMessageBox, "critical", no_dialog)
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    w = MainWindow(settings=settings)
-    # closing at teardown must not ask about unsaved changes
-    qtbot.addWidget(w, before_close_func=lambda w: w.undo_stack.setClean())
-    w.show()
-    qtbot.waitExposed(w)
-    yield w
 
 
 def click_node(qtbot, w: MainWindow, node_id: str) -> None:
@@ -73,23 +50,8 @@ def test_jacobian_panel_shows_the_sheets_numbers(window: MainWindow) -> None:
     panel = window.jacobian_panel
     assert panel.jacobian_widget.texts() == SHEET_J
     assert panel.gradient_widget.texts() == SHEET_GRAD
-    assert panel.theta_widget.texts() == [
-        ["3", "1", "1", "0", "−1", "2", "1", "−1", "3", "−2", "5", "4"]
-    ]
-    assert panel.column_labels() == [
-        "p₁,₁",
-        "p₁,₂",
-        "p₂,₁",
-        "p₂,₂",
-        "p₃,₁",
-        "p₃,₂",
-        "q₁,₁",
-        "q₁,₂",
-        "q₁,₃",
-        "q₂,₁",
-        "q₂,₂",
-        "q₂,₃",
-    ]
+    assert panel.theta_widget.texts() == SHEET_THETA
+    assert panel.column_labels() == COLUMN_LABELS
     assert panel.jacobian_widget.row_labels == ["f[1]", "f[2]"]
     assert "l = ln 2" in panel.header.text()
 
