@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractSpinBox, QDialog, QDialogButtonBox, QMessageBox
 
 from gradviz.engine.check import check_evaluation
@@ -257,13 +257,9 @@ def test_save_worked_solution(qtbot, dialog: NewNetworkDialog, tmp_path, monkeyp
 
 
 @pytest.fixture
-def window(qtbot, tmp_path, monkeypatch) -> Iterator[MainWindow]:
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    w = MainWindow(settings=settings)
-    qtbot.addWidget(w, before_close_func=lambda w: w.undo_stack.setClean())
-    w.show()
-    qtbot.waitExposed(w)
-    yield w
+def window(open_window) -> MainWindow:
+    """The main window; the tests below answer its questions themselves."""
+    return open_window()
 
 
 def fake_exec(fill) -> object:
