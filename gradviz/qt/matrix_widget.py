@@ -8,6 +8,13 @@ unless ``vector_as="row"`` (a gradient ``∇l`` is a row, the "line" of a
 Jacobian). Cells can be highlighted (a hovered parameter) or *marked* with a
 note (an entry taken at a ReLU kink). The context menu copies the matrix as
 LaTeX (:func:`gradviz.engine.exact.latex_matrix`) or as plain text.
+
+What is shown (the grid, the capped part of a huge array, the texts) comes from
+:mod:`gradviz.qt.matrix_format`, where it goes from :mod:`gradviz.qt.matrix_geometry`,
+the drawing from :mod:`gradviz.qt.matrix_paint`; this widget keeps the state and
+handles the mouse. Updates are cheap when only numbers change: a setter that
+changes nothing repaints nothing, and new numbers in the same layout repaint only
+the cells whose text changed.
 """
 
 from __future__ import annotations
@@ -18,44 +25,41 @@ import numpy as np
 from numpy.typing import ArrayLike
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
-    QColor,
     QContextMenuEvent,
     QFont,
-    QFontMetrics,
     QGuiApplication,
     QHelpEvent,
     QMouseEvent,
     QPainter,
-    QPainterPath,
     QPaintEvent,
-    QPen,
 )
 from PySide6.QtWidgets import QMenu, QSizePolicy, QToolTip, QWidget
 
-from gradviz.engine.exact import (
-    format_array,
-    format_scalar,
-    latex_matrix,
-    latex_scalar,
-    latex_vector,
+from gradviz.qt.matrix_format import (
+    NumberStyle,
+    as_float_array,
+    as_grid,
+    cap_note,
+    cell_tooltip,
+    latex_of,
+    plain_text_of,
 )
+from gradviz.qt.matrix_geometry import MatrixGeometry
+from gradviz.qt.matrix_paint import MatrixPicture, paint_matrix
 from gradviz.qt.theme import DisplayOptions
-
-_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
 class MatrixWidget(QWidget):
     """A read-only matrix. ``columnHovered(col)`` (``-1`` when the pointer leaves)
     and ``columnClicked(col)`` report the column under the mouse; ``cellClicked(row,
-    col)`` the entry clicked (on screen rows and columns, 0-based)."""
+    col)`` the entry clicked (on screen rows and columns, 0-based).
+
+    ``max_rows`` / ``max_cols`` cap what is listed of a huge array (the first rows
+    and columns); :attr:`cap_note` then says how much is shown."""
 
     columnHovered = Signal(int)
     columnClicked = Signal(int)
     cellClicked = Signal(int, int)
-
-    PAD_X = 9
-    ROW_GAP = 5
-    BRACKET_W = 9
 
     def __init__(
         self,
@@ -68,15 +72,19 @@ class MatrixWidget(QWidget):
         decimals_only: bool = False,
         show_col_labels: bool = True,
         font_delta: float = 1.5,
+        max_rows: int | None = None,
+        max_cols: int | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        self._max_rows, self._max_cols = max_rows, max_cols
         self._show_col_labels = show_col_labels
         self._options = options or DisplayOptions()
         self._vector_as = vector_as
         self._decimals_only = decimals_only
         self._source = np.zeros((0, 0))
         self._m = np.zeros((0, 0))
+        self._grid_shape: tuple[int, int] = (0, 0)  # the whole grid, before the cap
         self._texts: list[list[str]] = []
         self._row_labels: list[str] = []
         self._col_labels: list[str] = []
@@ -84,9 +92,6 @@ class MatrixWidget(QWidget):
         self._highlight_cols: set[int] = set()
         self._highlight_cells: set[tuple[int, int]] = set()
         self._breaks: set[int] = set()
-        self._min_col_ws: list[int] = []
-        self._ws: list[int] | None = None  # column widths, recomputed after changes
-        self._min_label_w = 0
         self._hover_col = -1
         self._font = QFont(self.font())
         self._font.setPointSizeF(max(self._font.pointSizeF(), 9.0) + font_delta)
@@ -94,9 +99,7 @@ class MatrixWidget(QWidget):
         self._label_font.setPointSizeF(
             max(self._label_font.pointSizeF(), 9.0) + max(-0.5, font_delta - 2.5)
         )
-        self._fm, self._lm = QFontMetrics(self._font), QFontMetrics(self._label_font)
-        self._xs: list[int] = [0]  # left edge of every column (and the right end)
-        self._label_w_cache: int | None = None
+        self._geo = MatrixGeometry(self._font, self._label_font, show_col_labels)
         self._painted: tuple[object, ...] = ()
         self._published_hint = QSize()
         self.setMouseTracking(True)
@@ -115,18 +118,13 @@ class MatrixWidget(QWidget):
     ) -> None:
         """Show ``matrix`` (0-, 1- or 2-D). Labels given as None keep the old ones
         when the shape is unchanged and are dropped otherwise."""
-        src = np.asarray(matrix, dtype=np.float64)
-        if src.ndim == 0:
-            m = src.reshape(1, 1)
-        elif src.ndim == 1:
-            m = src.reshape(-1, 1) if self._vector_as == "column" else src.reshape(1, -1)
-        elif src.ndim == 2:
-            m = src
-        else:
-            m = src.reshape(src.shape[0], -1)
-        same_shape = m.shape == self._m.shape
-        self._source, self._m = src.copy(), m.copy()
-        self._ws, self._label_w_cache = None, None
+        src = as_float_array(matrix)
+        grid = as_grid(src, self._vector_as)
+        rows = grid.shape[0] if self._max_rows is None else min(grid.shape[0], self._max_rows)
+        cols = grid.shape[1] if self._max_cols is None else min(grid.shape[1], self._max_cols)
+        m = grid[:rows, :cols]
+        same_shape = m.shape == self._m.shape and grid.shape == self._grid_shape
+        self._source, self._m, self._grid_shape = src, m, (grid.shape[0], grid.shape[1])
         if row_labels is not None:
             self._row_labels = list(row_labels)
         elif not same_shape:
@@ -139,49 +137,67 @@ class MatrixWidget(QWidget):
 
     def set_options(self, options: DisplayOptions) -> None:
         self._options = options
-        self._refresh_texts()
+        self._refresh_texts(repaint_all=True)
 
     def set_marked(self, cells: Mapping[tuple[int, int], str]) -> None:
         """Cells to mark (e.g. taken at a non-differentiable point) with their notes."""
-        self._marked = dict(cells)
-        self.update()
+        if dict(cells) != self._marked:
+            self._marked = dict(cells)
+            self.update()
 
     def set_highlighted_columns(self, cols: Iterable[int]) -> None:
-        self._highlight_cols = set(cols)
-        self.update()
+        if set(cols) != self._highlight_cols:
+            self._highlight_cols = set(cols)
+            self.update()
 
     def set_highlighted_cells(self, cells: Iterable[tuple[int, int]]) -> None:
-        self._highlight_cells = set(cells)
-        self.update()
+        if set(cells) != self._highlight_cells:
+            self._highlight_cells = set(cells)
+            self.update()
 
     def set_column_breaks(self, cols: Iterable[int]) -> None:
         """Draw a thin separator before each of these columns (P's block | Q's block)."""
-        self._breaks = set(cols)
-        self.update()
+        if set(cols) != self._breaks:
+            self._breaks = set(cols)
+            self.update()
 
     def set_min_column_widths(self, widths: Sequence[int]) -> None:
         """Make column ``j`` at least ``widths[j]`` pixels wide (to align stacked matrices)."""
-        self._min_col_ws = [int(w) for w in widths]
-        self._ws = None
-        self._geometry_changed()
-        self.update()
+        widths = [int(w) for w in widths]
+        if widths != self._geo.min_col_ws:
+            self._geo.min_col_ws = widths
+            self._geo.invalidate()
+            self._geometry_changed()
+            self.update()
 
     def set_min_label_width(self, width: int) -> None:
         """Reserve at least ``width`` pixels for the row labels (to align stacked matrices)."""
-        self._min_label_w = int(width)
-        self._label_w_cache = None
-        self._geometry_changed()
-        self.update()
+        if int(width) != self._geo.min_label_w:
+            self._geo.min_label_w = int(width)
+            self._geo.invalidate()
+            self._geometry_changed()
+            self.update()
 
     @property
     def matrix(self) -> np.ndarray:
-        """The values shown, as a 2-D array (rows × columns on screen)."""
+        """The values listed, as a 2-D array (rows × columns on screen; of a capped
+        array only the part shown)."""
         return self._m.copy()
 
     @property
     def source(self) -> np.ndarray:
-        """The array as given to :meth:`set_matrix` (0-, 1- or 2-D)."""
+        """The array as given to :meth:`set_matrix` (0-, 1- or 2-D), all of it."""
         return self._source.copy()
+
+    @property
+    def grid_shape(self) -> tuple[int, int]:
+        """Rows × columns of the whole grid, listed or not."""
+        return self._grid_shape
+
+    @property
+    def cap_note(self) -> str:
+        """``"showing 40 of 784 rows"`` when the array is capped, else ``""``."""
+        return cap_note(self._grid_shape, (self._m.shape[0], self._m.shape[1]))
 
     @property
     def row_labels(self) -> list[str]:
@@ -203,18 +219,31 @@ class MatrixWidget(QWidget):
         """The cell texts as displayed (``"3/4"``, ``"−1/4"`` with U+2212)."""
         return [list(row) for row in self._texts]
 
-    def _fmt(self, x: float) -> str:
-        exact = self._options.exact and not self._decimals_only
-        return format_scalar(x, exact=exact, digits=self._options.digits, unicode_minus=True)
+    def _style(self) -> NumberStyle:
+        return NumberStyle(self._options.exact and not self._decimals_only, self._options.digits)
 
-    def _refresh_texts(self) -> None:
-        """Re-format the entries; relayout only when the size changes (scrubbing
-        a weight repaints the matrices without re-running the dock's layout)."""
-        self._texts = [[self._fmt(float(x)) for x in row] for row in self._m]
-        self._ws = None
+    def _refresh_texts(self, repaint_all: bool = False) -> None:
+        """Re-format the entries; relayout only when the size changes, and repaint
+        only the cells whose text changed when nothing else did (scrubbing a weight
+        repaints a few numbers, not the dock)."""
+        old_texts, old_painted = self._texts, self._painted
+        self._texts = self._style().cells(self._m)
+        self._geo.set_content(self._texts, self._m.shape[1], self._row_labels, self._col_labels)
         self._geometry_changed()
-        if self._signature() != self._painted:
+        signature = self._signature()
+        if signature == old_painted or not self.isVisible():
+            return
+        if repaint_all or old_painted[1:] != signature[1:] or len(old_texts) != len(self._texts):
             self.update()
+            return
+        changed = QRectF()
+        for r, (new, old) in enumerate(zip(self._texts, old_texts, strict=True)):
+            if new != old:
+                for c, (a, b) in enumerate(zip(new, old, strict=True)):
+                    if a != b:
+                        changed = changed.united(self._geo.cell_rect(r, c))
+        if not changed.isEmpty():
+            self.update(changed.toAlignedRect().adjusted(-1, -1, 1, 1))
 
     def _geometry_changed(self) -> None:
         """Tell the layout only when the size hint really differs from the last one."""
@@ -224,29 +253,19 @@ class MatrixWidget(QWidget):
             self.updateGeometry()
 
     def _signature(self) -> tuple[object, ...]:
-        """What a paint shows, to skip repainting an unchanged matrix."""
-        return (self._texts, self._row_labels, self._col_labels, self._col_ws(), self._label_w())
+        """What a paint shows, to skip repainting an unchanged matrix: the texts,
+        then everything that moves them."""
+        geo = self._geo
+        return (self._texts, self._row_labels, self._col_labels, geo.col_ws(), geo.label_w())
 
     # -- LaTeX and text --------------------------------------------------------
     def latex(self) -> str:
-        """The matrix as LaTeX in the current number mode (a vector as a column or row)."""
-        exact = self._options.exact and not self._decimals_only
-        digits = self._options.digits
-        if self._source.ndim == 0:
-            return latex_scalar(float(self._source), exact=exact, digits=digits)
-        if self._source.ndim == 1:
-            return latex_vector(
-                self._source, column=self._vector_as == "column", exact=exact, digits=digits
-            )
-        return latex_matrix(self._m, exact=exact, digits=digits)
+        """The matrix as LaTeX in the current number mode (a vector as a column or
+        row); all of it, also the part a cap leaves out."""
+        return latex_of(self._source, self._vector_as, self._style())
 
     def plain_text(self) -> str:
-        exact = self._options.exact and not self._decimals_only
-        return format_array(
-            self._m if self._source.ndim > 1 else self._source,
-            exact=exact,
-            digits=self._options.digits,
-        )
+        return plain_text_of(self._source, self._style())
 
     def copy_latex(self) -> None:
         QGuiApplication.clipboard().setText(self.latex())
@@ -265,90 +284,29 @@ class MatrixWidget(QWidget):
         self.context_menu().exec(event.globalPos())
 
     # -- geometry --------------------------------------------------------------
-    def _metrics(self) -> tuple[QFontMetrics, QFontMetrics]:
-        return self._fm, self._lm
-
     def natural_column_widths(self) -> list[int]:
         """The width each column needs on its own: its widest entry (and label)."""
-        fm, lm = self._metrics()
-        widths = []
-        for c in range(self._m.shape[1]):
-            w = max((fm.horizontalAdvance(row[c]) for row in self._texts), default=0)
-            if self._show_col_labels and c < len(self._col_labels):
-                w = max(w, lm.horizontalAdvance(self._col_labels[c]))
-            widths.append(max(2 * self.PAD_X + w, 26))
-        return widths
-
-    def _col_ws(self) -> list[int]:
-        if self._ws is None:
-            mins = self._min_col_ws
-            self._ws = [
-                max(w, mins[c] if c < len(mins) else 0)
-                for c, w in enumerate(self.natural_column_widths())
-            ]
-            self._xs = [0]
-            for w in self._ws:
-                self._xs.append(self._xs[-1] + w)
-        return self._ws
-
-    def _col_x(self, col: int) -> int:
-        """Left edge of column ``col`` relative to the first column."""
-        self._col_ws()
-        return self._xs[col]
-
-    def _row_h(self) -> int:
-        return self._fm.height() + self.ROW_GAP
-
-    def _label_w(self) -> int:
-        if self._label_w_cache is None:
-            self._label_w_cache = max(self.natural_label_width(), self._min_label_w)
-        return self._label_w_cache
+        return self._geo.natural_column_widths()
 
     def natural_label_width(self) -> int:
         """The row-label width this matrix needs on its own."""
-        return max((self._lm.horizontalAdvance(r) + 8 for r in self._row_labels), default=0)
-
-    def _header_h(self) -> int:
-        shown = self._col_labels and self._show_col_labels
-        return self._lm.height() + 4 if shown else 0
-
-    def _cells_origin(self) -> QPointF:
-        return QPointF(self._label_w() + self.BRACKET_W + 2, self._header_h() + 3)
+        return self._geo.natural_label_width()
 
     def sizeHint(self) -> QSize:  # noqa: N802
-        rows, cols = self._m.shape
-        w = self._label_w() + 2 * (self.BRACKET_W + 2) + sum(self._col_ws())
-        h = self._header_h() + 6 + rows * self._row_h()
-        return QSize(int(w) + 2, int(h) + 2)
+        return self._geo.size()
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802
         return self.sizeHint()
 
     def column_at(self, pos: QPoint | QPointF) -> int:
         """The column under a widget position, or -1."""
-        origin = self._cells_origin()
-        cols = self._m.shape[1]
-        x = pos.x() - origin.x()
-        if x < 0 or cols == 0:
-            return -1
-        for col, w in enumerate(self._col_ws()):
-            if x < w:
-                return col
-            x -= w
-        return -1
+        return self._geo.column_at(pos)
 
     def row_at(self, pos: QPoint | QPointF) -> int:
-        origin = self._cells_origin()
-        y = pos.y() - origin.y()
-        if y < 0:
-            return -1
-        row = int(y // self._row_h())
-        return row if row < self._m.shape[0] else -1
+        return self._geo.row_at(pos)
 
     def cell_rect(self, row: int, col: int) -> QRectF:
-        o = self._cells_origin()
-        rh = self._row_h()
-        return QRectF(o.x() + self._col_x(col), o.y() + row * rh, self._col_ws()[col], rh)
+        return self._geo.cell_rect(row, col)
 
     def column_center(self, col: int) -> QPoint:
         """A point inside column ``col`` (on its first row), for tests and tooltips."""
@@ -396,109 +354,31 @@ class MatrixWidget(QWidget):
         r, c = self.row_at(pos), self.column_at(pos)
         if r < 0 or c < 0:
             return ""
-        x = float(self._m[r, c])
         where = []
         if self._row_labels and r < len(self._row_labels):
             where.append(self._row_labels[r])
         if self._col_labels and c < len(self._col_labels):
             where.append(self._col_labels[c])
-        head = " / ".join(where) if where else f"row {r + 1}, column {c + 1}"
-        text = f"{head}: {format_scalar(x, unicode_minus=True)}"
-        if format_scalar(x) != format_scalar(x, exact=False, digits=10):
-            text += f"  ≈ {format_scalar(x, exact=False, digits=10, unicode_minus=True)}"
-        note = self._marked.get((r, c))
-        return f"{text}\n{note}" if note else text
+        return cell_tooltip(float(self._m[r, c]), where, r, c, self._marked.get((r, c), ""))
 
     # -- painting --------------------------------------------------------------
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
-        theme = self._options.palette
+        picture = MatrixPicture(
+            texts=self._texts,
+            zeros=self._m == 0,
+            row_labels=self._row_labels,
+            col_labels=self._col_labels if self._show_col_labels else [],
+            theme=self._options.palette,
+            font=self._font,
+            label_font=self._label_font,
+            bracketed=self._source.ndim > 0,
+            marked=self._marked,
+            highlight_cols=self._highlight_cols,
+            highlight_cells=self._highlight_cells,
+            hover_col=self._hover_col,
+            breaks=self._breaks,
+        )
         p = QPainter(self)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        p.setRenderHint(QPainter.RenderHint.TextAntialiasing)
-        rows, cols = self._m.shape
-        rh = self._row_h()
-        o = self._cells_origin()
-        body = QRectF(o.x(), o.y(), sum(self._col_ws()), rows * rh)
-        highlight = QColor(theme.highlight)
-        highlight.setAlpha(70)
-        hover = QColor(theme.selection)
-        hover.setAlpha(28)
-        for c in sorted(self._highlight_cols | ({self._hover_col} - {-1})):
-            if 0 <= c < cols:
-                color = highlight if c in self._highlight_cols else hover
-                x, w = o.x() + self._col_x(c), self._col_ws()[c]
-                p.fillRect(QRectF(x, o.y() - 2, w, rows * rh + 4), color)
-        for r, c in self._highlight_cells:
-            if 0 <= r < rows and 0 <= c < cols:
-                p.fillRect(self.cell_rect(r, c), highlight)
-        warn = QColor(theme.warning)
-        for r, c in self._marked:
-            if 0 <= r < rows and 0 <= c < cols:
-                fill = QColor(warn)
-                fill.setAlpha(40)
-                rect = self.cell_rect(r, c).adjusted(2, 1, -2, -1)
-                p.fillRect(rect, fill)
-                p.setPen(QPen(warn, 1.2, Qt.PenStyle.DashLine))
-                p.drawRect(rect)
-        # column labels and row labels
-        p.setFont(self._label_font)
-        p.setPen(QColor(theme.dim_text))
-        for c, label in enumerate(self._col_labels[:cols] if self._show_col_labels else []):
-            rect = QRectF(o.x() + self._col_x(c), 0, self._col_ws()[c], self._header_h())
-            if c in self._highlight_cols or c == self._hover_col:
-                p.setPen(QColor(theme.text))
-            p.drawText(rect, Qt.AlignmentFlag.AlignCenter, label)
-            p.setPen(QColor(theme.dim_text))
-        for r, label in enumerate(self._row_labels[:rows]):
-            rect = QRectF(0, o.y() + r * rh, self._label_w() - 6, rh)
-            p.drawText(rect, _RIGHT, label)
-        # separators between parameter blocks
-        sep = QColor(theme.dim_text)
-        sep.setAlpha(120)
-        p.setPen(QPen(sep, 1.0, Qt.PenStyle.DotLine))
-        for c in self._breaks:
-            if 0 < c < cols:
-                x = o.x() + self._col_x(c)
-                p.drawLine(QPointF(x, o.y()), QPointF(x, o.y() + rows * rh))
-        # brackets
-        p.setPen(QPen(QColor(theme.text), 1.4))
-        if self._source.ndim > 0:  # a scalar is just a number
-            self._draw_brackets(p, body)
-        self._painted = self._signature()
-        # entries: zeros dimmed (pens switched only when the colour changes)
-        p.setFont(self._font)
-        pens = {"text": QColor(theme.text), "dim": QColor(theme.dim_text), "warn": warn}
-        ws, xs, pad = self._col_ws(), self._xs, self.PAD_X
-        zeros = (self._m == 0).tolist()
-        current = ""
-        for r in range(rows):
-            y = o.y() + r * rh
-            for c in range(cols):
-                kind = "warn" if (r, c) in self._marked else "dim" if zeros[r][c] else "text"
-                if kind != current:
-                    p.setPen(pens[kind])
-                    current = kind
-                p.drawText(
-                    QRectF(o.x() + xs[c] + pad, y, ws[c] - 2 * pad, rh), _RIGHT, self._texts[r][c]
-                )
+        paint_matrix(p, self._geo, picture, QRectF(event.rect()))
         p.end()
-
-    def _draw_brackets(self, p: QPainter, body: QRectF) -> None:
-        """Round brackets as on paper, as tall as the matrix."""
-        top, bottom = body.top() - 1, body.bottom() + 1
-        bw = self.BRACKET_W - 2
-        h = bottom - top
-        left = QPainterPath(QPointF(body.left(), top))
-        left.cubicTo(
-            QPointF(body.left() - bw, top + h * 0.2),
-            QPointF(body.left() - bw, top + h * 0.8),
-            QPointF(body.left(), bottom),
-        )
-        right = QPainterPath(QPointF(body.right(), top))
-        right.cubicTo(
-            QPointF(body.right() + bw, top + h * 0.2),
-            QPointF(body.right() + bw, top + h * 0.8),
-            QPointF(body.right(), bottom),
-        )
-        p.drawPath(left)
-        p.drawPath(right)
+        self._painted = self._signature()
