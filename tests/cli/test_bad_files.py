@@ -11,11 +11,11 @@ from __future__ import annotations
 import copy
 import json
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import cli_support
 import pytest
 
 from gradviz.model.examples import example_path
@@ -47,14 +47,7 @@ def with_value(nid: str, value_json: str) -> str:
 
 
 def run_gradviz(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "gradviz", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={"PATH": "/usr/bin:/bin", "QT_QPA_PLATFORM": "offscreen", "PYTHONIOENCODING": "utf-8"},
-    )
+    return cli_support.run_gradviz(*args, cwd=cwd, env=cli_support.OFFSCREEN_ENV)
 
 
 def assert_one_line_error(proc: subprocess.CompletedProcess[str], *fragments: str) -> str:

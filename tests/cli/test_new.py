@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+from cli_support import run_gradviz
 
 from gradviz.cli import main
 from gradviz.engine.exact import format_scalar
@@ -24,23 +23,8 @@ def run_new(capsys: pytest.CaptureFixture[str], *flags: str) -> tuple[int, str, 
 
 def test_sheet_shape_with_ints(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out_file = tmp_path / "net.json"
-    code, out, err = run_new(
-        capsys,
-        "--layers",
-        "2,3,2",
-        "--act",
-        "relu",
-        "--head",
-        "softmax",
-        "--target",
-        "1",
-        "--init",
-        "ints",
-        "--seed",
-        "3",
-        "-o",
-        str(out_file),
-    )
+    flags = "--layers 2,3,2 --act relu --head softmax --target 1 --init ints --seed 3 -o"
+    code, out, err = run_new(capsys, *flags.split(), str(out_file))
     assert (code, err) == (0, "")
     net = load(out_file)
     assert net.ids == ["E", "P", "z", "g", "Q", "z2", "f", "l"]
@@ -53,29 +37,11 @@ def test_sheet_shape_with_ints(tmp_path: Path, capsys: pytest.CaptureFixture[str
 
 def test_every_flag(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out_file = tmp_path / "mse.json"
-    code, out, err = run_new(
-        capsys,
-        "--layers",
-        "3,4,2,2",
-        "--act",
-        "relu,tanh,none",
-        "--bias",
-        "1,0,1",
-        "--head",
-        "mse",
-        "--target",
-        "-1/2,2",
-        "--input",
-        "-1,2,3/4",
-        "--init",
-        "gaussian",
-        "--seed",
-        "9",
-        "--title",
-        "Quiz 2",
-        "-o",
-        str(out_file),
+    flags = (
+        "--layers 3,4,2,2 --act relu,tanh,none --bias 1,0,1 --head mse --target -1/2,2 "
+        "--input -1,2,3/4 --init gaussian --seed 9"
     )
+    code, out, err = run_new(capsys, *flags.split(), "--title", "Quiz 2", "-o", str(out_file))
     assert (code, err) == (0, "")
     net = load(out_file)
     assert net.title == "Quiz 2" and out.startswith(f"wrote {out_file}: Quiz 2\n")
@@ -91,18 +57,8 @@ def test_bias_on_every_layer_and_second_class(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out_file = tmp_path / "b.json"
-    code, _, _ = run_new(
-        capsys,
-        "--layers",
-        "2,3,2",
-        "--bias",
-        "--target",
-        "2",
-        "--init",
-        "zeros",
-        "-o",
-        str(out_file),
-    )
+    flags = "--layers 2,3,2 --bias --target 2 --init zeros -o"
+    code, _, _ = run_new(capsys, *flags.split(), str(out_file))
     net = load(out_file)
     assert code == 0 and net.param_ids == ["P", "b1", "Q", "b2"]
     assert net.node("l").attrs["index"] == 1 and not np.any(net.theta)
@@ -110,37 +66,12 @@ def test_bias_on_every_layer_and_second_class(
 
 def test_exercise_through_the_real_command(tmp_path: Path) -> None:
     out_file = tmp_path / "ex.json"
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "gradviz",
-            "new",
-            "--layers",
-            "2,3,2",
-            "--init",
-            "exercise",
-            "--seed",
-            "3",
-            "-o",
-            str(out_file),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    done = run_gradviz(*"new --layers 2,3,2 --init exercise --seed 3 -o".split(), str(out_file))
     assert done.returncode == 0, done.stderr
     assert "loss l = ln 2" in done.stdout
     net = load(out_file)
     assert exercise_problems(net) == []
-    report = subprocess.run(
-        [sys.executable, "-m", "gradviz", "report", "--json", str(out_file)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    report = run_gradviz("report", "--json", str(out_file))
     exact = json.loads(report.stdout)["exact"]
     assert exact["loss"] == "ln 2"
     assert exact["values"]["f"] == ["1/2", "1/2"]

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 import math
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+from cli_support import run_gradviz
 
 import gradviz
 from gradviz.cli import main
@@ -27,14 +26,7 @@ def exercise3_text() -> str:
 
 
 def test_one_step_with_lr_1_through_the_real_cli(tmp_path: Path) -> None:
-    proc = subprocess.run(
-        [sys.executable, "-m", "gradviz", "step", "exercise3", "--lr", "1", "-o", "out.json"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={"PATH": "/usr/bin:/bin", "PYTHONIOENCODING": "utf-8"},
-    )
+    proc = run_gradviz("step", "exercise3", "--lr", "1", "-o", "out.json", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr == ""
     lines = proc.stdout.splitlines()
@@ -111,14 +103,7 @@ def test_step_overwrites_its_output_and_leaves_the_input_alone(tmp_path: Path) -
 
 
 def test_a_diverging_step_writes_nothing(tmp_path: Path) -> None:
-    proc = subprocess.run(
-        [sys.executable, "-m", "gradviz", "step", "exercise3", "--lr", "1e300", "-o", "out.json"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={"PATH": "/usr/bin:/bin", "PYTHONIOENCODING": "utf-8"},
-    )
+    proc = run_gradviz("step", "exercise3", "--lr", "1e300", "-o", "out.json", cwd=tmp_path)
     assert proc.returncode == 2
     assert proc.stderr == (
         "gradviz: error: exercise3: the loss is no longer finite after step 1 "
