@@ -8,7 +8,9 @@ the canvas for the same file and options.
 * PDF — ``QPdfWriter`` at 72 dpi, one page exactly the drawing's size in
   points: vector, fonts embedded, text searchable and selectable.
 
-Each picture is cropped to the drawing plus ``margin`` scene units. Without a
+Each picture is cropped to the drawing plus ``margin`` scene units, drawn into
+memory (:mod:`gradviz.qt.picture_bytes`) and written atomically: a failed write
+leaves an older file as it was. Without a
 running application one is created (offscreen when there is no display), so the
 CLI's ``gradviz export`` works headless.
 """
@@ -17,45 +19,26 @@ from __future__ import annotations
 
 import math
 import os
-import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from PySide6.QtCore import (
-    QBuffer,
-    QCoreApplication,
-    QIODevice,
-    QMarginsF,
-    QRectF,
-    QSize,
-    QSizeF,
-    Qt,
-)
-from PySide6.QtGui import (
-    QColor,
-    QGuiApplication,
-    QImage,
-    QPageLayout,
-    QPageSize,
-    QPainter,
-    QPdfWriter,
-)
-from PySide6.QtSvg import QSvgGenerator
+from PySide6.QtCore import QCoreApplication, QRectF, Qt
+from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter
 from PySide6.QtWidgets import QApplication
 
-from gradviz.model.atomic import write_text_atomic
+from gradviz.export.files import write_bytes_atomic
 from gradviz.model.document import Document
 from gradviz.model.network import Network
 from gradviz.qt.canvas.scene import GraphScene
+from gradviz.qt.picture_bytes import Draw, image_png, painting, pdf_bytes, svg_bytes
 from gradviz.qt.theme import THEMES, DisplayOptions
 
 FORMATS = (".png", ".svg", ".pdf")
 #: Largest PNG side in pixels (Qt's raster engine and most viewers stop near here).
 MAX_PIXELS = 16384
 
-#: Qt's PNG "quality" picks the zlib level: 80 compresses lightly, twice as fast as
-#: the default for files about a third larger (a 2× exercise3 is some 200 kB).
-PNG_QUALITY = 80
+#: A picture's title when the network has none.
+TITLE = "gradviz drawing"
 
 _app: QCoreApplication | None = None
 
@@ -104,31 +87,52 @@ def render_scene(
         scene.render(painter, target, source, Qt.AspectRatioMode.IgnoreAspectRatio)
 
 
-def scene_to_image(
-    scene: GraphScene, scale: float = 1.0, transparent: bool = False, margin: float = 24.0
-) -> QImage:
-    """The drawing as an ARGB image of ``scale`` × its size in scene units."""
+def blank_image(width: float, height: float, scale: float, what: str = "the picture") -> QImage:
+    """A transparent ARGB image of ``scale`` × ``width`` × ``height`` (rounded up),
+    tagged 96 × ``scale`` dpi so viewers show a 2× picture sharper, not larger.
+    ``ValueError`` (one sentence naming ``what``) for a scale that is not a positive
+    number or a side past :data:`MAX_PIXELS`."""
     if not (scale > 0 and math.isfinite(scale)):
         raise ValueError(f"the scale must be a positive number, not {scale}")
-    source = export_rect(scene, margin)
-    w = max(1, math.ceil(source.width() * scale))
-    h = max(1, math.ceil(source.height() * scale))
+    w, h = max(1, math.ceil(width * scale)), max(1, math.ceil(height * scale))
     if max(w, h) > MAX_PIXELS:
         raise ValueError(
-            f"the picture would be {w}×{h} pixels, more than {MAX_PIXELS} on a "
+            f"{what} would be {w}×{h} pixels, more than {MAX_PIXELS} on a "
             "side; choose a smaller scale or export SVG or PDF"
         )
     image = QImage(w, h, QImage.Format.Format_ARGB32_Premultiplied)
     image.fill(Qt.GlobalColor.transparent)
-    dots = round(96 / 0.0254 * scale)  # 96 dpi at 1×: viewers show 2× sharper, not larger
+    dots = round(96 / 0.0254 * scale)
     image.setDotsPerMeterX(dots)
     image.setDotsPerMeterY(dots)
-    painter = QPainter(image)
-    try:
-        render_scene(scene, painter, QRectF(0, 0, w, h), source, transparent)
-    finally:
-        painter.end()
     return image
+
+
+def draw_image(
+    width: float, height: float, scale: float, draw: Draw, what: str = "the picture"
+) -> QImage:
+    """Page 0 of ``draw`` (``width`` × ``height`` scene units) in a :func:`blank_image`,
+    stretched to its whole pixels."""
+    image = blank_image(width, height, scale, what)
+    with painting(image) as painter:
+        painter.scale(image.width() / width, image.height() / height)
+        draw(painter, 0)
+    return image
+
+
+def _scene_drawing(scene: GraphScene, source: QRectF, transparent: bool) -> Draw:
+    """Paints ``source`` of ``scene`` at the painter's origin, 1 scene unit = 1 unit."""
+    target = QRectF(0, 0, source.width(), source.height())
+    return lambda painter, _page: render_scene(scene, painter, target, source, transparent)
+
+
+def scene_to_image(
+    scene: GraphScene, scale: float = 1.0, transparent: bool = False, margin: float = 24.0
+) -> QImage:
+    """The drawing as an ARGB image of ``scale`` × its size in scene units."""
+    source = export_rect(scene, margin)
+    draw = _scene_drawing(scene, source, transparent)
+    return draw_image(source.width(), source.height(), scale, draw)
 
 
 def scene_to_svg(
@@ -142,30 +146,10 @@ def scene_to_svg(
     Control characters a label or title may hold are dropped: XML 1.0 cannot carry
     them, and QSvgGenerator would write them raw (a file no SVG reader opens)."""
     source = export_rect(scene, margin)
-    buffer = QBuffer()
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    gen = QSvgGenerator()
-    gen.setOutputDevice(buffer)
-    gen.setSize(QSize(math.ceil(source.width()), math.ceil(source.height())))
-    gen.setViewBox(QRectF(0, 0, source.width(), source.height()))
-    gen.setResolution(96)  # 1 scene unit = 1 CSS pixel, so the mm size Qt writes is right
-    gen.setTitle(title or "gradviz drawing")
-    gen.setDescription("Computation graph with forward values and gradients, drawn by gradviz")
-    painter = QPainter()
-    if not painter.begin(gen):
-        raise OSError(f"{path}: cannot be written")
-    try:
-        render_scene(
-            scene, painter, QRectF(0, 0, source.width(), source.height()), source, transparent
-        )
-    finally:
-        painter.end()
-    text = bytes(buffer.data().data()).decode("utf-8", errors="replace")
-    write_text_atomic(path, _XML_INVALID.sub("", text))
-
-
-#: Characters XML 1.0 forbids (C0 controls but tab, newline and carriage return).
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+    draw = _scene_drawing(scene, source, transparent)
+    description = "Computation graph with forward values and gradients, drawn by gradviz"
+    data = svg_bytes(source.width(), source.height(), title or TITLE, description, draw)
+    write_bytes_atomic(path, data)
 
 
 def scene_to_pdf(
@@ -176,32 +160,10 @@ def scene_to_pdf(
     title: str = "",
 ) -> None:
     """Write the drawing as a one-page vector PDF the size of the drawing
-    (1 scene unit = 1 pt), fonts embedded, text searchable."""
+    (1 scene unit = 1 pt), fonts embedded, text searchable, atomically."""
     source = export_rect(scene, margin)
-    writer = QPdfWriter(str(path))
-    writer.setResolution(72)
-    size = QPageSize(
-        QSizeF(source.width(), source.height()),
-        QPageSize.Unit.Point,
-        "gradviz",
-        QPageSize.SizeMatchPolicy.ExactMatch,
-    )
-    writer.setPageLayout(
-        QPageLayout(
-            size, QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0), QPageLayout.Unit.Point
-        )
-    )
-    writer.setTitle(title or "gradviz drawing")
-    writer.setCreator("gradviz")
-    painter = QPainter()
-    if not painter.begin(writer):
-        raise OSError(f"{path}: cannot be written")
-    try:
-        render_scene(
-            scene, painter, QRectF(0, 0, source.width(), source.height()), source, transparent
-        )
-    finally:
-        painter.end()
+    draw = _scene_drawing(scene, source, transparent)
+    write_bytes_atomic(path, pdf_bytes(source.width(), source.height(), title or TITLE, draw))
 
 
 def copy_image_to_clipboard(scene: GraphScene, scale: float = 2.0) -> QImage:
@@ -211,6 +173,24 @@ def copy_image_to_clipboard(scene: GraphScene, scale: float = 2.0) -> QImage:
     if clipboard is not None:
         clipboard.setImage(image)
     return image
+
+
+def checked_suffix(
+    path: str | os.PathLike[str], formats: tuple[str, ...], what: str, theme: str, scale: float
+) -> str:
+    """``path``'s suffix (lower case) when an export of ``what`` (``""`` or ``"the walk "``)
+    can write it with ``theme`` at ``scale``; ``ValueError`` with one sentence if not."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in formats:
+        choices = ", ".join(formats[:-1]) + " or " + formats[-1]
+        raise ValueError(
+            f"{path}: cannot export {what}to '{suffix or 'no extension'}'; choose {choices}"
+        )
+    if theme not in THEMES:
+        raise ValueError(f"unknown theme '{theme}'; choose {' or '.join(THEMES)}")
+    if not (scale > 0 and math.isfinite(scale)):
+        raise ValueError(f"the scale must be a positive number, not {scale}")
+    return suffix
 
 
 def export_file(
@@ -234,15 +214,7 @@ def export_file(
     Raises ``ValueError`` with one sentence for an unknown extension, theme,
     scale or node, ``OSError`` when the file cannot be written.
     """
-    suffix = Path(path).suffix.lower()
-    if suffix not in FORMATS:
-        raise ValueError(
-            f"{path}: cannot export to '{suffix or 'no extension'}'; choose .png, .svg or .pdf"
-        )
-    if theme not in THEMES:
-        raise ValueError(f"unknown theme '{theme}'; choose {' or '.join(THEMES)}")
-    if not (scale > 0 and math.isfinite(scale)):
-        raise ValueError(f"the scale must be a positive number, not {scale}")
+    suffix = checked_suffix(path, FORMATS, "", theme, scale)
     options = DisplayOptions(
         exact=exact,
         digits=digits,
@@ -259,9 +231,7 @@ def export_file(
                 raise ValueError(f"cannot export node '{unknown[0]}': the network has no such node")
             scene.set_visible_nodes(chosen)
         if suffix == ".png":
-            image = scene_to_image(scene, scale, transparent, margin)
-            if not image.save(str(path), "PNG", PNG_QUALITY):  # type: ignore[call-overload]
-                raise OSError(f"{path}: cannot be written")
+            write_bytes_atomic(path, image_png(scene_to_image(scene, scale, transparent, margin)))
         elif suffix == ".svg":
             scene_to_svg(scene, path, transparent, margin, net.title)
         else:

@@ -14,20 +14,27 @@ step's on every page.
 
 from __future__ import annotations
 
-import math
 import os
+from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSize, QSizeF, Qt
-from PySide6.QtGui import QColor, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter
-from PySide6.QtSvg import QSvgGenerator
+from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtGui import QColor, QPainter
 
 from gradviz.engine.walk import FORWARD, WalkStep, walk_steps
+from gradviz.export.files import write_bytes_atomic, write_text_atomic
 from gradviz.model.network import Network
 from gradviz.qt.canvas import style
 from gradviz.qt.canvas.scene import GraphScene
-from gradviz.qt.render import MAX_PIXELS, PNG_QUALITY, build_scene, export_rect, render_scene
-from gradviz.qt.theme import THEMES, DisplayOptions
+from gradviz.qt.picture_bytes import Draw, image_png, pdf_bytes, svg_bytes
+from gradviz.qt.render import (
+    build_scene,
+    checked_suffix,
+    draw_image,
+    export_rect,
+    render_scene,
+)
+from gradviz.qt.theme import DisplayOptions
 from gradviz.qt.walk_canvas import CanvasWalkOverlay, WalkState, step_caption
 from gradviz.qt.walk_equation import Equation, draw_rich, rich_width
 from gradviz.qt.walk_panel import backward_parts, forward_parts
@@ -36,6 +43,7 @@ FORMATS = (".pdf", ".png", ".svg", ".tex")
 PAD, LINE_GAP = 18.0, 12.0
 #: The caption is drawn this much larger than the canvas's text (read from the back row).
 CAPTION_SCALE = 1.25
+DESCRIPTION = "One step of the backprop walk of a computation graph, drawn by gradviz"
 
 
 def numbered_paths(path: str | os.PathLike[str], count: int) -> list[Path]:
@@ -150,18 +158,8 @@ def export_walk(
     ``.svg`` numbered files beside ``path``, ``.tex`` Beamer overlays (``picture_only``:
     the frame alone). Returns the files written. ``ValueError`` (one sentence) for a
     bad extension, theme or scale, ``OSError`` when a file cannot be written."""
-    suffix = Path(path).suffix.lower()
-    if suffix not in FORMATS:
-        raise ValueError(
-            f"{path}: cannot export the walk to '{suffix or 'no extension'}'; "
-            "choose .pdf, .png, .svg or .tex"
-        )
-    if theme not in THEMES:
-        raise ValueError(f"unknown theme '{theme}'; choose {' or '.join(THEMES)}")
-    if not (scale > 0 and math.isfinite(scale)):
-        raise ValueError(f"the scale must be a positive number, not {scale}")
+    suffix = checked_suffix(path, FORMATS, "the walk ", theme, scale)
     if suffix == ".tex":
-        from gradviz.export.files import write_text_atomic
         from gradviz.export.walk_slides import walk_beamer, walk_frame
 
         make = walk_frame if picture_only else walk_beamer
@@ -196,66 +194,23 @@ def export_walk(
 
 
 def _write_pdf(pages: WalkPages, path: Path, transparent: bool) -> None:
-    writer = QPdfWriter(str(path))
-    writer.setResolution(72)  # 1 scene unit = 1 pt
-    size = QPageSize(
-        QSizeF(pages.width, pages.height),
-        QPageSize.Unit.Point,
-        "gradviz walk",
-        QPageSize.SizeMatchPolicy.ExactMatch,
-    )
-    writer.setPageLayout(
-        QPageLayout(
-            size, QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0), QPageLayout.Unit.Point
-        )
-    )
-    writer.setTitle(f"{pages.net.title or 'gradviz'}: the backprop walk")
-    writer.setCreator("gradviz")
-    painter = QPainter()
-    if not painter.begin(writer):
-        raise OSError(f"{path}: cannot be written")
-    try:
-        for k in range(len(pages.steps)):
-            if k and not writer.newPage():
-                raise OSError(f"{path}: cannot be written")
-            pages.paint(painter, k, transparent)
-    finally:
-        painter.end()
+    title = f"{pages.net.title or 'gradviz'}: the backprop walk"
+    draw = partial(pages.paint, transparent=transparent)
+    write_bytes_atomic(path, pdf_bytes(pages.width, pages.height, title, draw, len(pages.steps)))
 
 
 def _write_png(pages: WalkPages, k: int, path: Path, scale: float, transparent: bool) -> None:
-    w, h = math.ceil(pages.width * scale), math.ceil(pages.height * scale)
-    if max(w, h) > MAX_PIXELS:
-        raise ValueError(
-            f"each picture would be {w}×{h} pixels, more than {MAX_PIXELS} on a "
-            "side; choose a smaller scale or export SVG or PDF"
-        )
-    image = QImage(w, h, QImage.Format.Format_ARGB32_Premultiplied)
-    image.fill(Qt.GlobalColor.transparent)
-    dots = round(96 / 0.0254 * scale)
-    image.setDotsPerMeterX(dots)
-    image.setDotsPerMeterY(dots)
-    painter = QPainter(image)
-    try:
-        painter.scale(w / pages.width, h / pages.height)
-        pages.paint(painter, k, transparent)
-    finally:
-        painter.end()
-    if not image.save(str(path), "PNG", PNG_QUALITY):  # type: ignore[call-overload]
-        raise OSError(f"{path}: cannot be written")
+    draw = _page(pages, k, transparent)
+    image = draw_image(pages.width, pages.height, scale, draw, "each picture")
+    write_bytes_atomic(path, image_png(image))
 
 
 def _write_svg(pages: WalkPages, k: int, path: Path, transparent: bool) -> None:
-    gen = QSvgGenerator()
-    gen.setFileName(str(path))
-    gen.setSize(QSize(math.ceil(pages.width), math.ceil(pages.height)))
-    gen.setViewBox(QRectF(0, 0, pages.width, pages.height))
-    gen.setResolution(96)
-    gen.setTitle(f"{pages.net.title or 'gradviz'}: step {k + 1} of the backprop walk")
-    painter = QPainter()
-    if not painter.begin(gen):
-        raise OSError(f"{path}: cannot be written")
-    try:
-        pages.paint(painter, k, transparent)
-    finally:
-        painter.end()
+    title = f"{pages.net.title or 'gradviz'}: step {k + 1} of the backprop walk"
+    draw = _page(pages, k, transparent)
+    write_bytes_atomic(path, svg_bytes(pages.width, pages.height, title, DESCRIPTION, draw))
+
+
+def _page(pages: WalkPages, k: int, transparent: bool) -> Draw:
+    """Draws page ``k`` whatever page number the writer asks for (each file has one)."""
+    return lambda painter, _page: pages.paint(painter, k, transparent)
