@@ -1,6 +1,7 @@
 """File → New Network…: build a layered network from a few fields.
 
-The dialog fills a :class:`~gradviz.model.builder.NetworkSpec`: the input size
+The dialog fills a :class:`~gradviz.model.builder.NetworkSpec` from its fields
+(:class:`~gradviz.qt.builder_form.NetworkForm`): the input size
 ``n_0`` and the input ``E`` (empty: ``(1, −1, 1, …)``), the hidden sizes
 ``n_1, …, n_{L−1}`` (``3, 4``), the output size ``n_L``, one activation and one
 bias switch per weight layer ``h_k = act_k(W_k h_{k−1} + b_k)`` (``W_k`` of shape
@@ -23,21 +24,12 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import (
-    QButtonGroup,
-    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
-    QFormLayout,
-    QGridLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPlainTextEdit,
-    QPushButton,
-    QRadioButton,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -45,35 +37,30 @@ from PySide6.QtWidgets import (
 from gradviz.model.builder import NetworkSpec, build_network
 from gradviz.model.document import Document
 from gradviz.model.network import Network
-from gradviz.qt.builder_layers import (
-    FieldError,
-    LayerRows,
-    count,
-    numbers,
-    parse_sizes,
-    preview_text,
-)
+from gradviz.qt.builder_form import INITS, MAX_HIDDEN, MAX_UNITS, NetworkForm
+from gradviz.qt.builder_layers import FieldError, preview_text
 
 if TYPE_CHECKING:
     from gradviz.qt.main_window import MainWindow
 
-INITS = (
-    ("small integers (−3 … 3)", "ints"),
-    ("Gaussian N(0, 1/n)", "gaussian"),
-    ("zeros", "zeros"),
-    ("exercise (simple fractions)", "exercise"),
-)
-MAX_UNITS = 4096
-MAX_HIDDEN = 12
-#: Θ and ``J_f(Θ)`` (``n_L × |Θ|``) the dialog builds at most (a 784-300-100-10 MLP fits).
-MAX_PARAMETERS = 300_000
-MAX_JACOBIAN = 4_000_000
+__all__ = [
+    "INITS",
+    "INVALID_STYLE",
+    "MAX_HIDDEN",
+    "MAX_UNITS",
+    "NewNetworkDialog",
+    "new_network",
+    "open_network",
+]
+
 DEBOUNCE_MS = 150
 INVALID_STYLE = "background-color: rgba(220, 50, 50, 55); border: 1px solid #d32f2f;"
 
 
 class NewNetworkDialog(QDialog):
-    """See the module docstring. :meth:`network` is the network OK accepts."""
+    """See the module docstring. :meth:`network` is the network OK accepts. The
+    fields (:class:`~gradviz.qt.builder_form.NetworkForm`) are ``form``; each is
+    also an attribute of the dialog (``hidden``, ``init``, ``layers`` …)."""
 
     def __init__(self, parent: QWidget | None = None, settings: QSettings | None = None) -> None:
         super().__init__(parent)
@@ -89,74 +76,26 @@ class NewNetworkDialog(QDialog):
         outer = QVBoxLayout(self)
         columns = QHBoxLayout()
         outer.addLayout(columns, 1)
-        left = QVBoxLayout()
-        right = QVBoxLayout()
-        columns.addLayout(left, 3)
-        columns.addLayout(right, 4)
-        shape_box = QGroupBox("Shape", self)
-        form = QFormLayout(shape_box)
-        self.input_size = self._spin(shape_box, 2)
-        self.input_values = QLineEdit(shape_box)
-        self.input_values.setToolTip(
-            "The input E, comma-separated (3/4 and −1 work); empty: 1, −1, 1, …"
-        )
-        row = QWidget(shape_box)
-        row_layout = QHBoxLayout(row)
-        row_layout.setContentsMargins(0, 0, 0, 0)
-        row_layout.addWidget(self.input_size)
-        row_layout.addWidget(QLabel("values E:", row))
-        row_layout.addWidget(self.input_values, 1)
-        form.addRow("Input size:", row)
-        self.hidden = QLineEdit("3", shape_box)
-        self.hidden.setPlaceholderText("none: the output reads E directly")
-        self.hidden.setToolTip("Hidden layer sizes, comma-separated, e.g. 3, 4")
-        form.addRow("Hidden layer sizes:", self.hidden)
-        self.output_size = self._spin(shape_box, 2)
-        form.addRow("Output size:", self.output_size)
-        left.addWidget(shape_box)
-
-        self.layers = LayerRows(self)
-        self.layers.changed.connect(self._changed)
-        left.addWidget(self.layers)
-
-        head_box = QGroupBox("Output head and loss", self)
-        head_grid = QGridLayout(head_box)
-        self.softmax_radio = QRadioButton("softmax, loss −ln f[class], class", head_box)
-        self.mse_radio = QRadioButton("identity, mean squared error to the target", head_box)
-        self.head_group = QButtonGroup(self)
-        for button in (self.softmax_radio, self.mse_radio):
-            self.head_group.addButton(button)
-        self.softmax_radio.setChecked(True)
-        self.class_spin = QSpinBox(head_box)
-        self.class_spin.setRange(1, 2)
-        self.target = QLineEdit(head_box)
-        self.target.setToolTip("The target vector t, comma-separated; empty: 1, 0, …, 0")
-        head_grid.addWidget(self.softmax_radio, 0, 0)
-        head_grid.addWidget(self.class_spin, 0, 1)
-        head_grid.addWidget(self.mse_radio, 1, 0)
-        head_grid.addWidget(self.target, 1, 1)
-        left.addWidget(head_box)
-
-        init_box = QGroupBox("Initial weights", self)
-        init_row = QHBoxLayout(init_box)
-        self.init = QComboBox(init_box)
-        for text, key in INITS:
-            self.init.addItem(text, key)
-        self.seed = QSpinBox(init_box)
-        self.seed.setRange(0, 2**31 - 1)
-        self.exercise_button = QPushButton("New Exercise", init_box)
-        self.exercise_button.setToolTip(
-            "A fresh sheet-style exercise: small integers, every "
-            "derivative a simple fraction (a new seed each click)"
-        )
+        self.form = form = NetworkForm(self, settings)
+        columns.addWidget(form, 3)
+        # each field is the dialog's too: dialog.hidden, dialog.init …
+        self.input_size = form.input_size
+        self.input_values = form.input_values
+        self.hidden = form.hidden
+        self.output_size = form.output_size
+        self.layers = form.layers
+        self.softmax_radio = form.softmax_radio
+        self.mse_radio = form.mse_radio
+        self.class_spin = form.class_spin
+        self.target = form.target
+        self.init = form.init
+        self.seed = form.seed
+        self.exercise_button = form.exercise_button
         self.exercise_button.clicked.connect(self.new_exercise)
-        init_row.addWidget(self.init, 1)
-        init_row.addWidget(QLabel("seed", init_box))
-        init_row.addWidget(self.seed)
-        init_row.addWidget(self.exercise_button)
-        left.addWidget(init_box)
-        left.addStretch(1)
+        form.changed.connect(self._changed)
 
+        right = QVBoxLayout()
+        columns.addLayout(right, 4)
         self.preview = QPlainTextEdit(self)
         self.preview.setReadOnly(True)
         mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
@@ -180,143 +119,35 @@ class NewNetworkDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         outer.addWidget(self.buttons)
-
-        self._restore()
-        for edit in (self.input_values, self.hidden, self.target):
-            edit.textChanged.connect(self._changed)
-        for spin in (self.input_size, self.output_size, self.class_spin, self.seed):
-            spin.valueChanged.connect(self._changed)
-        self.head_group.buttonToggled.connect(self._changed)
-        self.init.currentIndexChanged.connect(self._changed)
-        for spin in (self.input_size, self.output_size):
-            spin.valueChanged.connect(self._sync_rows)
-        self.hidden.textChanged.connect(self._sync_rows)
-        self._sync_rows()
         self.refresh()
 
-    def _spin(self, parent: QWidget, value: int) -> QSpinBox:
-        spin = QSpinBox(parent)
-        spin.setRange(1, MAX_UNITS)
-        spin.setValue(value)
-        return spin
-
-    # -- the per-layer rows -----------------------------------------------------------
-    def _hidden_sizes(self) -> tuple[int, ...]:
-        return parse_sizes(self.hidden, MAX_UNITS, MAX_HIDDEN)
-
-    def _sync_rows(self) -> None:
-        try:
-            hidden = self._hidden_sizes()
-        except FieldError:
-            return
-        self.layers.set_sizes((self.input_size.value(), *hidden, self.output_size.value()))
-
-    # -- reading the fields -------------------------------------------------------------
     def spec(self) -> NetworkSpec:
         """The spec the fields describe (``FieldError`` naming the field at fault)."""
-        hidden = self._hidden_sizes()
-        layers = (self.input_size.value(), *hidden, self.output_size.value())
-        e = numbers(self.input_values, "input E")
-        if e is not None and len(e) != layers[0]:
-            raise FieldError(
-                self.input_values, f"E has {count(len(e))} but the input size is {layers[0]}"
-            )
-        softmax = self.softmax_radio.isChecked()
-        target: int | tuple[float, ...] | None
-        if softmax:
-            target = self.class_spin.value() - 1
-        else:
-            target = numbers(self.target, "target")
-            if target is not None and len(target) != layers[-1]:
-                raise FieldError(
-                    self.target,
-                    f"the target has {count(len(target))} but the output size is {layers[-1]}",
-                )
-        spec = NetworkSpec(
-            layers=layers,
-            input_values=e,
-            activations=self.layers.activations(),
-            bias=self.layers.biases(),
-            head="softmax" if softmax else "mse",
-            target=target,
-            init=self.init.currentData(),
-            seed=self.seed.value(),
-        )
-        try:
-            spec.check()
-        except ValueError as err:
-            raise FieldError(self._culprit(str(err)), str(err)) from None
-        n = sum(
-            layers[k] * (layers[k - 1] + bias)
-            for k, bias in enumerate(spec.layer_biases(), start=1)
-        )
-        if n > MAX_PARAMETERS or n * layers[-1] > MAX_JACOBIAN:
-            raise FieldError(
-                self.hidden,
-                f"{n:,} parameters are more than the app shows at "
-                f"once (at most {MAX_PARAMETERS:,}, and {MAX_JACOBIAN:,} entries "
-                "in J_f(Θ)); use smaller layers",
-            )
-        return spec
-
-    def _culprit(self, message: str) -> QWidget:
-        """The field a spec or build error points at."""
-        m = message.lower()
-        if "softmax head needs" in m or "softmax over" in m or "mse over" in m:
-            return self.output_size
-        if "target" in m or "class" in m:
-            return self.class_spin if self.softmax_radio.isChecked() else self.target
-        if "input" in m:
-            return self.input_values
-        if "exercise" in m or "irrational" in m:
-            return self.init
-        return self.hidden
+        return self.form.spec()
 
     # -- building ---------------------------------------------------------------------
     def _changed(self) -> None:
-        self._sync_fields()
+        self.form.sync()
         self._timer.start()
-
-    def _sync_fields(self) -> None:
-        """Enable what the head and init use; placeholders show the defaults."""
-        self.class_spin.setMaximum(max(2, self.output_size.value()))
-        self.class_spin.setEnabled(self.softmax_radio.isChecked())
-        self.target.setEnabled(self.mse_radio.isChecked())
-        self.target.setPlaceholderText(
-            ", ".join(["1"] + ["0"] * (self.output_size.value() - 1))[:60]
-        )
-        self.input_values.setPlaceholderText(
-            ", ".join("1" if i % 2 == 0 else "−1" for i in range(min(self.input_size.value(), 12)))
-        )
-        self.seed.setEnabled(self.init.currentData() != "zeros")
 
     def refresh(self) -> Network | None:
         """Build the network now: the preview, the red field, OK follow."""
         self._timer.stop()
-        self._sync_fields()
+        self.form.sync()
         self._network, self._error = None, None
         try:
             spec = self.spec()
             try:
                 self._network = build_network(spec)
             except ValueError as err:
-                raise FieldError(self._culprit(str(err)), str(err)) from None
+                raise FieldError(self.form.culprit(str(err)), str(err)) from None
         except FieldError as err:
             self._error = err
         self._show_state()
         return self._network
 
     def _show_state(self) -> None:
-        fields: list[QWidget] = [
-            self.input_values,
-            self.hidden,
-            self.output_size,
-            self.class_spin,
-            self.target,
-            self.init,
-            self.input_size,
-        ]
-        for w in fields:
+        for w in self.form.fields():
             w.setStyleSheet(INVALID_STYLE if self._error and w is self._error.widget else "")
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         ok.setEnabled(self._network is not None)
@@ -358,7 +189,7 @@ class NewNetworkDialog(QDialog):
     def accept(self) -> None:
         if self.network() is None:
             return
-        self._remember()
+        self.form.remember()
         super().accept()
 
     def ask_solution_path(self) -> str | None:
@@ -389,29 +220,6 @@ class NewNetworkDialog(QDialog):
         self.error_label.setText("")
         self.preview.appendPlainText(f"\nWorked solution saved to {target}")
         return True
-
-    # -- remembering the last choices -----------------------------------------------------
-    def _restore(self) -> None:
-        s = self.settings
-        if s is None:
-            return
-        self.input_size.setValue(int(s.value("newNetwork/inputSize", 2)))  # type: ignore[call-overload]
-        self.hidden.setText(str(s.value("newNetwork/hidden", "3")))
-        self.output_size.setValue(int(s.value("newNetwork/outputSize", 2)))  # type: ignore[call-overload]
-        (self.mse_radio if s.value("newNetwork/head") == "mse" else self.softmax_radio).setChecked(
-            True
-        )
-        self.init.setCurrentIndex(max(0, self.init.findData(s.value("newNetwork/init", "ints"))))
-
-    def _remember(self) -> None:
-        s = self.settings
-        if s is None:
-            return
-        s.setValue("newNetwork/inputSize", self.input_size.value())
-        s.setValue("newNetwork/hidden", self.hidden.text())
-        s.setValue("newNetwork/outputSize", self.output_size.value())
-        s.setValue("newNetwork/head", "softmax" if self.softmax_radio.isChecked() else "mse")
-        s.setValue("newNetwork/init", self.init.currentData())
 
 
 def open_network(window: MainWindow, net: Network) -> bool:
