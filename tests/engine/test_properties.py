@@ -20,6 +20,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from network_support import document, network
 
 from gradviz.engine.check import check_evaluation, numeric_jacobian
 from gradviz.engine.ops import OPS, Array
@@ -101,7 +102,7 @@ def layered_networks(draw: st.DrawFn) -> dict[str, Any]:
         else:
             nodes.append({"id": "l", "op": "mse", "inputs": ["f"], "target": array(draw, m)})
         output = "f"
-    return {"format": "gradviz", "version": 1, "nodes": nodes, "output": output, "loss": "l"}
+    return document(nodes, output=output, loss="l")
 
 
 def reference_forward(doc: dict[str, Any]) -> dict[str, Array]:
@@ -230,21 +231,17 @@ def test_every_op_against_finite_differences(
 def test_fan_out_accumulates() -> None:
     """x feeds tanh, sigmoid and both slots of an add: ∂l/∂x sums all four paths."""
     x0 = np.array([0.3, -0.7])
-    net = from_dict(
-        {
-            "format": "gradviz",
-            "version": 1,
-            "nodes": [
-                {"id": "x", "op": "param", "value": x0.tolist()},
-                {"id": "a", "op": "tanh", "inputs": ["x"]},
-                {"id": "b", "op": "sigmoid", "inputs": ["x"]},
-                {"id": "c", "op": "add", "inputs": ["a", "b"]},
-                {"id": "d", "op": "add", "inputs": ["x", "x"]},
-                {"id": "e", "op": "add", "inputs": ["c", "d"]},
-                {"id": "l", "op": "mse", "inputs": ["e"], "target": [0.0, 0.0]},
-            ],
-            "loss": "l",
-        }
+    net = network(
+        [
+            {"id": "x", "op": "param", "value": x0.tolist()},
+            {"id": "a", "op": "tanh", "inputs": ["x"]},
+            {"id": "b", "op": "sigmoid", "inputs": ["x"]},
+            {"id": "c", "op": "add", "inputs": ["a", "b"]},
+            {"id": "d", "op": "add", "inputs": ["x", "x"]},
+            {"id": "e", "op": "add", "inputs": ["c", "d"]},
+            {"id": "l", "op": "mse", "inputs": ["e"], "target": [0.0, 0.0]},
+        ],
+        loss="l",
     )
     ev = net.evaluate()
     s = 1 / (1 + np.exp(-x0))
@@ -263,18 +260,14 @@ def test_param_used_twice_sums_both_uses() -> None:
     """z = W × (W × x): ∂z/∂W has a term from each matmul."""
     w = np.array([[1.0, 2.0], [-1.0, 0.5]])
     x = np.array([1.0, -2.0])
-    net = from_dict(
-        {
-            "format": "gradviz",
-            "version": 1,
-            "nodes": [
-                {"id": "x", "op": "input", "value": x.tolist()},
-                {"id": "W", "op": "param", "value": w.tolist()},
-                {"id": "h", "op": "matmul", "inputs": ["W", "x"]},
-                {"id": "z", "op": "matmul", "inputs": ["W", "h"]},
-            ],
-            "output": "z",
-        }
+    net = network(
+        [
+            {"id": "x", "op": "input", "value": x.tolist()},
+            {"id": "W", "op": "param", "value": w.tolist()},
+            {"id": "h", "op": "matmul", "inputs": ["W", "x"]},
+            {"id": "z", "op": "matmul", "inputs": ["W", "h"]},
+        ],
+        output="z",
     )
     ev = net.evaluate()
     h = w @ x
@@ -292,20 +285,16 @@ def test_param_used_twice_sums_both_uses() -> None:
 @pytest.mark.parametrize("index", [0, 1, 2])
 def test_logits_of_800_give_the_exact_log_sum_exp(index: int) -> None:
     """S(800, 799, −800) underflows in its last entry; −ln S[i] must still be exact."""
-    net = from_dict(
-        {
-            "format": "gradviz",
-            "version": 1,
-            "nodes": [
-                {"id": "x", "op": "input", "value": [1.0]},
-                {"id": "W", "op": "param", "value": [[800.0], [799.0], [-800.0]]},
-                {"id": "z", "op": "matmul", "inputs": ["W", "x"]},
-                {"id": "f", "op": "softmax", "inputs": ["z"]},
-                {"id": "l", "op": "neg_log", "inputs": ["f"], "index": index},
-            ],
-            "output": "f",
-            "loss": "l",
-        }
+    net = network(
+        [
+            {"id": "x", "op": "input", "value": [1.0]},
+            {"id": "W", "op": "param", "value": [[800.0], [799.0], [-800.0]]},
+            {"id": "z", "op": "matmul", "inputs": ["W", "x"]},
+            {"id": "f", "op": "softmax", "inputs": ["z"]},
+            {"id": "l", "op": "neg_log", "inputs": ["f"], "index": index},
+        ],
+        output="f",
+        loss="l",
     )
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -323,20 +312,16 @@ def test_logits_of_800_give_the_exact_log_sum_exp(index: int) -> None:
 
 
 def test_relu_input_exactly_zero_is_reported_and_has_derivative_zero() -> None:
-    net = from_dict(
-        {
-            "format": "gradviz",
-            "version": 1,
-            "nodes": [
-                {"id": "x", "op": "input", "value": [1.0, -1.0]},
-                {"id": "W", "op": "param", "value": [[1.0, 1.0], [2.0, 1.0], [0.0, 3.0]]},
-                {"id": "z", "op": "matmul", "inputs": ["W", "x"]},
-                {"id": "g", "op": "relu", "inputs": ["z"]},
-                {"id": "l", "op": "mse", "inputs": ["g"], "target": [1.0, 1.0, 1.0]},
-            ],
-            "output": "g",
-            "loss": "l",
-        }
+    net = network(
+        [
+            {"id": "x", "op": "input", "value": [1.0, -1.0]},
+            {"id": "W", "op": "param", "value": [[1.0, 1.0], [2.0, 1.0], [0.0, 3.0]]},
+            {"id": "z", "op": "matmul", "inputs": ["W", "x"]},
+            {"id": "g", "op": "relu", "inputs": ["z"]},
+            {"id": "l", "op": "mse", "inputs": ["g"], "target": [1.0, 1.0, 1.0]},
+        ],
+        output="g",
+        loss="l",
     )
     ev = net.evaluate()
     np.testing.assert_array_equal(ev.values["z"], [0.0, 1.0, -3.0])

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from network_support import document, network
 
 import gradviz
 from gradviz.engine.evaluate import Evaluation
@@ -194,17 +195,13 @@ def test_ex1_jacobian_of_linear_map_is_m(seed: int) -> None:
     rows, cols = (int(n) for n in rng.integers(1, 7, size=2))
     m = rng.normal(size=(rows, cols))
     x = rng.normal(size=cols)
-    net = from_dict(
-        {
-            "format": "gradviz",
-            "version": 1,
-            "nodes": [
-                {"id": "X", "op": "input", "value": x.tolist()},
-                {"id": "M", "op": "param", "value": m.tolist()},
-                {"id": "z", "op": "matmul", "inputs": ["M", "X"]},
-            ],
-            "output": "z",
-        }
+    net = network(
+        [
+            {"id": "X", "op": "input", "value": x.tolist()},
+            {"id": "M", "op": "param", "value": m.tolist()},
+            {"id": "z", "op": "matmul", "inputs": ["M", "X"]},
+        ],
+        output="z",
     )
     ev = net.evaluate()
     np.testing.assert_array_equal(ev.local_jacobian("z", 1), m)
@@ -227,10 +224,8 @@ def random_network(seed: int) -> dict[str, Any]:
     k, h, m = (int(n) for n in rng.integers(2, 6, size=3))
     act = ACTS[seed % 3]
     act2 = ACTS[(seed // 3) % 3]
-    return {
-        "format": "gradviz",
-        "version": 1,
-        "nodes": [
+    return document(
+        [
             {"id": "X", "op": "input", "value": rng.normal(size=k).tolist()},
             {"id": "W1", "op": "param", "value": rng.normal(size=(h, k)).tolist()},
             {"id": "b1", "op": "param", "value": rng.normal(size=h).tolist()},
@@ -242,8 +237,8 @@ def random_network(seed: int) -> dict[str, Any]:
             {"id": "z", "op": "matmul", "inputs": ["W2", "a"]},
             {"id": "f", "op": "softmax", "inputs": ["z"]},
         ],
-        "output": "f",
-    }
+        output="f",
+    )
 
 
 @pytest.mark.parametrize("seed", range(12))
