@@ -8,18 +8,19 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtGui import QGuiApplication, QImage
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication
 
 ROOT = Path(__file__).resolve().parents[2]
 ICONS = ROOT / "resources" / "icons"
 SIZES = (16, 32, 48, 64, 128, 256, 512)
 
 
-@pytest.fixture(scope="module", autouse=True)
-def gui_app() -> QGuiApplication:
-    app = QGuiApplication.instance() or QGuiApplication([])
-    assert isinstance(app, QGuiApplication)
-    return app
+@pytest.fixture(autouse=True)
+def app(qapp: QApplication) -> QApplication:
+    """Reading a PNG wants an application: pytest-qt's one QApplication for every
+    test (a QGuiApplication made here first would abort the widget tests after)."""
+    return qapp
 
 
 @pytest.mark.parametrize("size", SIZES)
