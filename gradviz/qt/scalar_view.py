@@ -23,7 +23,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import numpy as np
 from PySide6.QtCore import QByteArray, QRectF, Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
@@ -39,6 +38,7 @@ from gradviz.engine.scalar import ScalarGraph, expand
 from gradviz.model.document import Change, Document
 from gradviz.qt.scalar_panel import HINT, PathPanel
 from gradviz.qt.scalar_scene import ScalarGraphView, ScalarScene
+from gradviz.qt.sheet_notation import sheet_name
 from gradviz.qt.theme import DisplayOptions
 
 if TYPE_CHECKING:
@@ -264,24 +264,17 @@ class ScalarDock(QDockWidget):
         pins its column of J_fE(Θ)."""
         win = self.win
         win.scene.select_node(tensor)
-        net = win.doc.network
-        if not net.has_node(tensor) or not isinstance(entry, tuple):
+        net, graph = win.doc.network, self.scalar_view.graph
+        if not net.has_node(tensor) or not isinstance(entry, tuple) or graph is None:
             return
         if net.node(tensor).op != "param":
             win.show_status(f"{tensor}[{','.join(str(k + 1) for k in entry)}]" if entry else tensor)
             return
-        col = 0
-        for pid in net.param_ids:
-            value = net.node(pid).value
-            assert value is not None
-            if pid == tensor:
-                col += int(np.ravel_multi_index(entry, value.shape)) if entry else 0
-                break
-            col += value.size
+        col = graph.theta_ids.index(graph.id_of(tensor, entry))  # θ_col is this scalar
         win.jacobian_panel.pin(col)
         win.scene.highlight_parameter(col)
         win.show_status(
-            f"θ{_sub(col + 1)} = {win.jacobian_panel.column_labels()[col]}: "
+            f"θ{_sub(col + 1)} = {sheet_name(win.doc.evaluation.theta_names[col])}: "
             f"column {col + 1} of J_fE(Θ)"
         )
 

@@ -159,6 +159,11 @@ def test_clicking_a_box_selects_its_node_and_entry_on_the_canvas(qtbot, window) 
     assert selected == ["P"]
     assert window.inspector.node_id == "P"
     assert window.jacobian_panel.pinned == P21
+    assert window.statusBar().currentMessage() == "θ₃ = p₂,₁: column 3 of J_fE(Θ)"
+    click_box(qtbot, view, item(view, "Q", (1, 2)))  # the last of Θ, after P's 6
+    assert window.jacobian_panel.pinned == 11
+    assert window.statusBar().currentMessage() == "θ₁₂ = q₂,₃: column 12 of J_fE(Θ)"
+    click_box(qtbot, view, item(view, "P", (1, 0)))
     # the canvas selection outlines every scalar of P in the scalar view
     assert {i.scalar_id for i in view.scene.node_items if i.marked} == set(
         view.graph.tensor_scalars("P")

@@ -117,3 +117,21 @@ def test_f_fits_the_scalar_view_inside_the_window(qtbot, window: MainWindow) -> 
     assert shown(sv.view).contains(sv.scene.drawing_rect())
     assert sv.view.zoom() < 3.0
     assert window.view.zoom() == pytest.approx(canvas_zoom)  # the canvas is left alone
+
+
+def test_a_weight_past_the_panels_columns_is_named_too(qtbot, window: MainWindow) -> None:
+    """2-16-16-2 has 354 weights; the Jacobian panel lists 300: the last is named anyway."""
+    net = build_network(NetworkSpec(layers=(2, 16, 16, 2), bias=True, init="gaussian"))
+    window.set_document(Document(net))
+    window.actions_by_name["scalar_view"].trigger()
+    assert window.scalar_dock is not None
+    sv = window.scalar_dock.scalar_view
+    qtbot.waitUntil(lambda: sv.graph is not None)
+    last = net.param_ids[-1]
+    box = sv.scene.node_items[sv.item_of(last, (1,))]
+    sv.view.set_zoom(1.0)
+    sv.view.centerOn(box)
+    pos = sv.view.mapFromScene(box.scenePos())
+    qtbot.mouseClick(sv.view.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    assert window.jacobian_panel.pinned == 353
+    assert window.statusBar().currentMessage().endswith(": column 354 of J_fE(Θ)")
