@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
 from gradviz.model.autosave import AutosaveEntry, AutosaveStore, differences
 from gradviz.model.document import Document
@@ -157,6 +157,8 @@ def offer_restore(
             try:
                 restored.append((entry, Document(entry.load(), entry.source)))
             except ModelError as e:
+                from PySide6.QtWidgets import QMessageBox
+
                 QMessageBox.warning(parent, "gradviz", str(e))
     return restored
 
@@ -215,6 +217,8 @@ def compare_text(entry: AutosaveEntry) -> str:
 def ask_restore(parent: QWidget | None, entry: AutosaveEntry) -> str:
     """``"restore"``, ``"discard"`` or ``"later"`` (keep the copy for next time).
     Compare shows the differences and asks again."""
+    from PySide6.QtWidgets import QMessageBox
+
     while True:
         box = QMessageBox(parent)
         box.setWindowTitle("Restore unsaved work?")

@@ -9,15 +9,19 @@
 * :class:`RecentFiles` keeps the most recently opened files in QSettings.
 * :func:`ask_save_changes` is the Save/Discard/Cancel question; tests replace
   ``QMessageBox.question`` to answer it.
+
+The dialogs' Qt classes are imported when a dialog is first shown: making their
+Python types costs milliseconds the start-up's first paint does not need.
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
 from gradviz.model.document import Document
 from gradviz.model.examples import example_path
@@ -93,27 +97,39 @@ class RecentFiles:
         self._store([])
 
 
-def ask_save_changes(parent: QWidget, name: str) -> QMessageBox.StandardButton:
+def ask_save_changes(parent: QWidget, name: str) -> Literal["save", "discard", "cancel"]:
     """Save, Discard or Cancel for unsaved changes to ``name``."""
-    buttons = (
-        QMessageBox.StandardButton.Save
-        | QMessageBox.StandardButton.Discard
-        | QMessageBox.StandardButton.Cancel
-    )
-    return QMessageBox.question(
+    from PySide6.QtWidgets import QMessageBox
+
+    button = QMessageBox.StandardButton
+    answer = QMessageBox.question(
         parent,
         "Unsaved changes",
         f"“{name}” has unsaved changes. Save them before going on?",
-        buttons,
-        QMessageBox.StandardButton.Save,
+        button.Save | button.Discard | button.Cancel,
+        button.Save,
     )
+    if answer == button.Save:
+        return "save"
+    return "discard" if answer == button.Discard else "cancel"
+
+
+def show_error(parent: QWidget, message: str) -> None:
+    """The one-line error in a message box (the same text the CLI prints)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    QMessageBox.critical(parent, "gradviz", message)
 
 
 def ask_open_path(parent: QWidget, start: str) -> str | None:
+    from PySide6.QtWidgets import QFileDialog
+
     path, _ = QFileDialog.getOpenFileName(parent, "Open a network", start, FILE_FILTER)
     return path or None
 
 
 def ask_save_path(parent: QWidget, start: str) -> str | None:
+    from PySide6.QtWidgets import QFileDialog
+
     path, _ = QFileDialog.getSaveFileName(parent, "Save the network as", start, FILE_FILTER)
     return path or None

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from PySide6.QtCore import QEvent, QPoint, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent, QUndoStack
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QWidget
 
 from gradviz.model.document import Document
 from gradviz.model.fileformat import ModelError
@@ -192,9 +192,7 @@ class MainWindow(QMainWindow):
         if self.undo_stack.isClean():
             return True
         answer = documents.ask_save_changes(self, documents.document_name(self.doc))
-        if answer == QMessageBox.StandardButton.Save:
-            return self.save()
-        return answer == QMessageBox.StandardButton.Discard
+        return self.save() if answer == "save" else answer == "discard"
 
     def open_file(self, path: str | None = None) -> bool:
         """Open ``path`` (asking for one when None). A bad file shows the one-line
@@ -342,7 +340,7 @@ class MainWindow(QMainWindow):
     # -- messages --------------------------------------------------------------
     def show_error(self, message: str) -> None:
         """The one-line error in a message box (the same text the CLI prints)."""
-        QMessageBox.critical(self, "gradviz", message)
+        documents.show_error(self, message)
 
     def show_status(self, message: str) -> None:
         self.statusBar().showMessage(message, 8000)

@@ -31,17 +31,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QPalette
-from PySide6.QtWidgets import (
-    QAbstractSpinBox,
-    QApplication,
-    QComboBox,
-    QDockWidget,
-    QFileDialog,
-    QLineEdit,
-    QPlainTextEdit,
-    QTextEdit,
-    QWidget,
-)
+from PySide6.QtWidgets import QApplication, QDockWidget, QLineEdit, QWidget
 
 from gradviz.engine.evaluate import Evaluation
 from gradviz.model.document import Change, Document
@@ -61,13 +51,19 @@ PREVIOUS_KEYS = (_Key.Key_Left, _Key.Key_PageUp, _Key.Key_Backspace)
 FIRST_KEYS = (_Key.Key_Home,)
 LAST_KEYS = (_Key.Key_End,)
 EXIT_KEYS = (_Key.Key_Escape,)
-_TYPING = (QLineEdit, QAbstractSpinBox, QTextEdit, QPlainTextEdit, QComboBox)
 EXPORT_FILTERS = (
     "PDF, one page per step (*.pdf)",
     "PNG images, one per step (*.png)",
     "SVG images, one per step (*.svg)",
     "Beamer slides with overlays (*.tex)",
 )
+
+
+def _typing_widgets() -> tuple[type[QWidget], ...]:
+    """The widgets whose keys are text (their Qt types are made on first use)."""
+    from PySide6.QtWidgets import QAbstractSpinBox, QComboBox, QPlainTextEdit, QTextEdit
+
+    return (QLineEdit, QAbstractSpinBox, QTextEdit, QPlainTextEdit, QComboBox)
 
 
 class WalkSteps:
@@ -312,8 +308,9 @@ class WalkMode(QObject):
 
     def _typing(self, widget: QWidget) -> bool:
         """Whether keys are text for ``widget``: a field, or the canvas's entry editor."""
+        typing = _typing_widgets()
         focus = QApplication.focusWidget() or widget
-        if isinstance(focus, _TYPING) or isinstance(widget, _TYPING):
+        if isinstance(focus, typing) or isinstance(widget, typing):
             return True
         if isinstance(focus, GraphView):
             scene = focus.graph_scene
@@ -323,6 +320,8 @@ class WalkMode(QObject):
     # -- export --------------------------------------------------------------------------
     def export_dialog(self) -> None:
         """File ▸ Export Walk…: ask where, then write the slides as the CLI does."""
+        from PySide6.QtWidgets import QFileDialog
+
         doc = self.win.doc
         stem = doc.path.stem if doc.path is not None else "walk"
         folder = Path(str(self.win.settings.value("lastDir", "") or Path.home()))

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QAction, QActionGroup, QColor, QKeySequence, QPalette
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from gradviz.model.examples import example_names
 from gradviz.qt.theme import THEMES, DisplayOptions
@@ -295,16 +295,15 @@ def build_menus(win: MainWindow) -> None:
 
     # Help
     help_menu = bar.addMenu("&Help")
-    help_menu.addAction(
-        _action(
-            win,
-            "about",
-            "&About gradviz",
-            lambda: QMessageBox.about(
-                win,
-                "About gradviz",
-                "<b>gradviz</b> shows backpropagation: forward values above every edge, "
-                "∂l/∂· below it, every Jacobian one click away, in exact fractions.",
-            ),
-        )
+    help_menu.addAction(_action(win, "about", "&About gradviz", lambda: _about(win)))
+
+
+def _about(win: MainWindow) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    QMessageBox.about(
+        win,
+        "About gradviz",
+        "<b>gradviz</b> shows backpropagation: forward values above every edge, "
+        "∂l/∂· below it, every Jacobian one click away, in exact fractions.",
     )
