@@ -2,6 +2,7 @@
 
 * ``no_dialogs``: a message box asking a question or reporting an error fails
   the test (the value is the replacement, to put on other dialog functions too).
+* ``errors``: the texts of the error boxes shown; a question fails the test.
 * ``open_window()``: a new main window on exercise3, its settings in the test's
   folder, shown and exposed; closed at teardown without asking about unsaved
   changes.
@@ -21,14 +22,30 @@ from gradviz.qt.main_window import MainWindow
 NoDialog = Callable[..., object]
 
 
+def no_dialog(*args: object, **kwargs: object) -> object:
+    """Stands in for a dialog function no test expects to be called."""
+    raise AssertionError(f"unexpected dialog: {args[1:3]}")
+
+
 @pytest.fixture
 def no_dialogs(monkeypatch: pytest.MonkeyPatch) -> NoDialog:
-    def no_dialog(*args: object, **kwargs: object) -> object:
-        raise AssertionError(f"unexpected dialog: {args[1:3]}")
-
     monkeypatch.setattr(QMessageBox, "question", no_dialog)
     monkeypatch.setattr(QMessageBox, "critical", no_dialog)
     return no_dialog
+
+
+@pytest.fixture
+def errors(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The texts of the error boxes shown (each answered OK); a question fails the test."""
+    shown: list[str] = []
+
+    def critical(parent: object, title: str, text: str, *args: object) -> object:
+        shown.append(text)
+        return QMessageBox.StandardButton.Ok
+
+    monkeypatch.setattr(QMessageBox, "question", no_dialog)
+    monkeypatch.setattr(QMessageBox, "critical", critical)
+    return shown
 
 
 @pytest.fixture

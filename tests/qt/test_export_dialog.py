@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QContextMenuEvent, QGuiApplication, QImage, QKeySequence
-from PySide6.QtWidgets import QApplication, QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QMenu, QWidget
 
 from gradviz.qt import export_actions, tikz_preview
 from gradviz.qt.export_dialog import ExportDialog
@@ -22,23 +22,6 @@ SHEET_J_ROW1 = (
     r"\frac{3}{4} & -\frac{3}{4} & -\frac{3}{2} & \frac{3}{2} & 0 & 0 & "
     r"\frac{1}{2} & \frac{1}{4} & 0 & -\frac{1}{2} & -\frac{1}{4} & 0"
 )
-
-
-@pytest.fixture
-def errors(monkeypatch) -> list[str]:
-    """Message boxes shown (none expected unless a test says so)."""
-    shown: list[str] = []
-
-    def critical(parent: QWidget, title: str, text: str, *args: object) -> object:
-        shown.append(text)
-        return QMessageBox.StandardButton.Ok
-
-    def question(*args: object, **kwargs: object) -> object:
-        raise AssertionError(f"unexpected question: {args[1:3]}")
-
-    monkeypatch.setattr(QMessageBox, "critical", critical)
-    monkeypatch.setattr(QMessageBox, "question", question)
-    return shown
 
 
 @pytest.fixture
