@@ -5,18 +5,23 @@ Fusion style so light and dark look the same everywhere, the window icon), opens
 the file or the bundled ``exercise3``, offers to restore what a crashed gradviz
 autosaved (:func:`open_windows`) and runs the event loop.
 ``--quit-after-ms N`` closes the app after N ms (smoke tests, screenshots).
+
+Start-up is measured to the canvas's first paint (``bench/bench_startup.py``):
+what that paint does not need waits for it (:func:`after_first_paint`), e.g.
+reading the icon files (~8 ms), and modules of features not yet used load on
+first use (``tests/qt/test_startup.py`` lists them).
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, QSize, QTimer
+from PySide6.QtCore import QEvent, QObject, QSettings, QSize, QTimer
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from gradviz.model.autosave import AutosaveStore
 from gradviz.model.document import Document
@@ -51,8 +56,16 @@ def _parse(argv: Sequence[str] | None) -> tuple[argparse.Namespace, list[str]]:
     return parser.parse_known_args(list(argv or []))
 
 
-def application(qt_args: Sequence[str] = ()) -> QApplication:
-    """The running QApplication, made and named on first use."""
+def set_app_icon(app: QApplication) -> None:
+    """Give every window (and the taskbar entry) the gradviz icon."""
+    icon = app_icon()
+    if not icon.isNull():
+        app.setWindowIcon(icon)
+
+
+def application(qt_args: Sequence[str] = (), icon: bool = True) -> QApplication:
+    """The running QApplication, made and named on first use. ``icon=False``
+    leaves the icon to the caller (:func:`main` sets it after the first paint)."""
     app = QApplication.instance()
     if not isinstance(app, QApplication):
         app = QApplication([sys.argv[0] if sys.argv else "gradviz", *qt_args])
@@ -60,10 +73,39 @@ def application(qt_args: Sequence[str] = ()) -> QApplication:
     app.setApplicationName(APPLICATION)
     app.setDesktopFileName("gradviz")
     app.setStyle("Fusion")
-    icon = app_icon()
-    if not icon.isNull():
-        app.setWindowIcon(icon)
+    if icon:
+        set_app_icon(app)
     return app
+
+
+class _FirstPaint(QObject):
+    """Runs ``work`` once, in the event-loop pass after ``widget``'s first paint,
+    or after ``fallback_ms`` when the widget is never painted (minimised, or
+    replaced first). Owned by the application, so it outlives the widget."""
+
+    def __init__(self, widget: QWidget, work: Callable[[], object], fallback_ms: int) -> None:
+        super().__init__(QApplication.instance())
+        self.work: Callable[[], object] | None = work
+        widget.installEventFilter(self)
+        QTimer.singleShot(fallback_ms, self, self.run)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Paint and self.work is not None:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self, self.run)
+        return False
+
+    def run(self) -> None:
+        work, self.work = self.work, None
+        if work is not None:
+            work()
+            self.deleteLater()
+
+
+def after_first_paint(widget: QWidget, work: Callable[[], object], fallback_ms: int = 1000) -> None:
+    """Run ``work`` once ``widget`` has been painted for the first time (at the
+    latest after ``fallback_ms``): set-up the first frame does not show."""
+    _FirstPaint(widget, work, fallback_ms)
 
 
 def main(path: str | None = None, argv: Sequence[str] | None = None) -> int:
@@ -77,9 +119,10 @@ def main(path: str | None = None, argv: Sequence[str] | None = None) -> int:
     except ModelError as e:
         print(f"gradviz: error: {e}", file=sys.stderr)
         return 2
-    app = application(qt_args)
+    app = application(qt_args, icon=False)
     # a smoke test or a screenshot (--quit-after-ms) must not stop at a question
     windows = open_windows(doc, offer_restore=opts.quit_after_ms is None)
+    after_first_paint(windows[0].view.viewport(), lambda: set_app_icon(app))
     if opts.quit_after_ms is not None:
         for window in windows:
             QTimer.singleShot(max(0, opts.quit_after_ms), window.close)

@@ -1,6 +1,8 @@
 """Start-up stays light: the main window on exercise3 is built and painted without
 importing networkx, the export machinery (renderers, TikZ, worked solutions,
-Qt SVG) or anything else the first paint does not need. Each check runs in a
+Qt SVG), the features not used yet (backprop walk, scalar view, builder,
+structure menu) or anything else the first paint does not need; what the paint
+does not show (the icon files) is read just after it. Each check runs in a
 fresh Python process, as a user's start does."""
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -22,8 +25,45 @@ NOT_AT_START = (
     "gradviz.export.solution",
     "gradviz.qt.render",
     "gradviz.qt.export_dialog",
+    "gradviz.qt.export_actions",
+    "gradviz.engine.walk",
+    "gradviz.qt.walk_canvas",
+    "gradviz.qt.walk_panel",
+    "gradviz.qt.walk_toolbar",
+    "gradviz.qt.walk_render",
+    "gradviz.qt.scalar_view",
+    "gradviz.qt.builder_dialog",
+    "gradviz.qt.structure_menu",
     "PySide6.QtSvg",
     "PySide6.QtPrintSupport",
+)
+
+#: ``gradviz open`` as a user starts it, reporting once the first paint is over
+#: (:func:`gradviz.qt.app.after_first_paint`): which of ``argv[1:]`` were imported
+#: by then, and whether the window icon was set before or after.
+REAL_START = textwrap.dedent(
+    """
+    import json, sys
+    import gradviz.cli
+    import gradviz.qt.app as app_module
+    from PySide6.QtWidgets import QApplication
+
+    seen = {}
+    original = app_module.after_first_paint
+
+    def after_first_paint(widget, work, fallback_ms=1000):
+        def then():
+            seen["modules"] = {name: name in sys.modules for name in sys.argv[1:]}
+            seen["icon before"] = not QApplication.windowIcon().isNull()
+            work()
+            icon = QApplication.windowIcon()
+            seen["icon after"] = [icon.isNull(), icon.pixmap(32, 32).width()]
+        original(widget, then, fallback_ms)
+
+    app_module.after_first_paint = after_first_paint
+    status = gradviz.cli.main(["open", "--quit-after-ms", "300"])
+    print(json.dumps(dict(seen, status=status)))
+    """
 )
 
 SCRIPT = textwrap.dedent(
@@ -46,8 +86,8 @@ SCRIPT = textwrap.dedent(
 )
 
 
-def run_fresh(tmp_path: Path, *modules: str) -> dict[str, bool]:
-    """Build and paint the main window in a new interpreter; which ``modules`` it imported."""
+def run_python(tmp_path: Path, *args: str) -> Any:
+    """``python args…`` in a private home, offscreen; the JSON of its last line."""
     env = dict(os.environ)
     env.update(
         QT_QPA_PLATFORM="offscreen",
@@ -56,14 +96,17 @@ def run_fresh(tmp_path: Path, *modules: str) -> dict[str, bool]:
         XDG_DATA_HOME=str(tmp_path / "data"),
     )
     done = subprocess.run(
-        [sys.executable, "-c", SCRIPT, str(tmp_path / "settings.ini"), *modules],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
+        [sys.executable, *args], capture_output=True, text=True, env=env, timeout=120
     )
     assert done.returncode == 0, done.stderr
-    result: dict[str, bool] = json.loads(done.stdout.strip().splitlines()[-1])
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def run_fresh(tmp_path: Path, *modules: str) -> dict[str, bool]:
+    """Build and paint the main window in a new interpreter; which ``modules`` it imported."""
+    result: dict[str, bool] = run_python(
+        tmp_path, "-c", SCRIPT, str(tmp_path / "settings.ini"), *modules
+    )
     return result
 
 
@@ -71,6 +114,16 @@ def test_the_first_paint_imports_neither_networkx_nor_the_exports(tmp_path: Path
     loaded = run_fresh(tmp_path, *NOT_AT_START, "gradviz.qt.canvas.scene", "numpy")
     assert loaded.pop("gradviz.qt.canvas.scene") and loaded.pop("numpy")  # the probe works
     assert [name for name, yes in loaded.items() if yes] == []
+
+
+def test_gradviz_open_paints_first_then_sets_the_icon(tmp_path: Path) -> None:
+    seen = run_python(tmp_path, "-c", REAL_START, *NOT_AT_START, "gradviz.qt.canvas.scene")
+    assert seen["status"] == 0
+    loaded = seen["modules"]
+    assert loaded.pop("gradviz.qt.canvas.scene")  # the probe works
+    assert [name for name, yes in loaded.items() if yes] == []
+    assert not seen["icon before"]  # reading the icon files waited for the first paint
+    assert seen["icon after"] == [False, 32]  # from resources/icons
 
 
 @pytest.mark.parametrize("verb", ["report", "check"])
