@@ -4,7 +4,11 @@ output file safely, checking flag values."""
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
+from gradviz.cli import UsageError
 from gradviz.model.fileformat import load
 from gradviz.model.network import Network
 
@@ -15,6 +19,28 @@ def add_model_argument(parser: argparse.ArgumentParser) -> None:
         metavar="MODEL",
         help="a network file (.json) or a bundled example's name, e.g. exercise3",
     )
+
+
+def add_output_argument(parser: argparse.ArgumentParser, help: str) -> None:
+    """The required ``-o/--output OUT`` of a verb that writes a file."""
+    parser.add_argument("-o", "--output", required=True, metavar="OUT", help=help)
+
+
+def check_folder(output: str) -> None:
+    """Say before any work that ``output`` cannot be written: its folder is missing."""
+    folder = Path(output).parent
+    if not folder.is_dir():
+        raise UsageError(f"{output}: cannot be written (no folder '{folder}')")
+
+
+@contextmanager
+def writing(output: str) -> Iterator[None]:
+    """Writing ``output``: an ``OSError`` becomes the one line
+    ``gradviz: error: OUT: cannot be written (reason)``."""
+    try:
+        yield
+    except OSError as e:
+        raise UsageError(f"{output}: cannot be written ({e.strerror or e})") from None
 
 
 def load_model(args: argparse.Namespace) -> Network:

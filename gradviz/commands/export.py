@@ -18,12 +18,17 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 from gradviz.cli import UsageError
-from gradviz.commands.common import add_model_argument, load_model, positive_float
+from gradviz.commands.common import (
+    add_model_argument,
+    add_output_argument,
+    load_model,
+    positive_float,
+    writing,
+)
 from gradviz.export.files import write_text_atomic
-from gradviz.export.tikz import THEMES, tikz_document, tikz_picture
+from gradviz.export.tikz import THEMES, TexOptions, tikz_tex
 from gradviz.model.network import Network
 
 HELP = "draw the network with values and gradients to PNG, SVG, PDF or TikZ (.tex)"
@@ -33,13 +38,7 @@ EXTENSIONS = (".png", ".svg", ".pdf", ".tex")
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_model_argument(parser)
-    parser.add_argument(
-        "-o",
-        "--output",
-        required=True,
-        metavar="OUT",
-        help="the file to write: .png, .svg, .pdf or .tex (TikZ)",
-    )
+    add_output_argument(parser, "the file to write: .png, .svg, .pdf or .tex (TikZ)")
     parser.add_argument(
         "--scale",
         type=positive_float,
@@ -113,20 +112,9 @@ def run(args: argparse.Namespace) -> int:
         print(_export_walk(net, out, args))
         return 0
     if ext == ".tex":
-        make = tikz_picture if args.picture_only else tikz_document
-        text = make(
-            net,
-            net.evaluate(),
-            show_values=args.values,
-            show_gradients=args.gradients,
-            theme=args.theme,
-            scale=args.scale,
-            transparent=args.transparent,
-        )
-        try:
+        text = tikz_tex(net, picture_only=args.picture_only, **_drawing_options(args))
+        with writing(args.output):
             write_text_atomic(out, text)
-        except OSError as e:
-            raise UsageError(f"{args.output}: cannot be written ({e.strerror})") from None
     else:
         _render_with_qt(net, out, args)
     print(f"wrote {args.output}")
@@ -142,21 +130,11 @@ def _export_walk(net: Network, out: Path, args: argparse.Namespace) -> str:
     if not steps:
         raise UsageError(f"{args.model}: the network computes no node, so there is no walk")
     if out.suffix.lower() == ".tex":
-        from gradviz.export.walk_slides import walk_beamer, walk_frame
+        from gradviz.export.walk_slides import walk_tex
 
-        make = walk_frame if args.picture_only else walk_beamer
-        text = make(
-            net,
-            ev,
-            theme=args.theme,
-            show_values=args.values,
-            show_gradients=args.gradients,
-            transparent=args.transparent,
-        )
-        try:
+        text = walk_tex(net, ev, picture_only=args.picture_only, **_drawing_options(args))
+        with writing(args.output):
             write_text_atomic(out, text)
-        except OSError as e:
-            raise UsageError(f"{args.output}: cannot be written ({e.strerror})") from None
         kind = "a Beamer frame" if args.picture_only else "Beamer slides"
         return f"wrote {args.output}: {kind}, {len(steps)} overlays, one per step of the walk"
     _import_qt("gradviz.qt.walk_render")
@@ -193,8 +171,8 @@ def _render_with_qt(net: Network, out: Path, args: argparse.Namespace) -> None:
         export_file(net, out, **_drawing_options(args))
 
 
-def _drawing_options(args: argparse.Namespace) -> dict[str, Any]:
-    """The drawing flags shared by a picture and a walk export."""
+def _drawing_options(args: argparse.Namespace) -> TexOptions:
+    """The drawing flags every export takes: pictures, TikZ and the walk's slides."""
     return {
         "scale": args.scale,
         "transparent": args.transparent,
@@ -208,8 +186,7 @@ def _drawing_options(args: argparse.Namespace) -> dict[str, Any]:
 def _as_usage_errors(output: str) -> Iterator[None]:
     """A renderer's OSError or ValueError as the one-line ``gradviz: error:``."""
     try:
-        yield
-    except OSError as e:
-        raise UsageError(f"{output}: cannot be written ({e.strerror or e})") from None
+        with writing(output):
+            yield
     except ValueError as e:
         raise UsageError(str(e)) from None

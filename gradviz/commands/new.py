@@ -9,6 +9,7 @@ import re
 import numpy as np
 
 from gradviz.cli import UsageError
+from gradviz.commands.common import add_output_argument, writing
 from gradviz.engine.exact import format_array, format_scalar
 from gradviz.engine.numbers import NumberError, parse_number
 from gradviz.model.builder import ACTIVATION_CHOICES, HEADS, INITS, NetworkSpec, build_network
@@ -75,9 +76,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="with --init exercise, allow ReLU inputs of exactly 0",
     )
     parser.add_argument("--title", default="", help="the network's title")
-    parser.add_argument(
-        "-o", "--output", required=True, metavar="OUT", help="where to write the network (.json)"
-    )
+    add_output_argument(parser, "where to write the network (.json)")
 
 
 def _items(text: str, flag: str) -> list[str]:
@@ -193,9 +192,7 @@ def run(args: argparse.Namespace) -> int:
         net = build_network(spec)
     except ValueError as e:
         raise UsageError(str(e)) from None
-    try:
+    with writing(args.output):
         save(net, args.output)
-    except OSError as e:
-        raise UsageError(f"{args.output}: cannot be written ({e.strerror})") from None
     print(summary(net, args.output))
     return 0

@@ -6,7 +6,13 @@ import argparse
 from pathlib import Path
 
 from gradviz.cli import UsageError
-from gradviz.commands.common import add_model_argument, load_model, positive_float
+from gradviz.commands.common import (
+    add_model_argument,
+    add_output_argument,
+    load_model,
+    positive_float,
+    writing,
+)
 from gradviz.export.files import write_text_atomic
 from gradviz.export.solution import solution_latex, solution_markdown
 
@@ -20,12 +26,9 @@ FORMATS = {".tex": solution_latex, ".md": solution_markdown}
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_model_argument(parser)
-    parser.add_argument(
-        "-o",
-        "--output",
-        required=True,
-        metavar="OUT",
-        help="the file to write: .tex (standalone LaTeX, pdflatex) or .md (Markdown with $…$ math)",
+    add_output_argument(
+        parser,
+        "the file to write: .tex (standalone LaTeX, pdflatex) or .md (Markdown with $…$ math)",
     )
     parser.add_argument(
         "--lr",
@@ -44,9 +47,7 @@ def run(args: argparse.Namespace) -> int:
         )
     net = load_model(args)
     text = writer(net, net.evaluate(), lr=args.lr)
-    try:
+    with writing(args.output):
         write_text_atomic(out, text)
-    except OSError as e:
-        raise UsageError(f"{args.output}: cannot be written ({e.strerror})") from None
     print(f"wrote {args.output}")
     return 0

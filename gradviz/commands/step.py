@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import argparse
 import math
-from pathlib import Path
 
 import numpy as np
 
 from gradviz.cli import UsageError
-from gradviz.commands.common import add_model_argument, load_model, positive_float, positive_int
+from gradviz.commands.common import (
+    add_model_argument,
+    add_output_argument,
+    check_folder,
+    load_model,
+    positive_float,
+    positive_int,
+    writing,
+)
 from gradviz.engine.exact import format_scalar, format_vector
 from gradviz.model.fileformat import save
 from gradviz.model.training import gradient_step
@@ -23,22 +30,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--lr", type=positive_float, required=True, help="learning rate (a number > 0; 1/2 works)"
     )
     parser.add_argument("--steps", type=positive_int, default=1, help="number of steps (1)")
-    parser.add_argument(
-        "-o",
-        "--output",
-        required=True,
-        metavar="OUT",
-        help="where to write the new network (.json)",
-    )
+    add_output_argument(parser, "where to write the new network (.json)")
 
 
 def run(args: argparse.Namespace) -> int:
     net = load_model(args)
     if net.loss is None:
         raise UsageError(f"{args.model}: the network has no 'loss' node to descend")
-    folder = Path(args.output).parent
-    if not folder.is_dir():  # say so before printing any step
-        raise UsageError(f"{args.output}: cannot be written (no folder '{folder}')")
+    check_folder(args.output)  # before printing any step
     for k in range(args.steps):
         before, grad = gradient_step(net, args.lr)
         if k == 0:
@@ -51,10 +50,8 @@ def run(args: argparse.Namespace) -> int:
                 f"{args.model}: the loss is no longer finite after step {k + 1} "
                 f"(try a smaller --lr than {args.lr:g}); nothing was written"
             )
-    try:
+    with writing(args.output):
         save(net, args.output)
-    except OSError as e:
-        raise UsageError(f"{args.output}: cannot be written ({e.strerror})") from None
     print(f"Θ = {format_vector(net.theta)}")
     print(f"wrote {args.output}")
     return 0

@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 import textwrap
 from dataclasses import dataclass
+from typing import TypedDict, Unpack
 
 import numpy as np
 
@@ -35,7 +36,15 @@ from gradviz.export.palette import THEMES, TikzTheme, theme_named
 from gradviz.model.layout import positions
 from gradviz.model.network import Network
 
-__all__ = ["SCENE_UNITS_PER_CM", "THEMES", "TikzTheme", "tikz_document", "tikz_picture"]
+__all__ = [
+    "SCENE_UNITS_PER_CM",
+    "THEMES",
+    "TexOptions",
+    "TikzTheme",
+    "tikz_document",
+    "tikz_picture",
+    "tikz_tex",
+]
 
 SCENE_UNITS_PER_CM = 62.0
 """Canvas (scene) units per centimetre of the picture: 310 between columns → 5 cm."""
@@ -52,6 +61,23 @@ LABEL_EM_CM = 0.28
 NODE_ALLOWANCE_CM = 1.8
 """Edge length taken by the two node boxes at its ends."""
 MAX_STRETCH = 2.5
+
+
+class TexOptions(TypedDict, total=False):
+    """The drawing options every TeX export takes, each optional; defaults and
+    meaning as :func:`tikz_picture`'s keyword arguments."""
+
+    show_values: bool
+    show_gradients: bool
+    theme: str
+    exact: bool
+    scale: float
+    transparent: bool
+
+
+def backdrop(theme: str = "light", transparent: bool = False) -> bool:
+    """Whether the picture fills its background (the dark theme, not transparent)."""
+    return theme_named(theme).fill_background and not transparent
 
 
 def _num(x: float, exact: bool) -> str:
@@ -220,7 +246,7 @@ def tikz_picture(
     step by step (:class:`Overlays`)."""
     ev = evaluation if evaluation is not None else net.evaluate()
     th = theme_named(theme)
-    backdrop = th.fill_background and not transparent
+    filled = backdrop(theme, transparent)
     note = Notation(net)
     name = {nid: f"n{k}" for k, nid in enumerate(net.ids)}
     grads_on = show_gradients and ev.loss_node is not None
@@ -257,7 +283,7 @@ def tikz_picture(
             "gvring/.style={draw=gvhl, line width=3pt, rounded corners=5pt, opacity=0.85}",
             "gvglow/.style={draw=gvhl, line width=6pt, opacity=0.6, line cap=round}",
         ]
-    if backdrop:
+    if filled:
         out.insert(2, r"\usetikzlibrary{backgrounds}")
         options += [
             "show background rectangle",
@@ -322,31 +348,15 @@ def tikz_picture(
 
 
 def tikz_document(
-    net: Network,
-    evaluation: Evaluation | None = None,
-    *,
-    show_values: bool = True,
-    show_gradients: bool = True,
-    theme: str = "light",
-    exact: bool = True,
-    scale: float = 1.0,
-    transparent: bool = False,
+    net: Network, evaluation: Evaluation | None = None, **options: Unpack[TexOptions]
 ) -> str:
     """A standalone LaTeX document (``pdflatex``, packages from texlive-latex-base
-    and texlive-pictures) whose page is the picture plus a margin."""
-    th = theme_named(theme)
-    backdrop = th.fill_background and not transparent
-    picture = tikz_picture(
-        net,
-        evaluation,
-        show_values=show_values,
-        show_gradients=show_gradients,
-        theme=theme,
-        exact=exact,
-        scale=scale,
-        transparent=transparent,
-    )
-    margin = 0 if backdrop else MARGIN_CM  # the dark frame brings its own margin
+    and texlive-pictures) whose page is the picture (:func:`tikz_picture` with
+    ``options``) plus a margin."""
+    picture = tikz_picture(net, evaluation, **options)
+    theme = options.get("theme", "light")
+    filled = backdrop(theme, options.get("transparent", False))
+    margin = 0 if filled else MARGIN_CM  # the dark frame brings its own margin
     page = [
         r"\documentclass{article}",
         r"\usepackage{tikz}",
@@ -361,7 +371,21 @@ def tikz_document(
         + r"+1pt\relax,",
         f"  margin={margin}cm]{{geometry}}",
     ]
-    if backdrop:
-        page += [rf"\definecolor{{gvpage}}{{HTML}}{{{th.background}}}", r"\pagecolor{gvpage}"]
+    if filled:
+        background = theme_named(theme).background
+        page += [rf"\definecolor{{gvpage}}{{HTML}}{{{background}}}", r"\pagecolor{gvpage}"]
     page += [r"\begin{document}", r"\noindent\usebox{\gradvizbox}", r"\end{document}"]
     return "\n".join(page) + "\n"
+
+
+def tikz_tex(
+    net: Network,
+    evaluation: Evaluation | None = None,
+    *,
+    picture_only: bool = False,
+    **options: Unpack[TexOptions],
+) -> str:
+    """The ``.tex`` a TikZ export writes: :func:`tikz_document`, or with
+    ``picture_only`` the :func:`tikz_picture` alone for ``\\input`` in a Beamer frame."""
+    make = tikz_picture if picture_only else tikz_document
+    return make(net, evaluation, **options)

@@ -20,6 +20,8 @@ presentation that loads ``tikz``.
 
 from __future__ import annotations
 
+from typing import Unpack
+
 import numpy as np
 
 from gradviz.engine.evaluate import Evaluation
@@ -28,10 +30,18 @@ from gradviz.export.escape import latex_text
 from gradviz.export.mathtex import Formatter
 from gradviz.export.notation import Notation
 from gradviz.export.overlays import NEVER, Overlays
-from gradviz.export.tikz import tikz_picture
+from gradviz.export.tikz import TexOptions, backdrop, tikz_picture
 from gradviz.model.network import Network
 
-__all__ = ["HIGHLIGHT", "slide_specs", "step_latex", "walk_beamer", "walk_frame", "walk_overlays"]
+__all__ = [
+    "HIGHLIGHT",
+    "slide_specs",
+    "step_latex",
+    "walk_beamer",
+    "walk_frame",
+    "walk_overlays",
+    "walk_tex",
+]
 
 #: The highlight colour of the canvas (``gradviz.qt.theme``), per theme, as hex.
 HIGHLIGHT = {"light": "F2A900", "dark": "FFCC4D"}
@@ -251,32 +261,16 @@ def walk_frame(
 
 
 def walk_beamer(
-    net: Network,
-    evaluation: Evaluation | None = None,
-    *,
-    theme: str = "light",
-    exact: bool = True,
-    show_values: bool = True,
-    show_gradients: bool = True,
-    scale: float = 1.0,
-    transparent: bool = False,
+    net: Network, evaluation: Evaluation | None = None, **options: Unpack[TexOptions]
 ) -> str:
-    """A whole Beamer document (16:9) holding :func:`walk_frame`."""
-    frame = walk_frame(
-        net,
-        evaluation,
-        theme=theme,
-        exact=exact,
-        show_values=show_values,
-        show_gradients=show_gradients,
-        transparent=transparent,
-    )
+    """A whole Beamer document (16:9) holding :func:`walk_frame` drawn with ``options``."""
+    frame = walk_frame(net, evaluation, **options)
     page = [
         r"\documentclass[aspectratio=169]{beamer}",
         r"\usepackage{tikz}",
         r"\setbeamertemplate{navigation symbols}{}",
     ]
-    if theme == "dark" and not transparent:
+    if backdrop(options.get("theme", "light"), options.get("transparent", False)):
         page += [
             r"\definecolor{gvpage}{HTML}{1E2127}",
             r"\setbeamercolor{background canvas}{bg=gvpage}",
@@ -285,3 +279,16 @@ def walk_beamer(
         ]
     page += [r"\begin{document}", frame.rstrip("\n"), r"\end{document}"]
     return "\n".join(page) + "\n"
+
+
+def walk_tex(
+    net: Network,
+    evaluation: Evaluation | None = None,
+    *,
+    picture_only: bool = False,
+    **options: Unpack[TexOptions],
+) -> str:
+    """The ``.tex`` a walk export writes: :func:`walk_beamer`, or with ``picture_only``
+    the :func:`walk_frame` alone for ``\\input`` into a presentation."""
+    make = walk_frame if picture_only else walk_beamer
+    return make(net, evaluation, **options)

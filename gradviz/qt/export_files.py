@@ -2,8 +2,8 @@
 remembered in QSettings, and the writers behind Export… and Export Worked Solution….
 
 The writers are the command line's: PNG, SVG and PDF through
-:func:`gradviz.qt.render.export_file`, TikZ through :func:`gradviz.export.tikz.tikz_document`
-(or :func:`~gradviz.export.tikz.tikz_picture` for ``\\input`` in a Beamer frame), the
+:func:`gradviz.qt.render.export_file`, TikZ through :func:`gradviz.export.tikz.tikz_tex`
+(a document, or the picture alone for ``\\input`` in a Beamer frame), the
 worked solution through :mod:`gradviz.export.solution`; text files are written
 atomically (:func:`gradviz.export.files.write_text_atomic`). Failures come back as one
 sentence from :func:`failure_message`, for a message box.
@@ -20,7 +20,7 @@ from PySide6.QtCore import QSettings
 
 from gradviz.export.files import write_text_atomic
 from gradviz.export.solution import solution_latex, solution_markdown
-from gradviz.export.tikz import tikz_document, tikz_picture
+from gradviz.export.tikz import tikz_tex
 from gradviz.model.network import Network
 from gradviz.qt import render
 from gradviz.qt.theme import THEMES, DisplayOptions
@@ -121,10 +121,9 @@ def save_export_options(settings: QSettings, o: ExportOptions) -> None:
 
 def tikz_text(net: Network, o: ExportOptions) -> str:
     """The ``.tex`` an export writes: a standalone document or the picture alone."""
-    make = tikz_picture if o.picture_only else tikz_document
-    return make(
+    return tikz_tex(
         net,
-        net.evaluate(),
+        picture_only=o.picture_only,
         show_values=o.show_values,
         show_gradients=o.show_gradients,
         theme=o.theme,

@@ -160,11 +160,11 @@ def export_walk(
     bad extension, theme or scale, ``OSError`` when a file cannot be written."""
     suffix = checked_suffix(path, FORMATS, "the walk ", theme, scale)
     if suffix == ".tex":
-        from gradviz.export.walk_slides import walk_beamer, walk_frame
+        from gradviz.export.walk_slides import walk_tex
 
-        make = walk_frame if picture_only else walk_beamer
-        text = make(
+        text = walk_tex(
             net,
+            picture_only=picture_only,
             theme=theme,
             exact=exact,
             show_values=show_values,
