@@ -164,16 +164,8 @@ class _Builder(SolutionBase):
         lhs = rf"\nabla {loss_sym}(\Theta_0)"
         jname = rf"J_{{{note.fn_point(x)}}}(\Theta_0)"
         if not self.fits(x):
-            s.para(
-                "By the chain rule, the row vector ",
-                Math(
-                    rf"\frac{{\partial {loss_sym}}}"
-                    rf"{{\partial {note.fn_point(x)}}}"
-                ),
-                " times ",
-                Math(jname),
-                f" (too large to print here: {self.jacobian_size(x)} entries):",
-            )
+            too_large = f" (too large to print here: {self.jacobian_size(x)} entries):"
+            s.para(*self.row_times_jacobian(loss_sym, x, jname), too_large)
             s.equations(self.tuple_rows(lhs, grad_lines))
             return
         jx = self.d_theta(x)
@@ -200,22 +192,18 @@ class _Builder(SolutionBase):
                 + fmt.number_tuple(jx[k])[1:],
             )
         else:
-            s.para(
-                "By the chain rule, the row vector ",
-                Math(
-                    rf"\frac{{\partial {loss_sym}}}"
-                    rf"{{\partial {note.fn_point(x)}}}"
-                ),
-                " times ",
-                Math(jname),
-                ":",
-            )
+            s.para(*self.row_times_jacobian(loss_sym, x, jname), ":")
             if x != net.output:
                 s.equation(jname, fmt.matrix(jx))
             rows = self.tuple_rows(lhs, [fmt.tuple_inline(local) + r" \times " + jname])
         rows.append([("", grad_lines[0])])
         rows += [[(None, line)] for line in grad_lines[1:]]
         s.equations(rows)
+
+    def row_times_jacobian(self, loss_sym: str, x: str, jname: str) -> list[str]:
+        """The start of the sentence "By the chain rule, the row vector ∂l/∂x times J"."""
+        d = rf"\frac{{\partial {loss_sym}}}{{\partial {self.note.fn_point(x)}}}"
+        return ["By the chain rule, the row vector ", Math(d), " times ", Math(jname)]
 
     def step(self) -> None:
         net, note, fmt, ev = self.net, self.note, self.fmt, self.ev
