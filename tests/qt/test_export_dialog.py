@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import window_fixtures
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QContextMenuEvent, QGuiApplication, QImage, QKeySequence
 from PySide6.QtWidgets import QApplication, QMenu, QWidget
@@ -22,6 +23,9 @@ SHEET_J_ROW1 = (
     r"\frac{3}{4} & -\frac{3}{4} & -\frac{3}{2} & \frac{3}{2} & 0 & 0 & "
     r"\frac{1}{2} & \frac{1}{4} & 0 & -\frac{1}{2} & -\frac{1}{4} & 0"
 )
+
+#: the shared fixture, also importable from here (test_render_atomic does)
+errors = window_fixtures.errors
 
 
 @pytest.fixture
