@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import numpy as np
@@ -78,13 +79,16 @@ def sheet_name(theta_name: str) -> str:
     return base.lower() + subscript(rest.rstrip("]"))
 
 
-def entry_labels(node_id: str, shape: tuple[int, ...], *, param: bool = False) -> list[str]:
+def entry_labels(
+    node_id: str, shape: tuple[int, ...], *, param: bool = False, limit: int | None = None
+) -> list[str]:
     """Labels of a value's entries, row-major and 1-based: ``z[1]``, ``z[2]`` …;
-    for a parameter the sheet's ``p₁,₁`` …; a scalar is just its id."""
+    for a parameter the sheet's ``p₁,₁`` …; a scalar is just its id. ``limit``:
+    only the first ones (a list capped on screen needs no 200 000 labels)."""
     if not shape:
         return [node_id.lower() if param else node_id]
     labels = []
-    for idx in np.ndindex(*shape):
+    for idx in itertools.islice(np.ndindex(*shape), limit):
         inside = ",".join(str(k + 1) for k in idx)
         labels.append(sheet_name(f"{node_id}[{inside}]") if param else f"{node_id}[{inside}]")
     return labels

@@ -22,8 +22,13 @@ SHEET_J = [
 
 
 def label_text(ins: Inspector) -> str:
-    """Everything the inspector's labels say."""
-    return "\n".join(label.text() for label in ins.widget().findChildren(QLabel))
+    """Everything the labels of the page shown say."""
+    return "\n".join(label.text() for label in ins.page.findChildren(QLabel))
+
+
+def finite_differences(qtbot, ins: Inspector) -> None:
+    """Wait for the estimates, which follow a selection or an edit a moment later."""
+    qtbot.waitUntil(lambda: not ins.fd_pending, timeout=3000)
 
 
 @pytest.fixture
@@ -113,9 +118,11 @@ def test_the_chain_rule_along_the_path_to_the_output(inspector) -> None:
     assert product.matrix.tolist() == ev.jacobian_between("f", "z").tolist()
 
 
-def test_finite_differences_agree_and_can_be_hidden(inspector) -> None:
+def test_finite_differences_agree_and_can_be_hidden(qtbot, inspector) -> None:
     inspector.set_node("P")
     block = inspector.blocks["output"]
+    assert inspector.fd_pending and not block.numeric.isVisibleTo(inspector)  # a moment later
+    finite_differences(qtbot, inspector)
     assert block.numeric is not None
     assert np.allclose(block.numeric.matrix, block.analytic.matrix, atol=1e-8)
     assert not np.array_equal(block.numeric.matrix, block.analytic.matrix)  # really numeric
@@ -129,9 +136,10 @@ def test_finite_differences_agree_and_can_be_hidden(inspector) -> None:
     assert not inspector.blocks["local:0"].numeric.isVisibleTo(inspector)
 
 
-def test_a_relu_kink_is_marked_with_a_note(inspector) -> None:
+def test_a_relu_kink_is_marked_with_a_note(qtbot, inspector) -> None:
     inspector.doc.set_entry("E", (1,), 0.5)  # z = (7/2, 1, 0): z[3] sits on the kink
     inspector.set_node("g")
+    finite_differences(qtbot, inspector)
     block = inspector.blocks["local:0"]
     assert list(block.analytic.marked) == [(2, 2)]
     assert "z[3] = 0" in block.analytic.marked[(2, 2)]
@@ -228,6 +236,7 @@ def test_copy_as_latex_from_the_context_menu(inspector) -> None:
 def test_finite_differences_follow_an_edit_a_moment_later(qtbot, inspector) -> None:
     inspector.set_node("z")
     block = inspector.blocks["output"]
+    finite_differences(qtbot, inspector)
     before = block.numeric.matrix
     inspector.doc.set_entry("P", (0, 0), 5.0)  # scrubbing: analytic now, differences next
     assert np.array_equal(block.numeric.matrix, before)
@@ -277,7 +286,7 @@ def test_options_reach_the_inspector(inspector) -> None:
     assert inspector.blocks["local:0"].analytic.texts()[0] == ["1/4", "−1/4"]
     headings = [
         lbl.styleSheet()
-        for lbl in inspector.widget().findChildren(QLabel)
+        for lbl in inspector.page.findChildren(QLabel)
         if "font-weight: 600" in lbl.styleSheet()
     ]
     assert headings and all(DARK.value in h for h in headings if "10.5pt" in h)
