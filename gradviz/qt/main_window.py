@@ -11,18 +11,16 @@ unsaved changes asks Save/Discard/Cancel first.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
 from PySide6.QtCore import QEvent, QPoint, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent, QUndoStack
+from PySide6.QtGui import QAction, QCloseEvent, QShowEvent, QUndoStack
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QWidget
 
 from gradviz.model.document import Document
 from gradviz.model.fileformat import ModelError
-from gradviz.qt import documents
+from gradviz.qt import documents, window_links
 from gradviz.qt.autosave import Autosaver
 from gradviz.qt.canvas import GraphScene, GraphView
 from gradviz.qt.inspector import Inspector
@@ -75,8 +73,7 @@ class MainWindow(QMainWindow):
             Qt.DockWidgetArea.BottomDockWidgetArea,
         )
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
-        self.jacobian_panel.parameterHovered.connect(self._parameter_hovered)
-        self.jacobian_panel.parameterClicked.connect(self._parameter_clicked)
+        window_links.link_jacobian_panel(self)
 
         self.training = TrainingToolBar(self.doc, self.undo_stack, self.options, self)
         self.training.statusMessage.connect(self.show_status)
@@ -115,8 +112,7 @@ class MainWindow(QMainWindow):
 
     def _make_scene(self, doc: Document) -> GraphScene:
         scene = GraphScene(doc, self.options, self.undo_stack, self)
-        scene.nodeSelected.connect(self._node_selected)
-        scene.entrySelected.connect(self._entry_selected)
+        window_links.link_scene(self, scene)
         scene.statusMessage.connect(self.show_status)
         scene.contextMenuRequested.connect(self._context_menu)
         return scene
@@ -288,27 +284,6 @@ class MainWindow(QMainWindow):
         self.recent.clear()
         self._rebuild_recent_menu()
 
-    def add_export_actions(self, menu: QMenu) -> None:
-        """The File menu's export group: Export… (the dialog with a preview), Export
-        Worked Solution…, Copy Canvas as Image."""
-        export = QAction("&Export…", self)
-        export.setShortcut(QKeySequence("Ctrl+E"))
-        export.setStatusTip("PNG, SVG, PDF or TikZ of the drawing, with a preview")
-        export.triggered.connect(lambda: self._export("open_export_dialog"))
-        menu.addAction(export)
-        self.actions_by_name["export"] = export
-        solution = QAction("Export &Worked Solution…", self)
-        solution.setStatusTip("The derivation step by step, as LaTeX or Markdown")
-        solution.triggered.connect(lambda: self._export("export_solution"))
-        menu.addAction(solution)
-        self.actions_by_name["export_solution"] = solution
-        menu.addAction(self.walk.export_action)
-        copy = QAction("Copy Canvas as Image", self)
-        copy.setShortcut(QKeySequence("Ctrl+Shift+C"))
-        copy.triggered.connect(self._copy_canvas)
-        menu.addAction(copy)
-        self.actions_by_name["copy_image"] = copy
-
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
         super().showEvent(event)
         if not self._shown:  # fit once the docks have their final sizes
@@ -321,20 +296,18 @@ class MainWindow(QMainWindow):
 
         structure_menu.show_menu(self, target, where)
 
-    def _export(self, name: str) -> object:
+    def export(self, name: str) -> object:
         """Run ``export_actions.<name>(self)``; the export modules (dialogs, renderers,
         TikZ) load on first use, not at start-up."""
         from gradviz.qt import export_actions
 
         return getattr(export_actions, name)(self)
 
-    def _copy_canvas(self) -> None:
+    def copy_canvas(self) -> None:
+        """File ▸ Copy Canvas as Image (the renderer loads on first use)."""
         from gradviz.qt import render
 
-        self._copy_canvas_image(render.copy_image_to_clipboard)
-
-    def _copy_canvas_image(self, copy: Callable[[GraphScene], object]) -> None:
-        copy(self.scene)
+        render.copy_image_to_clipboard(self.scene)
         self.show_status("The canvas is on the clipboard as an image (twice the screen size)")
 
     # -- messages --------------------------------------------------------------
@@ -345,7 +318,7 @@ class MainWindow(QMainWindow):
     def show_status(self, message: str) -> None:
         self.statusBar().showMessage(message, 8000)
 
-    # -- views talking to each other -------------------------------------------
+    # -- the display options and the docks ----------------------------------------
     def set_options(self, options: DisplayOptions) -> None:
         """Exact/decimals, digits, hidden values or gradients, theme: every view at once."""
         self.options = options
@@ -358,45 +331,6 @@ class MainWindow(QMainWindow):
         if self.scalar_dock is not None:
             self.scalar_dock.scalar_view.set_options(options)
         save_options(self.settings, options)
-
-    def _node_selected(self, node_id: str) -> None:
-        self.inspector.set_node(node_id or None)
-        if node_id:
-            self.inspector_dock.raise_()
-
-    def _entry_selected(self, node_id: str, index: object) -> None:
-        """An entry of a parameter was clicked on the canvas: pin its column of Θ."""
-        net = self.doc.network
-        if not net.has_node(node_id) or net.node(node_id).op != "param":
-            return
-        if not isinstance(index, (tuple, list)):
-            return
-        col = 0
-        for pid in net.param_ids:
-            value = net.node(pid).value
-            assert value is not None
-            if pid == node_id:
-                flat = int(np.ravel_multi_index(tuple(int(k) for k in index), value.shape))
-                self.jacobian_panel.pin(col + flat)
-                return
-            col += value.size
-
-    def _parameter_hovered(self, col: int) -> None:
-        shown = col if col >= 0 else self.jacobian_panel.pinned
-        self.scene.highlight_parameter(shown)
-        if col >= 0:
-            pid, idx = self.jacobian_panel.parameter_of_column(col)
-            name = self.jacobian_panel.column_labels()[col]
-            self.show_status(
-                f"Column {col + 1} of J_fE(Θ): ∂f/∂{name}, the entry "
-                f"{pid}[{','.join(str(i + 1) for i in idx)}]"
-            )
-
-    def _parameter_clicked(self, col: int) -> None:
-        pid, _ = self.jacobian_panel.parameter_of_column(col)
-        self.scene.select_node(pid)
-        self.inspector.set_node(pid)
-        self.scene.highlight_parameter(col)
 
     def toggle_scalar_view(self, on: bool = True) -> None:
         """View → Scalar View: every scalar operation, linked to J_fE(Θ) (made on first use)."""

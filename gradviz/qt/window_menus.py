@@ -9,11 +9,12 @@ Display options are remembered in QSettings under ``view/``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QAction, QActionGroup, QColor, QKeySequence, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMenu
 
 from gradviz.model.examples import example_names
 from gradviz.qt.theme import THEMES, DisplayOptions
@@ -108,11 +109,79 @@ def _action(
     return action
 
 
+def _option_toggle(win: MainWindow, menu: QMenu, field: str, text: str, **kw: Any) -> None:
+    """A checkable action for the yes/no display option ``field`` (named ``field``)."""
+    menu.addAction(
+        _action(
+            win,
+            field,
+            text,
+            lambda on: win.set_options(win.options.with_(**{field: on})),
+            checkable=True,
+            checked=getattr(win.options, field),
+            **kw,
+        )
+    )
+
+
+def _option_choices(
+    win: MainWindow, menu: QMenu, field: str, choices: Sequence[tuple[object, str]]
+) -> None:
+    """One checked action among ``choices`` (value, text) for the display option
+    ``field``; each is named ``field:value`` (``digits:4``, ``theme:dark``)."""
+    group = QActionGroup(win)
+    for value, text in choices:
+        action = _action(
+            win,
+            f"{field}:{value}",
+            text,
+            lambda _=False, v=value: win.set_options(win.options.with_(**{field: v})),
+            checkable=True,
+            checked=getattr(win.options, field) == value,
+        )
+        group.addAction(action)
+        menu.addAction(action)
+
+
 def _new_network(win: MainWindow) -> None:
     """File → New Network… (the builder dialog loads on first use)."""
     from gradviz.qt.builder_dialog import new_network
 
     new_network(win)
+
+
+def _export_actions(win: MainWindow, menu: QMenu) -> None:
+    """File's export group: Export… (the dialog with a preview), Export Worked
+    Solution…, Export Walk…, Copy Canvas as Image."""
+    menu.addAction(
+        _action(
+            win,
+            "export",
+            "&Export…",
+            lambda: win.export("open_export_dialog"),
+            shortcuts=("Ctrl+E",),
+            tip="PNG, SVG, PDF or TikZ of the drawing, with a preview",
+        )
+    )
+    menu.addAction(
+        _action(
+            win,
+            "export_solution",
+            "Export &Worked Solution…",
+            lambda: win.export("export_solution"),
+            tip="The derivation step by step, as LaTeX or Markdown",
+        )
+    )
+    menu.addAction(win.walk.export_action)
+    menu.addAction(
+        _action(
+            win,
+            "copy_image",
+            "Copy Canvas as Image",
+            win.copy_canvas,
+            shortcuts=("Ctrl+Shift+C",),
+        )
+    )
 
 
 def build_menus(win: MainWindow) -> None:
@@ -155,7 +224,7 @@ def build_menus(win: MainWindow) -> None:
         _action(win, "save_as", "Save &As…", lambda: win.save_as(), shortcuts=("Ctrl+Shift+S",))
     )
     file_menu.addSeparator()
-    win.add_export_actions(file_menu)
+    _export_actions(win, file_menu)
     file_menu.addSeparator()
     file_menu.addAction(_action(win, "quit", "&Quit", win.close, shortcuts=("Ctrl+Q",)))
 
@@ -171,53 +240,19 @@ def build_menus(win: MainWindow) -> None:
 
     # View
     view = bar.addMenu("&View")
-    o = win.options
-    view.addAction(
-        _action(
-            win,
-            "exact",
-            "&Exact Fractions",
-            shortcuts=("Ctrl+Shift+F",),
-            checkable=True,
-            checked=o.exact,
-            slot=lambda on: win.set_options(win.options.with_(exact=on)),
-            tip="3/4 and ln 2 instead of 0.75 and 0.6931",
-        )
+    _option_toggle(
+        win,
+        view,
+        "exact",
+        "&Exact Fractions",
+        shortcuts=("Ctrl+Shift+F",),
+        tip="3/4 and ln 2 instead of 0.75 and 0.6931",
     )
-    digits_menu = view.addMenu("&Digits for Decimals")
-    group = QActionGroup(win)
-    for d in DIGITS:
-        a = _action(
-            win,
-            f"digits:{d}",
-            f"{d} significant digits",
-            checkable=True,
-            checked=o.digits == d,
-            slot=lambda _=False, d=d: win.set_options(win.options.with_(digits=d)),
-        )
-        group.addAction(a)
-        digits_menu.addAction(a)
+    digits = view.addMenu("&Digits for Decimals")
+    _option_choices(win, digits, "digits", [(d, f"{d} significant digits") for d in DIGITS])
     view.addSeparator()
-    view.addAction(
-        _action(
-            win,
-            "show_values",
-            "Show &Values on Edges",
-            checkable=True,
-            checked=o.show_values,
-            slot=lambda on: win.set_options(win.options.with_(show_values=on)),
-        )
-    )
-    view.addAction(
-        _action(
-            win,
-            "show_gradients",
-            "Show &Gradients on Edges",
-            checkable=True,
-            checked=o.show_gradients,
-            slot=lambda on: win.set_options(win.options.with_(show_gradients=on)),
-        )
-    )
+    _option_toggle(win, view, "show_values", "Show &Values on Edges")
+    _option_toggle(win, view, "show_gradients", "Show &Gradients on Edges")
     show_fd = _action(
         win,
         "show_fd",
@@ -229,18 +264,7 @@ def build_menus(win: MainWindow) -> None:
     win.inspector.fdVisibilityChanged.connect(show_fd.setChecked)
     view.addAction(show_fd)
     view.addSeparator()
-    themes = QActionGroup(win)
-    for name, text in (("light", "&Light Theme"), ("dark", "Dar&k Theme")):
-        a = _action(
-            win,
-            f"theme:{name}",
-            text,
-            checkable=True,
-            checked=o.theme == name,
-            slot=lambda _=False, n=name: win.set_options(win.options.with_(theme=n)),
-        )
-        themes.addAction(a)
-        view.addAction(a)
+    _option_choices(win, view, "theme", [("light", "&Light Theme"), ("dark", "Dar&k Theme")])
     view.addSeparator()
     view.addAction(
         _action(
