@@ -4,14 +4,15 @@ export share, so the two drawings always match."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
-__all__ = ["THEMES", "TikzTheme", "theme_named"]
+__all__ = ["SHARED_ROLES", "THEMES", "RoleColours", "TikzTheme", "theme_named"]
 
 
 @dataclass(frozen=True)
-class TikzTheme:
-    """The canvas colours (``gradviz.qt.theme``), as 6-digit hex without ``#``."""
+class RoleColours:
+    """The colour of each role that the canvas and the TikZ export share; each
+    theme's class adds its own (the canvas: grid, selection, …)."""
 
     background: str
     node_fill: str
@@ -24,6 +25,17 @@ class TikzTheme:
     value: str
     gradient: str
     warning: str
+
+
+#: The role names of :class:`RoleColours`, in order.
+SHARED_ROLES: tuple[str, ...] = tuple(f.name for f in fields(RoleColours))
+
+
+@dataclass(frozen=True)
+class TikzTheme(RoleColours):
+    """The canvas colours (``gradviz.qt.theme``), as 6-digit hex without ``#``, and
+    whether the picture fills its background (the dark theme does)."""
+
     fill_background: bool
 
 

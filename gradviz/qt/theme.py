@@ -11,46 +11,23 @@ from dataclasses import dataclass, replace
 
 from PySide6.QtGui import QColor
 
+from gradviz.export.palette import SHARED_ROLES, RoleColours
 from gradviz.export.palette import THEMES as PALETTES
 
 
 @dataclass(frozen=True)
-class Theme:
+class Theme(RoleColours):
+    """The canvas's colours as ``#rrggbb``: the roles shared with the TikZ export
+    (:class:`~gradviz.export.palette.RoleColours`) and the screen's own."""
+
     name: str
-    background: str
     grid: str
-    node_fill: str
-    leaf_fill: str
-    param_fill: str
-    loss_fill: str
-    node_border: str
-    text: str
     dim_text: str
-    edge: str
-    value: str
-    gradient: str
     highlight: str
     selection: str
-    warning: str
 
     def color(self, role: str) -> QColor:
         return QColor(getattr(self, role))
-
-
-#: Roles whose colours the TikZ export shares: one definition, in gradviz.export.palette.
-SHARED_ROLES = (
-    "background",
-    "node_fill",
-    "leaf_fill",
-    "param_fill",
-    "loss_fill",
-    "node_border",
-    "text",
-    "edge",
-    "value",
-    "gradient",
-    "warning",
-)
 
 
 def _theme(name: str, **screen_only: str) -> Theme:
