@@ -105,7 +105,7 @@ def descend(net: Network, lr: float, steps: int) -> Descent:
         bad = np.flatnonzero(~np.isfinite(theta))
         if bad.size:
             name = ev.theta_names[int(bad[0])]
-            why = f"the new {name} = {name} − lr·∂l/∂{name} overflows float64"
+            why = f"the new {name} = {name} − lr·∂{ev.loss_node}/∂{name} overflows float64"
             return Descent(k, losses, first_gradient, f"{why} ({_smaller(lr)})")
         net.set_theta(theta)
         after = net.evaluate()
@@ -131,7 +131,7 @@ def _not_finite_at(ev: Evaluation) -> str | None:
     more = "" if bad.size == 1 else f" (and {bad.size - 1} more {_entries(bad.size - 1)})"
     return (
         f"the gradient is not finite at these weights: "
-        f"∂l/∂{ev.theta_names[i]} = {_show(float(ev.gradient[i]))}{more}"
+        f"∂{ev.loss_node}/∂{ev.theta_names[i]} = {_show(float(ev.gradient[i]))}{more}"
     )
 
 

@@ -124,7 +124,9 @@ class LossPlot(QWidget):
 
 class TrainingToolBar(QToolBar):
     """Learning rate, Step, Run N steps, Reset, the loss plot and the current loss.
-    ``statusMessage(text)`` explains a refused learning rate or a missing loss."""
+    ``statusMessage(text)``: one sentence for the status bar — the loss before →
+    after a step, or why a step or a typed learning rate is refused ("" clears a
+    complaint about the learning rate once it is valid)."""
 
     statusMessage = Signal(str)
     #: ``stepsTaken(n)``: Step or Run pushed ``n`` gradient steps (the window autosaves).
@@ -210,8 +212,10 @@ class TrainingToolBar(QToolBar):
         self.plot.set_history(history)
         if ev.loss is None or ev.loss_node is None:
             self.loss_label.setText("no loss node")
+            self.loss_label.setStyleSheet(LOSS_STYLE)
             self.setToolTip("This network has no loss node, so there is nothing to descend")
             return
+        self.setToolTip("")
         loss = number(ev.loss, self._options)
         self.loss_label.setText(f"{ev.loss_node} = {loss}")
         finite = math.isfinite(ev.loss)
@@ -283,11 +287,11 @@ class TrainingToolBar(QToolBar):
         net = self.doc.network.copy()
         done = descend(net, lr, steps)
         if done.taken:
-            self._push(net.theta, done, lr)
+            self._push(net.theta, done)
         self.statusMessage.emit(self._report(done, steps))
         return done.refused is None
 
-    def _push(self, theta: np.ndarray, done: Descent, lr: float) -> None:
+    def _push(self, theta: np.ndarray, done: Descent) -> None:
         """The steps taken as one undo entry; the history restarts after an edit."""
         history = list(self.doc.loss_history)
         if not history or history[-1] != done.losses[0]:  # Θ was edited since
@@ -323,11 +327,11 @@ class TrainingToolBar(QToolBar):
         init = self.doc.initial.theta
         if init.shape != self.doc.network.theta.shape:
             self.statusMessage.emit(
-                "The network's parameters changed shape; Reset cannot restore the loaded values"
+                "The network's parameters changed shape; Reset cannot restore the loaded values."
             )
             return False
         self._undo.push(SetThetaCommand(self.doc, init, "Reset Θ to the loaded values", []))
-        self.statusMessage.emit("Θ is back to the loaded values")
+        self.statusMessage.emit("Θ is back to the loaded values.")
         return True
 
 

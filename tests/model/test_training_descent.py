@@ -102,7 +102,7 @@ def test_a_non_finite_gradient_at_a_finite_loss_is_refused() -> None:
     done = descend(net, 0.1, 2)
     assert done.taken == 0 and done.stuck
     assert done.refused == (
-        "the gradient is not finite at these weights: ∂l/∂W[1,1] = inf (and 1 more entry)"
+        "the gradient is not finite at these weights: ∂L/∂W[1,1] = inf (and 1 more entry)"
     )
     assert net.theta.tolist() == [1e-300, 0]
 

@@ -146,3 +146,14 @@ def test_a_network_without_loss_cannot_step(qtbot) -> None:
     assert not bar.step_button.isEnabled()
     assert bar.loss_label.text() == "no loss node"
     assert not bar.step()
+
+
+def test_the_no_loss_note_goes_when_a_network_with_a_loss_is_opened(qtbot, bar) -> None:
+    net = gradviz.load("exercise3")
+    net.nodes = [n for n in net.nodes if n.id != "l"]
+    net.loss = None
+    bar.set_document(Document(net))
+    assert bar.loss_label.text() == "no loss node" and "no loss node" in bar.toolTip()
+    bar.set_document(Document(gradviz.load("exercise3")))
+    assert bar.loss_label.text() == "l = ln 2" and bar.toolTip() == ""
+    assert bar.step()
