@@ -25,6 +25,8 @@ PAREN_W = 6.0  # one round bracket
 PAREN_PAD = 4.0  # between a bracket and the entries
 #: Text drawn smaller than this many pixels is unreadable: a faint bar stands for it.
 READABLE_PX = 3.0
+#: A label less than this many pixels tall would tint a fraction of a pixel: it is left out.
+VISIBLE_PX = 0.5
 BAR_ALPHA = 90
 
 
@@ -48,7 +50,6 @@ class MathLabel(Part):
         self._cells: list[list[str]] = []
         self._color = _BLACK
         self._halo: QColor | None = None
-        self._rect = QRectF()
         self.width = self.height = 0.0  # of the box, in scene units (the placer reads these)
         self._col_widths: list[float] = []
         self.spot = -1  # the candidate spot along its edge chosen last (see placement)
@@ -85,6 +86,11 @@ class MathLabel(Part):
         self.changed(before)
 
     @property
+    def has_text(self) -> bool:
+        """Whether anything was written (the same as ``bool(self.text)``, without making it)."""
+        return bool(self._prefix or self._inline or self._inline is None)
+
+    @property
     def text(self) -> str:
         """The label as plain text (a matrix row by row, ``;`` between rows)."""
         if self._inline is not None:
@@ -113,7 +119,6 @@ class MathLabel(Part):
 
     def _set_size(self, w: float, h: float) -> None:
         self.width, self.height = w, h
-        self._rect = QRectF(0, 0, w, h)
         self.rect = (self._x, self._y, self._x + w, self._y + h)
 
     # -- where -----------------------------------------------------------------------
@@ -142,7 +147,7 @@ class MathLabel(Part):
 
     def boundingRect(self) -> QRectF:  # noqa: N802
         """The box in the label's own coordinates (top-left at 0, 0)."""
-        return QRectF(self._rect)
+        return QRectF(0, 0, self.width, self.height)
 
     # -- painting -----------------------------------------------------------------
     def draw(self, painter: QPainter, lod: float) -> None:
@@ -158,14 +163,16 @@ class MathLabel(Part):
     def draw_many(painter: QPainter, parts: Sequence[Part], lod: float) -> None:
         """Labels far too small to read (text under :data:`READABLE_PX` pixels) are
         each a bar in its colour on its halo: all halos, then all bars, one call per
-        colour. Readable ones draw their text one by one."""
+        colour (none at all under :data:`VISIBLE_PX` tall). Readable ones draw their
+        text one by one."""
         if lod * style.LABEL_PX >= READABLE_PX:
             Part.draw_many(painter, parts, lod)
             return
         halos: dict[int, tuple[QColor, list[QRectF]]] = {}
         bars: dict[int, tuple[QColor, list[QRectF]]] = {}
+        least = VISIBLE_PX / lod  # scene units: a label less tall than that is not drawn
         for p in parts:
-            if not isinstance(p, MathLabel):
+            if not isinstance(p, MathLabel) or p.height < least:
                 continue
             x, y, w, h = p._x, p._y, p.width, p.height
             if p._halo is not None:
@@ -186,7 +193,7 @@ class MathLabel(Part):
         if self._halo is not None:
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(self._halo)
-            painter.drawRoundedRect(self._rect, 4, 4)
+            painter.drawRoundedRect(QRectF(0, 0, self.width, self.height), 4, 4)
         fm = style.metrics(self._px)
         painter.setFont(style.font(self._px))
         pen = QPen(self._color)
@@ -195,7 +202,7 @@ class MathLabel(Part):
         if self._inline is not None:
             painter.drawText(QPointF(PAD, PAD + fm.ascent()), self._prefix + self._inline)
             return
-        h = self._rect.height() - 2 * PAD
+        h = self.height - 2 * PAD
         painter.drawText(QPointF(PAD, PAD + (h - line_h) / 2 + fm.ascent()), self._prefix)
         x0 = PAD + style.text_width(self._prefix, self._px)
         grid_h = line_h * len(self._cells)

@@ -111,6 +111,8 @@ class Layer(QGraphicsItem):
         super().__init__()
         self.parts: list[Part] = []
         self._bounds: Rect | None = None
+        #: :meth:`drawing_rect` as last computed; None once any part changed since.
+        self._drawn: tuple[Rect | None] | None = None
         self._batch = 0
         self.setZValue(z)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
@@ -132,15 +134,14 @@ class Layer(QGraphicsItem):
 
     def refit(self) -> None:
         """Bounds of exactly the visible parts; repaint all of it."""
-        bounds: Rect | None = None
-        for p in self.parts:
-            if p._visible:
-                bounds = union(bounds, p.rect)
+        self._drawn = None
+        bounds = self.drawing_rect()
         self.prepareGeometryChange()
         self._bounds = bounds
         QGraphicsItem.update(self)
 
     def part_changed(self, part: Part, before: Rect) -> None:
+        self._drawn = None
         if self._batch:
             return
         now = part.rect
@@ -152,11 +153,13 @@ class Layer(QGraphicsItem):
 
     def drawing_rect(self) -> Rect | None:
         """The union of the visible parts' rectangles (None when there are none)."""
-        bounds: Rect | None = None
-        for p in self.parts:
-            if p._visible:
-                bounds = union(bounds, p.rect)
-        return bounds
+        if self._drawn is None:
+            bounds: Rect | None = None
+            for p in self.parts:
+                if p._visible:
+                    bounds = union(bounds, p.rect)
+            self._drawn = (bounds,)
+        return self._drawn[0]
 
     def part_at(self, r: Rect) -> Part | None:
         """The last-drawn visible part whose rectangle meets ``r``."""

@@ -57,6 +57,10 @@ class NodeItem(QGraphicsItem):
         self.theme: Theme | None = None
         self.body = QRectF(-30, -20, 60, 40)
         self._bounds = QRectF(self.body)
+        #: ``(left, top, right, bottom)`` of :meth:`boundingRect` and the box's
+        #: half-size plus 2, as plain floats for the placer (kept by :meth:`_set_bounds`).
+        self.extent = (-30.0, -20.0, 30.0, 20.0)
+        self.half = (32.0, 22.0)
         self.warning = False
         self.notes: list[str] = []
         #: The tooltip, set on the item only when first asked for (see :meth:`ensure_tooltip`).
@@ -66,8 +70,7 @@ class NodeItem(QGraphicsItem):
         if editable:
             flags |= QGraphicsItem.GraphicsItemFlag.ItemIsMovable
             self.setCursor(Qt.CursorShape.SizeAllCursor)
-        self.setFlags(flags)
-        self.setZValue(1)
+        self.setFlags(flags)  # z stays 0: between the edge layer and the label layer
 
     def ensure_tooltip(self) -> None:
         """Give the item its tooltip (made lazily: a big graph has thousands of nodes)."""
@@ -96,7 +99,8 @@ class NodeItem(QGraphicsItem):
         """``(x, y, hw, hh)``: the box's centre and half-size, 2 units outside it
         (what :meth:`anchor` clips a line to)."""
         p = self.pos()
-        return p.x(), p.y(), self.body.width() / 2 + 2, self.body.height() / 2 + 2
+        hw, hh = self.half
+        return p.x(), p.y(), hw, hh
 
     def _set_bounds(self, extra: QRectF | None = None) -> None:
         self.prepareGeometryChange()
@@ -104,6 +108,8 @@ class NodeItem(QGraphicsItem):
         if extra is not None:
             r = r.united(extra)
         self._bounds = r
+        self.extent = (r.left(), r.top(), r.right(), r.bottom())
+        self.half = (self.body.width() / 2 + 2, self.body.height() / 2 + 2)
 
     def adjust_edges(self) -> None:
         """Re-anchor this node's edges (after a move or a change of size)."""

@@ -43,6 +43,14 @@ CAPTION_GAP = 6.0  # between a caption's lowest point and the box under it
 CAPTION_PAD = 2.0  # around a caption, inside its plate
 
 
+def _flat_index(index: tuple[int, ...], shape: tuple[int, ...]) -> int:
+    """Where ``value[index]`` lies in ``value.ravel()`` (C order) for a value of ``shape``."""
+    k = 0
+    for i, d in zip(index, shape, strict=True):
+        k = k * d + i
+    return k
+
+
 class LeafNodeItem(NodeItem):
     """An input or parameter: name above, entries in a bracketed grid (a big
     tensor's preview and one line of facts, see :mod:`~gradviz.qt.canvas.summary`)."""
@@ -60,6 +68,9 @@ class LeafNodeItem(NodeItem):
         cells = self.grid.cells()
         self._places = {idx: (i, j) for i, j, idx in cells if idx is not None}
         self.entries: dict[tuple[int, ...], Entry] = {idx: Entry(idx) for idx in self._places}
+        #: Per entry, in order: where it lies in the flattened value, and its grid column.
+        self._flat = [_flat_index(idx, shape) for idx in self.entries]
+        self._entry_cols = [self._places[idx][1] for idx in self.entries]
         self.gaps = [Entry((), self.grid.gap_text(i, j)) for i, j, idx in cells if idx is None]
         self._gap_places = [(i, j) for i, j, idx in cells if idx is None]
         self.facts = ""
@@ -84,15 +95,22 @@ class LeafNodeItem(NodeItem):
     ) -> bool:
         """Show ``value``; returns True when the node changed size (edges re-anchor)."""
         self.theme = opts.palette
-        self.warning = not style.all_finite(value)
-        notes = ["non-finite value"] if self.warning else []
+        if self.summarised:  # a preview: its entries, picked out of the big tensor
+            xs = [float(value[idx]) for idx in self.entries]
+            finite = style.all_finite(value)
+        else:  # every entry shown: one pass over the flattened value
+            flat = value.ravel().tolist()
+            xs = [float(flat[k]) for k in self._flat]
+            finite = all(map(math.isfinite, xs))
+        self.warning = not finite
+        notes = [] if finite else ["non-finite value"]
         facts = summary.facts(value, opts.exact, opts.digits) if self.summarised else ""
         force = notes != self.notes or facts != self.facts
         self.notes, self.facts = notes, facts
-        for idx, e in self.entries.items():
-            x = float(value[idx])
-            e.text = style.number(x, opts)
-            e.finite = x == x and abs(x) != float("inf")
+        number, exact, digits = style.cached_number, opts.exact, opts.digits
+        for (idx, e), x in zip(self.entries.items(), xs, strict=True):
+            e.text = number(x, exact, digits)
+            e.finite = math.isfinite(x)
             e.highlighted = highlight == idx
         if self.hovered is not None:
             self.setToolTip(self._entry_tip(self.hovered))
@@ -105,9 +123,11 @@ class LeafNodeItem(NodeItem):
         rows, cols = len(self.grid.rows), len(self.grid.cols)
         px = style.ENTRY_PX
         widths = [ENTRY_MIN_W] * cols
-        for idx, e in self.entries.items():
-            c = self._places[idx][1]
-            widths[c] = max(widths[c], style.text_width(e.text, px))
+        text_width = style.text_width
+        for e, c in zip(self.entries.values(), self._entry_cols, strict=True):
+            w = text_width(e.text, px)
+            if w > widths[c]:
+                widths[c] = w
         for (_, c), gap in zip(self._gap_places, self.gaps, strict=True):
             widths[c] = max(widths[c], style.text_width(gap.text, px))
         if widths == self._col_widths and not force:
@@ -279,7 +299,7 @@ class OpNodeItem(NodeItem):
         cw = style.text_width(self.caption, style.CAPTION_PX)
         pad = CAPTION_PAD
         top = body.top() - CAPTION_GAP - cm.height()
-        return QRectF(-cw / 2 - 2 * pad, top - pad, cw + 4 * pad, cm.height() + 2 * pad)
+        return QRectF(-cw / 2 - 3 * pad, top - pad, cw + 6 * pad, cm.height() + 2 * pad)
 
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None

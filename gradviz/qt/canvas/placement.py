@@ -18,7 +18,6 @@ thousands of labels is pure arithmetic, with no Qt object made per candidate.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterable
 
 from gradviz.model import layout
@@ -116,10 +115,13 @@ def _at(label: MathLabel, spot: tuple[float, float], margin: float = 0.0) -> Rec
 
 def _first_free(index: RectIndex, label: MathLabel, where: Spots, prefer: int) -> int | None:
     """The number of the first spot where ``label`` meets nothing, trying ``prefer`` first."""
-    order = range(SPOT_COUNT) if prefer < 0 else itertools.chain([prefer], range(SPOT_COUNT))
     w, h = label.width, label.height
     hits, at = index.hits, where.at
-    for k in order:
+    if prefer >= 0:
+        x, y = at(prefer)
+        if not hits((x, y, x + w, y + h)):
+            return prefer
+    for k in range(SPOT_COUNT):
         x, y = at(k)
         if not hits((x, y, x + w, y + h)):
             return k
@@ -139,14 +141,10 @@ def _order(item: tuple[float, int, MathLabel, Spots]) -> tuple[float, int]:
 
 def node_rect(node: NodeItem, margin: float = 0.0) -> Rect:
     """A node's bounding box in scene units, grown by ``margin``."""
-    b, p = node.boundingRect(), node.pos()
+    left, top, right, bottom = node.extent
+    p = node.pos()
     x, y = p.x(), p.y()
-    return (
-        x + b.left() - margin,
-        y + b.top() - margin,
-        x + b.right() + margin,
-        y + b.bottom() + margin,
-    )
+    return (x + left - margin, y + top - margin, x + right + margin, y + bottom + margin)
 
 
 def place_labels(
@@ -174,15 +172,16 @@ def place_labels(
     todo.sort(key=_order)
     placed: list[tuple[Rect, list[tuple[int, int]]]] = []
     m = LABEL_MARGIN
+    add, first_free = index.add, _first_free
     for _, _, label, where in todo:
-        k = _first_free(index, label, where, label.spot if sticky else -1)
+        k = first_free(index, label, where, label.spot if sticky else -1)
         if k is None:  # nothing is free: the least overlap among the near spots
             k = _least_overlap(index, label, where)
         label.spot = k
         x, y = where.at(k)
         label.move_to(x, y)
         rect = (x - m, y - m, x + label.width + m, y + label.height + m)
-        placed.append((rect, index.add(rect)))
+        placed.append((rect, add(rect)))
     # second round: a label that still overlaps tries again, the others now known
     for n, (_, _, label, where) in enumerate(todo):
         mine, keys = placed[n]

@@ -38,6 +38,9 @@ from gradviz.qt.canvas.node_base import HALO_ALPHA
 from gradviz.qt.canvas.node_items import LeafNodeItem, NodeItem, OpNodeItem
 from gradviz.qt.theme import DisplayOptions, Theme
 
+#: Stacking: edge lines under the nodes (at the default z, 0), labels above them.
+EDGE_Z, LABEL_Z = -1.0, 2.0
+
 
 class WalkOverlay(Protocol):
     """A backprop walk's state on the canvas (see :mod:`gradviz.qt.walk_canvas`)."""
@@ -73,8 +76,8 @@ class GraphScene(SceneEditing, QGraphicsScene):
         self.node_items: dict[str, NodeItem] = {}
         self.edge_items: list[EdgeItem] = []
         #: Every edge line (under the nodes) and every edge label (above everything).
-        self.edge_layer = Layer(0)
-        self.label_layer = Layer(3)
+        self.edge_layer = Layer(EDGE_Z)
+        self.label_layer = Layer(LABEL_Z)
         self._auto: dict[str, tuple[float, float]] = {}
         self._xs: dict[int, float] = {}
         self._row = style.ROW_SPACING
@@ -202,7 +205,7 @@ class GraphScene(SceneEditing, QGraphicsScene):
             self._path_cache = None
             self.node_items.clear()
             self.edge_items.clear()
-            self.edge_layer, self.label_layer = Layer(0), Layer(3)
+            self.edge_layer, self.label_layer = Layer(EDGE_Z), Layer(LABEL_Z)
             with build.paused_gc(), self.edge_layer.batch(), self.label_layer.batch():
                 self._build()
             self.addItem(self.edge_layer)
@@ -295,7 +298,7 @@ class GraphScene(SceneEditing, QGraphicsScene):
             shown = vis is None or (e.src.node_id in vis and e.dst.node_id in vis)
             e.setVisible(shown)
             e.value_label.setVisible(shown and opts.show_values)
-            has_grad = bool(e.grad_label.text)
+            has_grad = e.grad_label.has_text
             e.grad_label.setVisible(
                 shown and opts.show_gradients and has_grad and self.doc.network.loss is not None
             )

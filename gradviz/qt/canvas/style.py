@@ -7,6 +7,7 @@ nothing is clipped at any zoom and exports match the canvas.
 
 from __future__ import annotations
 
+import math
 from functools import cache, lru_cache
 
 import numpy as np
@@ -112,11 +113,12 @@ def pretty_name(node_id: str) -> str:
 
 def number(x: float, opts: DisplayOptions) -> str:
     """One number as the options ask: ``3/4`` (exact) or ``0.75`` (decimals), minus as U+2212."""
-    return _number(x, opts.exact, opts.digits)
+    return cached_number(x, opts.exact, opts.digits)
 
 
 @lru_cache(maxsize=16384)
-def _number(x: float, exact: bool, digits: int) -> str:
+def cached_number(x: float, exact: bool, digits: int) -> str:
+    """:func:`number` with the options spelled out (the cache behind it)."""
     return format_scalar(x, exact=exact, digits=digits, unicode_minus=True)
 
 
@@ -191,6 +193,9 @@ def draw_parens(painter: QPainter, rect: QRectF, pen: QPen, width: float = 6.0) 
 
 
 def all_finite(value: np.ndarray) -> bool:
+    """No NaN or infinity in ``value`` (a small one checked without numpy's overhead)."""
+    if value.size <= 16:
+        return all(map(math.isfinite, value.ravel().tolist()))
     return bool(np.isfinite(value).all())
 
 
