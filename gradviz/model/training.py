@@ -96,15 +96,14 @@ def descend(net: Network, lr: float, steps: int) -> Descent:
         raise ValueError("the network has no loss to descend")
     losses, first_gradient = [ev.loss], ev.gradient
     for k in range(steps):
-        stuck = _not_finite_at(ev)
-        if stuck is not None:
-            return Descent(k, losses, first_gradient, stuck, stuck=True)
-        assert ev.gradient is not None
+        assert ev.loss is not None and ev.gradient is not None
         with np.errstate(over="ignore", invalid="ignore"):
             theta = ev.theta - lr * ev.gradient
-        bad = np.flatnonzero(~np.isfinite(theta))
-        if bad.size:
-            name = ev.theta_names[int(bad[0])]
+        # one check for both: a NaN/inf in ∇l(Θ) makes its entry of Θ − lr·∇l(Θ) one too
+        if not (math.isfinite(ev.loss) and np.isfinite(theta).all()):
+            if not (math.isfinite(ev.loss) and np.isfinite(ev.gradient).all()):
+                return Descent(k, losses, first_gradient, _not_finite_at(ev), stuck=True)
+            name = ev.theta_names[int(np.flatnonzero(~np.isfinite(theta))[0])]
             why = f"the new {name} = {name} − lr·∂{ev.loss_node}/∂{name} overflows float64"
             return Descent(k, losses, first_gradient, f"{why} ({_smaller(lr)})")
         net.set_theta(theta)
@@ -119,14 +118,12 @@ def descend(net: Network, lr: float, steps: int) -> Descent:
     return Descent(steps, losses, first_gradient)
 
 
-def _not_finite_at(ev: Evaluation) -> str | None:
-    """Why no step can start at ``ev``'s Θ: its loss or its gradient is not finite."""
+def _not_finite_at(ev: Evaluation) -> str:
+    """Why no step can start at ``ev``'s Θ, whose loss or gradient is not finite."""
     assert ev.loss is not None and ev.gradient is not None
     if not math.isfinite(ev.loss):
         return f"the loss is {_show(ev.loss)} at these weights"
     bad = np.flatnonzero(~np.isfinite(ev.gradient))
-    if not bad.size:
-        return None
     i = int(bad[0])
     more = "" if bad.size == 1 else f" (and {bad.size - 1} more {_entries(bad.size - 1)})"
     return (
