@@ -53,6 +53,15 @@ app.exec()
 """
 
 
+#: What has happened by each milestone the probe marks, in order.
+MILESTONES = {
+    "core": "python, numpy, gradviz's engine and model, the command line",
+    "app": "PySide6, the QApplication (Fusion style), the file read",
+    "imports": "the window's modules (canvas, inspector, panels, menus)",
+    "shown": "the window built and shown (restore check included)",
+}
+
+
 def _env(home: str) -> dict[str, str]:
     """The user's environment with a private home (no settings or autosaves of
     theirs), bytecode caches kept (in a folder of the home, so the tree stays
@@ -71,16 +80,40 @@ def _env(home: str) -> dict[str, str]:
     return env
 
 
-def first_paint(args: list[str], env: dict[str, str]) -> float:
-    """Seconds from spawning ``python args…`` to the first paint it reports."""
+def milestones(args: list[str], env: dict[str, str]) -> dict[str, float]:
+    """Seconds from spawning ``python args…`` to each ``mark NAME`` it reports and
+    to its ``first-paint``."""
     start = time.monotonic()
     done = subprocess.run(
         [sys.executable, *args], capture_output=True, text=True, env=env, timeout=120
     )
+    found = {}
     for line in done.stdout.splitlines():
-        if line.startswith("first-paint "):
-            return float(line.split()[1]) - start
-    raise RuntimeError(f"no first paint reported: {done.stderr.strip()[-300:]}")
+        words = line.split()
+        if words[:1] == ["mark"] and len(words) == 3:
+            found[words[1]] = float(words[2]) - start
+        elif words[:1] == ["first-paint"] and len(words) == 2:
+            found["first-paint"] = float(words[1]) - start
+    if "first-paint" not in found:
+        raise RuntimeError(f"no first paint reported: {done.stderr.strip()[-300:]}")
+    return found
+
+
+def first_paint(args: list[str], env: dict[str, str]) -> float:
+    """Seconds from spawning ``python args…`` to the first paint it reports."""
+    return milestones(args, env)["first-paint"]
+
+
+def phases(starts: list[dict[str, float]]) -> list[Row]:
+    """One row per stretch between the milestones of ``gradviz open``
+    (:data:`MILESTONES`, then the first paint): where the time goes."""
+    names = [*MILESTONES, "first-paint"]
+    rows = []
+    for k, name in enumerate(names):
+        spans = [s[name] - (s[names[k - 1]] if k else 0.0) for s in starts]
+        what = MILESTONES.get(name, "show → the canvas's first paint")
+        rows.append(Row("startup", f"  {k + 1}. {what}", _timing(spans), ""))
+    return rows
 
 
 def _timing(samples: list[float]) -> Timing:
@@ -93,8 +126,12 @@ def main() -> list[Row]:
         probe = [str(HERE / "startup_probe.py")]
         first_paint(probe, env)  # warm the file cache and write the bytecode caches once
         first_paint(["-c", FLOOR], env)
-        app = [first_paint(probe, env) for _ in range(STARTS)]
-        floor = [first_paint(["-c", FLOOR], env) for _ in range(STARTS)]
+        starts = []
+        floor = []
+        for _ in range(STARTS):  # alternated, so that a busy moment hits both alike
+            starts.append(milestones(probe, env))
+            floor.append(first_paint(["-c", FLOOR], env))
+    app = [s["first-paint"] for s in starts]
     t_app, t_floor = _timing(app), _timing(floor)
     met = "met" if t_app.median < GOAL else "MISSED"
     return [
@@ -105,6 +142,7 @@ def main() -> list[Row]:
             f"goal < {GOAL:g} s: {met}; gradviz's own share "
             f"{(t_app.median - t_floor.median) * 1e3:.0f} ms over the floor below",
         ),
+        *phases(starts),
         Row(
             "startup",
             "floor: bare PySide6 window + numpy → first paint",

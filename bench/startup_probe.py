@@ -5,8 +5,12 @@ runs the real command-line entry point (``gradviz.cli.main(["open", …])``), wi
 one hook added from outside the app: when the main window exists, an event
 filter waits for the first paint of the canvas's viewport, prints the system's
 monotonic clock at that moment (``first-paint <seconds>``, comparable with the
-parent's ``time.monotonic()``), and closes the window. ``PROBE_MODULES=1`` also
-prints, one per line, which heavy modules were imported by then.
+parent's ``time.monotonic()``), and closes the window. Before that line it
+prints the clock at the start-up's milestones, ``mark <name> <seconds>``
+(``core``: the ``gradviz`` package imported; ``app``: the QApplication made
+and the file read; ``imports``: the window's modules imported; ``shown``: the
+window built and shown). ``PROBE_MODULES=1`` also prints, one per line, which heavy
+modules were imported by then.
 
 The imports come in the order of a real start: the ``gradviz`` package (numpy,
 the engine, the model) before Qt. The order matters: PySide6 inspects the source
@@ -17,17 +21,20 @@ Qt first would charge numpy's hundred modules ~25 ms that a user never pays.
 from __future__ import annotations
 
 # isort: off
+import time
+
 from gradviz.cli import main  # first, as in ``gradviz open``: numpy before Qt
 
-import os
-import sys
-import time
-from typing import TYPE_CHECKING, Any
+CORE_IMPORTED = time.monotonic()
 
-from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication
+import os  # noqa: E402
+import sys  # noqa: E402
+from typing import TYPE_CHECKING, Any  # noqa: E402
 
-import gradviz.qt.app as app_module
+from PySide6.QtCore import QEvent, QObject, QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+import gradviz.qt.app as app_module  # noqa: E402
 
 # isort: on
 
@@ -59,6 +66,7 @@ class FirstPaint(QObject):
     def __init__(self) -> None:
         super().__init__()
         self.done = False
+        self.marks = {"core": CORE_IMPORTED}
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         if event.type() == QEvent.Type.Paint and not self.done:
@@ -68,6 +76,8 @@ class FirstPaint(QObject):
         return False
 
     def report(self, painted: float) -> None:
+        for name, when in self.marks.items():
+            print(f"mark {name} {when:.6f}", flush=True)
         print(f"first-paint {painted:.6f}", flush=True)
         if os.environ.get("PROBE_MODULES"):
             for name in HEAVY:
@@ -79,13 +89,19 @@ class FirstPaint(QObject):
 
 
 def hook() -> FirstPaint:
-    """Wrap :func:`gradviz.qt.app.open_windows` so the first window's canvas is watched."""
+    """Wrap :func:`gradviz.qt.app.open_windows` so the first window's canvas is
+    watched and the milestones around it are marked."""
     probe = FirstPaint()
     original = app_module.open_windows
 
     def open_windows(*args: Any, **kwargs: Any) -> list[MainWindow]:
+        probe.marks["app"] = time.monotonic()
+        import gradviz.qt.main_window  # noqa: F401  (what open_windows imports first)
+
+        probe.marks["imports"] = time.monotonic()
         windows = original(*args, **kwargs)
         windows[0].view.viewport().installEventFilter(probe)
+        probe.marks["shown"] = time.monotonic()
         return windows
 
     app_module.open_windows = open_windows
