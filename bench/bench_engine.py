@@ -16,9 +16,9 @@ before it is timed, so each row times the same computation.
 
 from __future__ import annotations
 
-import math
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,7 @@ from common import (  # noqa: E402  (first: it caps the BLAS threads before nump
     THREADS,
     Row,
     compare,
+    dense_network,
     measure,
     ratio_note,
     run_alone,
@@ -39,7 +40,7 @@ import numpy as np  # noqa: E402
 
 import gradviz  # noqa: E402
 from gradviz.engine.ops import Array  # noqa: E402
-from gradviz.model.network import Network, Node  # noqa: E402
+from gradviz.model.network import Network  # noqa: E402
 
 MLP_SIZES = (784, 256, 256, 10)
 DEPTHS = (2, 4, 8, 16, 32, 64)
@@ -48,26 +49,9 @@ WIDTH = 16
 Results = tuple[list[Any], Any, Any]
 
 
-def mlp_network(sizes: tuple[int, ...], seed: int = 0, index: int = 3) -> Network:
-    """A dense ReLU network ``x → (W_k · + b_k, ReLU)… → softmax → −ln S[index]``
-    with He-initialised weights; Θ = (W_1, b_1, W_2, b_2, …) row-major."""
-    rng = np.random.default_rng(seed)
-    nodes = [Node("x", "input", value=rng.standard_normal(sizes[0]))]
-    prev = "x"
-    for k, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True), start=1):
-        w = rng.standard_normal((n_out, n_in)) * math.sqrt(2.0 / n_in)
-        nodes += [
-            Node(f"W{k}", "param", value=w),
-            Node(f"m{k}", "matmul", [f"W{k}", prev]),
-            Node(f"b{k}", "param", value=0.1 * rng.standard_normal(n_out)),
-            Node(f"a{k}", "add", [f"m{k}", f"b{k}"]),
-        ]
-        prev = f"a{k}"
-        if k < len(sizes) - 1:
-            nodes.append(Node(f"h{k}", "relu", [prev]))
-            prev = f"h{k}"
-    nodes += [Node("S", "softmax", [prev]), Node("l", "neg_log", ["S"], attrs={"index": index})]
-    return Network(nodes, title="MLP", output="S", loss="l")
+def mlp_network(sizes: tuple[int, ...], seed: int = 0) -> Network:
+    """:func:`common.dense_network` with the loss on entry 3 (of the MLP's ten)."""
+    return dense_network(sizes, seed, index=3, title="MLP")
 
 
 def weights(net: Network) -> list[Array]:
@@ -129,13 +113,55 @@ def mlp_numpy(x: Array, ws: list[Array], index: int) -> Results:
 # -- libraries ------------------------------------------------------------------------
 
 
-def chain(net: Network) -> tuple[Array, list[Array], int, int]:
-    """The pieces a library version needs: input, parameters in Θ order, the
-    parameters per layer (2 with biases, else 1) and the loss index."""
+@dataclass(frozen=True)
+class Library:
+    """What a library version needs of torch or jax: an array from numpy, ReLU,
+    softmax and log-softmax of a vector, concatenation along an axis, and waiting
+    for a result to be computed."""
+
+    array: Callable[[Array], Any]
+    relu: Callable[[Any], Any]
+    softmax: Callable[[Any], Any]
+    log_softmax: Callable[[Any], Any]
+    concat: Callable[[list[Any], int], Any]
+    ready: Callable[[Any], Any]
+
+
+def forward_function(net: Network, lib: Library) -> tuple[tuple[Any, ...], Callable[..., Any]]:
+    """The parameters in Θ order (as ``lib`` arrays) and ``f(*params)`` →
+    ``(out, out)`` with ``out`` = (S, l) stacked, for ``jacrev(..., has_aux=True)``:
+    layers ``h ← W h + b`` (or ``W h`` without biases), ReLU between them, then
+    ``S = softmax(h)`` and ``l = −ln S[index] = −log_softmax(h)[index]``."""
     ws = weights(net)
-    step = 2 if any(w.ndim == 1 for w in ws) else 1
-    x = np.asarray(net.nodes[0].value)
-    return x, ws, step, int(net.node(net.loss or "").attrs["index"])
+    step = 2 if any(w.ndim == 1 for w in ws) else 1  # parameters per layer
+    index = int(net.node(net.loss or "").attrs["index"])
+    x = lib.array(np.asarray(net.nodes[0].value))
+    params = tuple(lib.array(w) for w in ws)
+
+    def f(*ps: Any) -> Any:
+        h = x
+        for k in range(0, len(ps), step):
+            h = ps[k] @ h + ps[k + 1] if step == 2 else ps[k] @ h
+            if k + step < len(ps):
+                h = lib.relu(h)
+        out = lib.concat([lib.softmax(h), -lib.log_softmax(h)[index : index + 1]], 0)
+        return out, out
+
+    return params, f
+
+
+def jacobian_runner(
+    jac: Callable[..., Any], params: tuple[Any, ...], lib: Library
+) -> Callable[[], Results]:
+    """A timed call: ``jac(*params)`` → (values, J_S (m, n), ∇l (n,)) in Θ order."""
+
+    def run() -> Results:
+        blocks, out = jac(*params)
+        m = out.shape[0] - 1
+        full = lib.ready(lib.concat([b.reshape(m + 1, -1) for b in blocks], 1))
+        return [out[:m], out[m]], full[:m], full[m]
+
+    return run
 
 
 def torch_version(net: Network) -> Callable[[], Results] | str:
@@ -145,29 +171,11 @@ def torch_version(net: Network) -> Callable[[], Results] | str:
         from torch.func import jacrev
     except ImportError:
         return "torch not installed (pip install -e '.[bench]')"
-    x_np, ws, step, index = chain(net)
     torch.set_num_threads(int(THREADS))
-    x = torch.from_numpy(x_np)
-    params = tuple(torch.from_numpy(w) for w in ws)
-
-    def f(*ps: Any) -> Any:
-        h = x
-        for k in range(0, len(ps), step):
-            h = ps[k] @ h + ps[k + 1] if step == 2 else ps[k] @ h
-            if k + step < len(ps):
-                h = torch.relu(h)
-        out = torch.cat([torch.softmax(h, 0), -torch.log_softmax(h, 0)[index : index + 1]])
-        return out, out
-
-    jac = jacrev(f, argnums=tuple(range(len(params))), has_aux=True)
-
-    def run() -> Results:
-        blocks, out = jac(*params)
-        m = out.shape[0] - 1
-        full = torch.cat([b.reshape(m + 1, -1) for b in blocks], 1)
-        return [out[:m], out[m]], full[:m], full[m]
-
-    return run
+    soft, log_soft = partial(torch.softmax, dim=0), partial(torch.log_softmax, dim=0)
+    lib = Library(torch.from_numpy, torch.relu, soft, log_soft, torch.cat, lambda a: a)
+    params, f = forward_function(net, lib)
+    return jacobian_runner(jacrev(f, argnums=tuple(range(len(params))), has_aux=True), params, lib)
 
 
 def jax_version(net: Network) -> Callable[[], Results] | str:
@@ -179,28 +187,15 @@ def jax_version(net: Network) -> Callable[[], Results] | str:
     except ImportError:
         return "jax not installed (pip install -e '.[bench]')"
     jax.config.update("jax_enable_x64", True)  # type: ignore[no-untyped-call,unused-ignore]
-    x_np, ws, step, index = chain(net)
-    x = jnp.asarray(x_np)
-    params = tuple(jnp.asarray(w) for w in ws)
-
-    def f(*ps: Any) -> Any:
-        h = x
-        for k in range(0, len(ps), step):
-            h = ps[k] @ h + ps[k + 1] if step == 2 else ps[k] @ h
-            if k + step < len(ps):
-                h = jax.nn.relu(h)
-        out = jnp.concatenate([jax.nn.softmax(h), -jax.nn.log_softmax(h)[index : index + 1]])
-        return out, out
-
+    soft, log_soft = jax.nn.softmax, jax.nn.log_softmax
+    lib = Library(jnp.asarray, jax.nn.relu, soft, log_soft, jnp.concatenate, _ready)
+    params, f = forward_function(net, lib)
     jac = jax.jit(jax.jacrev(f, argnums=tuple(range(len(params))), has_aux=True))
+    return jacobian_runner(jac, params, lib)
 
-    def run() -> Results:
-        blocks, out = jac(*params)
-        m = out.shape[0] - 1
-        full = jnp.concatenate([b.reshape(m + 1, -1) for b in blocks], 1).block_until_ready()
-        return [out[:m], out[m]], full[:m], full[m]
 
-    return run
+def _ready(a: Any) -> Any:
+    return a.block_until_ready()
 
 
 # -- the benchmarks -------------------------------------------------------------------

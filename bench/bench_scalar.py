@@ -24,37 +24,16 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import Row, measure, run_alone  # noqa: E402
+from common import Row, dense_network, measure, run_alone  # noqa: E402
 
 import gradviz  # noqa: E402
 from gradviz.engine.paths import path_sum  # noqa: E402
 from gradviz.engine.scalar import expand  # noqa: E402
 from gradviz.engine.walk import walk_steps  # noqa: E402
-from gradviz.model.network import Network, Node  # noqa: E402
+from gradviz.model.network import Network  # noqa: E402
 
 SIZES = (2, 16, 16, 2)
 BUDGET = 0.200  # seconds: the issue's layout + full paint budget for the scalar view
-
-
-def dense_network(sizes: tuple[int, ...], seed: int = 0) -> Network:
-    """``x → (W_k · + b_k, ReLU)… → softmax → −ln S[1]`` with He-initialised weights."""
-    rng = np.random.default_rng(seed)
-    nodes = [Node("x", "input", value=rng.standard_normal(sizes[0]))]
-    prev = "x"
-    for k, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True), start=1):
-        w = rng.standard_normal((n_out, n_in)) * math.sqrt(2.0 / n_in)
-        nodes += [
-            Node(f"W{k}", "param", value=w),
-            Node(f"m{k}", "matmul", [f"W{k}", prev]),
-            Node(f"b{k}", "param", value=0.1 * rng.standard_normal(n_out)),
-            Node(f"a{k}", "add", [f"m{k}", f"b{k}"]),
-        ]
-        prev = f"a{k}"
-        if k < len(sizes) - 1:
-            nodes.append(Node(f"h{k}", "relu", [prev]))
-            prev = f"h{k}"
-    nodes += [Node("f", "softmax", [prev]), Node("l", "neg_log", ["f"], attrs={"index": 0})]
-    return Network(nodes, title="dense", output="f", loss="l")
 
 
 def rows_for(case: str, net: Network) -> list[Row]:

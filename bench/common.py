@@ -27,7 +27,10 @@ import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:  # numpy and gradviz load only after the thread caps below are set
+    from gradviz.model.network import Network
 
 THREADS = os.environ.get("GRADVIZ_BENCH_THREADS", "1")
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -40,6 +43,7 @@ __all__ = [
     "Row",
     "Timing",
     "compare",
+    "dense_network",
     "format_time",
     "measure",
     "per_action",
@@ -196,3 +200,32 @@ def run_alone(main: Callable[[], list[Row]]) -> int:
     """Run one bench module's ``main()`` and print its table; exit status 0."""
     print_table(main())
     return 0
+
+
+def dense_network(
+    sizes: tuple[int, ...], seed: int = 0, index: int = 0, title: str = "dense"
+) -> Network:
+    """``x → (W_k · + b_k, ReLU)… → f = softmax → l = −ln f[index]`` with layer sizes
+    ``sizes`` (no ReLU after the last layer), He-initialised weights and small
+    biases; Θ = (W_1, b_1, W_2, b_2, …) row-major."""
+    import numpy as np
+
+    from gradviz.model.network import Network, Node
+
+    rng = np.random.default_rng(seed)
+    nodes = [Node("x", "input", value=rng.standard_normal(sizes[0]))]
+    prev = "x"
+    for k, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True), start=1):
+        w = rng.standard_normal((n_out, n_in)) * math.sqrt(2.0 / n_in)
+        nodes += [
+            Node(f"W{k}", "param", value=w),
+            Node(f"m{k}", "matmul", [f"W{k}", prev]),
+            Node(f"b{k}", "param", value=0.1 * rng.standard_normal(n_out)),
+            Node(f"a{k}", "add", [f"m{k}", f"b{k}"]),
+        ]
+        prev = f"a{k}"
+        if k < len(sizes) - 1:
+            nodes.append(Node(f"h{k}", "relu", [prev]))
+            prev = f"h{k}"
+    nodes += [Node("f", "softmax", [prev]), Node("l", "neg_log", ["f"], attrs={"index": index})]
+    return Network(nodes, title=title, output="f", loss="l")
