@@ -39,6 +39,7 @@ from gradviz.model.network import Network
 __all__ = [
     "SCENE_UNITS_PER_CM",
     "THEMES",
+    "DrawingOptions",
     "TexOptions",
     "TikzTheme",
     "tikz_document",
@@ -63,16 +64,21 @@ NODE_ALLOWANCE_CM = 1.8
 MAX_STRETCH = 2.5
 
 
-class TexOptions(TypedDict, total=False):
-    """The drawing options every TeX export takes, each optional; defaults and
+class DrawingOptions(TypedDict, total=False):
+    """What every export (picture or TeX) draws, each optional; defaults and
     meaning as :func:`tikz_picture`'s keyword arguments."""
 
     show_values: bool
     show_gradients: bool
     theme: str
     exact: bool
-    scale: float
     transparent: bool
+
+
+class TexOptions(DrawingOptions, total=False):
+    """The options every TeX export takes: the drawing's and ``\\gradvizscale``."""
+
+    scale: float
 
 
 def backdrop(theme: str = "light", transparent: bool = False) -> bool:

@@ -20,7 +20,7 @@ from PySide6.QtCore import QSettings
 
 from gradviz.export.files import write_text_atomic
 from gradviz.export.solution import solution_latex, solution_markdown
-from gradviz.export.tikz import tikz_tex
+from gradviz.export.tikz import DrawingOptions, tikz_tex
 from gradviz.model.network import Network
 from gradviz.qt import render
 from gradviz.qt.theme import THEMES, DisplayOptions
@@ -73,6 +73,17 @@ class ExportOptions:
             theme=self.theme,
         )
 
+    @property
+    def drawing(self) -> DrawingOptions:
+        """The options every format draws with (the PNG's scale aside)."""
+        return {
+            "transparent": self.transparent,
+            "theme": self.theme,
+            "show_values": self.show_values,
+            "show_gradients": self.show_gradients,
+            "exact": self.exact,
+        }
+
     def with_(self, **changes: object) -> ExportOptions:
         return replace(self, **changes)  # type: ignore[arg-type]
 
@@ -121,15 +132,7 @@ def save_export_options(settings: QSettings, o: ExportOptions) -> None:
 
 def tikz_text(net: Network, o: ExportOptions) -> str:
     """The ``.tex`` an export writes: a standalone document or the picture alone."""
-    return tikz_tex(
-        net,
-        picture_only=o.picture_only,
-        show_values=o.show_values,
-        show_gradients=o.show_gradients,
-        theme=o.theme,
-        exact=o.exact,
-        transparent=o.transparent,
-    )
+    return tikz_tex(net, picture_only=o.picture_only, **o.drawing)
 
 
 def with_suffix(path: str | os.PathLike[str], suffix: str) -> Path:
@@ -151,14 +154,10 @@ def write_export(
         net,
         path,
         scale=o.scale if o.fmt == "png" else 1.0,
-        transparent=o.transparent,
-        theme=o.theme,
-        show_values=o.show_values,
-        show_gradients=o.show_gradients,
-        exact=o.exact,
         digits=o.digits,
         margin=float(o.margin),
         selection=list(selection) if o.selection_only and selection else None,
+        **o.drawing,
     )
 
 

@@ -37,8 +37,9 @@ FORMATS = (".png", ".svg", ".pdf")
 #: Largest PNG side in pixels (Qt's raster engine and most viewers stop near here).
 MAX_PIXELS = 16384
 
-#: A picture's title when the network has none.
+#: A picture's title when the network has none, and the SVG's description.
 TITLE = "gradviz drawing"
+DESCRIPTION = "Computation graph with forward values and gradients, drawn by gradviz"
 
 _app: QCoreApplication | None = None
 
@@ -135,35 +136,26 @@ def scene_to_image(
     return draw_image(source.width(), source.height(), scale, draw)
 
 
-def scene_to_svg(
+def scene_bytes(
     scene: GraphScene,
-    path: str | os.PathLike[str],
+    suffix: str,
+    scale: float = 1.0,
     transparent: bool = False,
     margin: float = 24.0,
     title: str = "",
-) -> None:
-    """Write the drawing as SVG (1 scene unit = 1 px; labels as ``<text>``), atomically.
-    Control characters a label or title may hold are dropped: XML 1.0 cannot carry
-    them, and QSvgGenerator would write them raw (a file no SVG reader opens)."""
+) -> bytes:
+    """The drawing as the file of ``suffix``: ``.png`` (:func:`scene_to_image`),
+    ``.svg`` (1 scene unit = 1 px, labels as ``<text>``, control characters dropped:
+    XML 1.0 cannot carry them) or ``.pdf`` (one vector page the drawing's size,
+    1 scene unit = 1 pt, fonts embedded, text searchable)."""
     source = export_rect(scene, margin)
     draw = _scene_drawing(scene, source, transparent)
-    description = "Computation graph with forward values and gradients, drawn by gradviz"
-    data = svg_bytes(source.width(), source.height(), title or TITLE, description, draw)
-    write_bytes_atomic(path, data)
-
-
-def scene_to_pdf(
-    scene: GraphScene,
-    path: str | os.PathLike[str],
-    transparent: bool = False,
-    margin: float = 24.0,
-    title: str = "",
-) -> None:
-    """Write the drawing as a one-page vector PDF the size of the drawing
-    (1 scene unit = 1 pt), fonts embedded, text searchable, atomically."""
-    source = export_rect(scene, margin)
-    draw = _scene_drawing(scene, source, transparent)
-    write_bytes_atomic(path, pdf_bytes(source.width(), source.height(), title or TITLE, draw))
+    w, h = source.width(), source.height()
+    if suffix == ".png":
+        return image_png(draw_image(w, h, scale, draw))
+    if suffix == ".svg":
+        return svg_bytes(w, h, title or TITLE, DESCRIPTION, draw)
+    return pdf_bytes(w, h, title or TITLE, draw)
 
 
 def copy_image_to_clipboard(scene: GraphScene, scale: float = 2.0) -> QImage:
@@ -230,11 +222,7 @@ def export_file(
             if unknown:
                 raise ValueError(f"cannot export node '{unknown[0]}': the network has no such node")
             scene.set_visible_nodes(chosen)
-        if suffix == ".png":
-            write_bytes_atomic(path, image_png(scene_to_image(scene, scale, transparent, margin)))
-        elif suffix == ".svg":
-            scene_to_svg(scene, path, transparent, margin, net.title)
-        else:
-            scene_to_pdf(scene, path, transparent, margin, net.title)
+        data = scene_bytes(scene, suffix, scale, transparent, margin, net.title)
+        write_bytes_atomic(path, data)
     finally:
         scene.detach()
