@@ -32,6 +32,7 @@ from gradviz.qt.inspector_maths import (
     numeric_local_jacobian,
     too_big,
 )
+from gradviz.qt.inspector_text import LiveLabel
 from gradviz.qt.matrix_block import MAX_COLS, MAX_ROWS, MatrixBlock
 from gradviz.qt.sheet_notation import (
     KINDS,
@@ -76,7 +77,7 @@ class InspectorPage(QWidget):
         self.index_selector: LossIndexSelector | None = None
         self.target_editor: TargetEditor | None = None
         self.fd_check: QCheckBox | None = None
-        self.summary: QLabel | None = None
+        self.summary: LiveLabel | None = None
         self.graph: nx.DiGraph | None = None  # a node page's structure, for paths
         self.stale = True  # its numbers are not the document's (yet)
         self.fd_current = False  # its finite differences are
@@ -204,17 +205,16 @@ class InspectorPage(QWidget):
             dim=True,
         )
         self.section("Forward pass")
-        summary = self.summary = self.label("", size=11)
-        summary.setTextFormat(Qt.TextFormat.PlainText)
-        summary.setWordWrap(False)
+        # rewritten after every edit: a label that relayouts the page only on a new size
+        summary = self.summary = LiveLabel(rich=False, wrap=False, point_size=11, parent=self)
+        self.layout_.addWidget(summary)
 
         def update(ev: Evaluation, fd: bool = True) -> None:
             net = self.doc.network
             text = "\n".join(
                 forward_line(net, ev, n, self.options) for n in net.topological_order()
             )
-            if summary.text() != text:
-                summary.setText(text)
+            summary.setText(text)
 
         self.updaters.append(update)
 

@@ -21,6 +21,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from gradviz.model.document import Change, Document
+from gradviz.qt.inspector_text import LiveLabel
 from gradviz.qt.matrix_widget import MatrixWidget
 from gradviz.qt.sheet_notation import number, sheet_name
 from gradviz.qt.theme import DisplayOptions
@@ -44,9 +45,8 @@ class JacobianPanel(QWidget):
         super().__init__(parent)
         self._options = options or DisplayOptions()
         self._pinned: int | None = None
-        self.header = QLabel(self)
-        self.header.setTextFormat(Qt.TextFormat.RichText)
-        self.header.setWordWrap(True)
+        # the header holds the loss, new after every edit: relayout only on a new size
+        self.header = LiveLabel(parent=self)
         self.note = QLabel(self)
         self.note.setWordWrap(True)
         self.note.hide()
@@ -197,16 +197,17 @@ class JacobianPanel(QWidget):
             listed = ev.jacobian[:MAX_ROWS, :n]
             rows = [f"{out}[{i + 1}]" for i in range(listed.shape[0])]
             self.jacobian_widget.set_matrix(listed, row_labels=rows, col_labels=labels)
-            self.jacobian_title.setText(f"J<sub>{out}<sub>E</sub></sub>(Θ) =")
+            _set_text(self.jacobian_title, f"J<sub>{out}<sub>E</sub></sub>(Θ) =")
         if has_g and ev.gradient is not None and loss is not None:
             self.gradient_widget.set_matrix(ev.gradient[:n], col_labels=labels)
-            self.gradient_title.setText(f"∇{loss}(Θ) =")
+            _set_text(self.gradient_title, f"∇{loss}(Θ) =")
         for w, title, shown in (
             (self.jacobian_widget, self.jacobian_title, has_j),
             (self.gradient_widget, self.gradient_title, has_g),
         ):
-            w.setVisible(shown)
-            title.setVisible(shown)
+            if w.isHidden() == shown:
+                w.setVisible(shown)
+                title.setVisible(shown)
         breaks, at = [], 0
         for pid in net.param_ids:
             value = net.node(pid).value
@@ -247,12 +248,20 @@ class JacobianPanel(QWidget):
                 f"{ev.inputs_of(k)[0]}[{','.join(str(i + 1) for i in idx)}]"
                 for k, idx in ev.nondifferentiable
             )
-            self.note.setText(
+            _set_text(
+                self.note,
                 f"⚠ {where} = 0: a ReLU kink, where the derivative is taken "
-                "as 0; these Jacobians are one-sided there."
+                "as 0; these Jacobians are one-sided there.",
             )
-            self.note.setStyleSheet(f"color: {self._options.palette.warning};")
-            self.note.show()
-        else:
-            self.note.hide()
+            style = f"color: {self._options.palette.warning};"
+            if self.note.styleSheet() != style:
+                self.note.setStyleSheet(style)
+        if self.note.isHidden() == bool(ev.nondifferentiable):
+            self.note.setVisible(bool(ev.nondifferentiable))
         self.highlight_parameter(self._pinned)
+
+
+def _set_text(label: QLabel, text: str) -> None:
+    """``setText`` only when the text is new (a QLabel relayouts its parent on each)."""
+    if label.text() != text:
+        label.setText(text)

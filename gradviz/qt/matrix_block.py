@@ -133,7 +133,8 @@ class MatrixBlock(QWidget):
     ) -> None:
         """Show ``matrix``; ``numeric`` its finite-difference estimate (same size);
         ``marked`` cells with notes; ``kink``: computed at a non-differentiable point."""
-        self.analytic.setVisible(True)
+        if self.analytic.isHidden():  # after a summary
+            self.analytic.show()
         self.analytic.set_matrix(matrix, row_labels=row_labels, col_labels=col_labels)
         self.analytic.set_marked(marked or {})
         self._labels = (row_labels, col_labels)

@@ -28,6 +28,7 @@ class MatrixGeometry:
 
     def __init__(self, font: QFont, label_font: QFont, show_col_labels: bool) -> None:
         self.fm, self.lm = QFontMetrics(font), QFontMetrics(label_font)
+        self._row_h, self._label_h = self.fm.height() + ROW_GAP, self.lm.height()
         self.show_col_labels = show_col_labels
         self._texts: list[list[str]] = []
         self._row_labels: Sequence[str] = ()
@@ -39,6 +40,7 @@ class MatrixGeometry:
         self._ws: list[int] | None = None
         self._xs: list[int] = [0]  # left edge of every column (and the right end)
         self._label_w: int | None = None
+        self._size: QSize | None = None
 
     def set_content(
         self,
@@ -53,7 +55,7 @@ class MatrixGeometry:
         self.invalidate()
 
     def invalidate(self) -> None:
-        self._ws, self._label_w = None, None
+        self._ws, self._label_w, self._size = None, None, None
 
     # -- widths ----------------------------------------------------------------
     def _advance(self, text: str) -> int:
@@ -107,20 +109,23 @@ class MatrixGeometry:
 
     # -- heights and places ----------------------------------------------------
     def row_h(self) -> int:
-        return self.fm.height() + ROW_GAP
+        return self._row_h
 
     def header_h(self) -> int:
         shown = self._col_labels and self.show_col_labels
-        return self.lm.height() + 4 if shown else 0
+        return self._label_h + 4 if shown else 0
 
     def origin(self) -> QPointF:
         """The top-left corner of the first cell."""
         return QPointF(self.label_w() + BRACKET_W + 2, self.header_h() + 3)
 
     def size(self) -> QSize:
-        w = self.label_w() + 2 * (BRACKET_W + 2) + sum(self.col_ws())
-        h = self.header_h() + 6 + len(self._texts) * self.row_h()
-        return QSize(int(w) + 2, int(h) + 2)
+        """The whole matrix: labels, brackets, cells (asked for often by layouts)."""
+        if self._size is None:
+            w = self.label_w() + 2 * (BRACKET_W + 2) + sum(self.col_ws())
+            h = self.header_h() + 6 + len(self._texts) * self.row_h()
+            self._size = QSize(int(w) + 2, int(h) + 2)
+        return QSize(self._size)
 
     def body(self) -> QRectF:
         """The cells' rectangle (inside the brackets)."""

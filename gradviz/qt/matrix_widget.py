@@ -28,12 +28,11 @@ from PySide6.QtGui import (
     QContextMenuEvent,
     QFont,
     QGuiApplication,
-    QHelpEvent,
     QMouseEvent,
     QPainter,
     QPaintEvent,
 )
-from PySide6.QtWidgets import QMenu, QSizePolicy, QToolTip, QWidget
+from PySide6.QtWidgets import QMenu, QSizePolicy, QWidget
 
 from gradviz.qt.matrix_format import (
     NumberStyle,
@@ -93,6 +92,7 @@ class MatrixWidget(QWidget):
         self._highlight_cells: set[tuple[int, int]] = set()
         self._breaks: set[int] = set()
         self._hover_col = -1
+        self._tip_cell = (-1, -1)
         self._font = QFont(self.font())
         self._font.setPointSizeF(max(self._font.pointSizeF(), 9.0) + font_delta)
         self._label_font = QFont(self.font())
@@ -319,6 +319,12 @@ class MatrixWidget(QWidget):
             self._hover_col = col
             self.update()
             self.columnHovered.emit(col)
+        # the cell's tooltip, set as the pointer moves (no Python ``event()`` override:
+        # that would run for every paint and layout event of every matrix)
+        cell = (self.row_at(event.position()), col)
+        if cell != self._tip_cell:
+            self._tip_cell = cell
+            self.setToolTip(self.tooltip_at(event.position().toPoint()))
         super().mouseMoveEvent(event)
 
     def leaveEvent(self, event: QEvent) -> None:  # noqa: N802
@@ -337,17 +343,6 @@ class MatrixWidget(QWidget):
                 if row >= 0:
                     self.cellClicked.emit(row, col)
         super().mousePressEvent(event)
-
-    def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
-            text = self.tooltip_at(event.pos())
-            if text:
-                QToolTip.showText(event.globalPos(), text, self)
-            else:
-                QToolTip.hideText()
-                event.ignore()
-            return True
-        return super().event(event)
 
     def tooltip_at(self, pos: QPoint) -> str:
         """The tooltip of the cell under ``pos``: its labels, exact and decimal value, note."""

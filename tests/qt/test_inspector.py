@@ -13,6 +13,7 @@ import gradviz
 from gradviz.model.document import Document
 from gradviz.model.fileformat import from_dict
 from gradviz.qt.inspector import Inspector
+from gradviz.qt.inspector_text import LiveLabel
 from gradviz.qt.undo import SetEntryCommand
 
 SHEET_J = [
@@ -23,7 +24,8 @@ SHEET_J = [
 
 def label_text(ins: Inspector) -> str:
     """Everything the labels of the page shown say."""
-    return "\n".join(label.text() for label in ins.page.findChildren(QLabel))
+    labels = [*ins.page.findChildren(QLabel), *ins.page.findChildren(LiveLabel)]
+    return "\n".join(label.text() for label in labels)
 
 
 def finite_differences(qtbot, ins: Inspector) -> None:

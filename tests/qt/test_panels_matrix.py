@@ -55,6 +55,10 @@ def test_hit_tests_and_tooltips(qtbot) -> None:
     assert w.column_at(QPoint(w.width() - 1, w.height() // 2)) == -1
     tip = w.tooltip_at(w.cell_rect(0, 1).center().toPoint())
     assert tip == "f[1] / p₁,₂: −1/4  ≈ −0.25"
+    qtbot.mouseMove(w, w.cell_rect(0, 1).center().toPoint())
+    qtbot.waitUntil(lambda: w.toolTip() == tip)  # what Qt shows when the pointer rests
+    qtbot.mouseMove(w, w.cell_rect(1, 0).center().toPoint())
+    qtbot.waitUntil(lambda: w.toolTip() == "f[2] / p₁,₁: 1")
     with qtbot.waitSignal(w.cellClicked) as clicked:
         qtbot.mouseClick(w, Qt.MouseButton.LeftButton, pos=w.cell_rect(1, 0).center().toPoint())
     assert clicked.args == [1, 0]

@@ -1,0 +1,116 @@
+"""A label for text that changes with every edit (the forward pass, the loss in
+the Jacobian panel's header) without re-running the dock's layout.
+
+A :class:`~PySide6.QtWidgets.QLabel` asks its parent layout to recompute after
+every ``setText``, even when its size stays the same; in a dock full of
+word-wrapped labels that is most of an edit's cost. :class:`LiveLabel` lays its
+text out in a :class:`~PySide6.QtGui.QTextDocument` (rich text or plain, wrapped
+at the widget's width) and asks for a new layout only when the height it needs
+at the current width, or its natural width, changes; otherwise it just repaints.
+"""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import QSize
+from PySide6.QtGui import (
+    QAbstractTextDocumentLayout,
+    QFont,
+    QPainter,
+    QPaintEvent,
+    QResizeEvent,
+    QTextDocument,
+    QTextOption,
+)
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+
+class LiveLabel(QWidget):
+    """Read-only text, ``rich`` (a subset of HTML) or plain, wrapped or not, in the
+    widget's palette; ``point_size``: its font size (default: the widget's)."""
+
+    def __init__(
+        self,
+        text: str = "",
+        *,
+        rich: bool = True,
+        wrap: bool = True,
+        point_size: float | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._rich, self._wrap = rich, wrap
+        self._text: str | None = None
+        self._doc = QTextDocument(self)
+        self._doc.setDocumentMargin(0)
+        font = QFont(self.font())
+        if point_size:
+            font.setPointSizeF(point_size)
+        self._doc.setDefaultFont(font)
+        option = QTextOption()
+        option.setWrapMode(QTextOption.WrapMode.WordWrap if wrap else QTextOption.WrapMode.NoWrap)
+        self._doc.setDefaultTextOption(option)
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        policy.setHeightForWidth(wrap)
+        self.setSizePolicy(policy)
+        self._natural = QSize()
+        self._heights: dict[int, int] = {}  # width → height needed, for this text
+        self._published = (QSize(), -1)
+        self.setText(text)
+
+    def text(self) -> str:
+        return self._text or ""
+
+    def setText(self, text: str) -> None:  # noqa: N802 (QLabel's name: a drop-in)
+        """New text; the layout is asked to move things only when the size changes."""
+        if text == self._text:
+            return
+        self._text = text
+        body = text if self._rich else html.escape(text).replace("\n", "<br>")
+        self._doc.setHtml(body)
+        self._doc.setTextWidth(-1)
+        size = self._doc.size()
+        self._natural = QSize(int(size.width()) + 1, int(size.height()) + 1)
+        self._heights = {}
+        self._doc.setTextWidth(self.width() if self._wrap else -1)
+        published = (self._natural, self.heightForWidth(self.width()) if self._wrap else -1)
+        if published != self._published:
+            self._published = published
+            self.updateGeometry()
+        self.update()
+
+    # -- size ------------------------------------------------------------------
+    def sizeHint(self) -> QSize:  # noqa: N802
+        if self._wrap:
+            return QSize(min(self._natural.width(), 400), self.heightForWidth(400))
+        return self._natural
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        return QSize(40, self._natural.height()) if self._wrap else self._natural
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802
+        return self._wrap
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802
+        if not self._wrap:
+            return self._natural.height()
+        width = max(width, 1)
+        height = self._heights.get(width)
+        if height is None:
+            self._doc.setTextWidth(width)
+            height = self._heights[width] = int(self._doc.size().height()) + 1
+            self._doc.setTextWidth(max(self.width(), 1))
+        return height
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        if self._wrap:
+            self._doc.setTextWidth(max(self.width(), 1))
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        p = QPainter(self)
+        context = QAbstractTextDocumentLayout.PaintContext()
+        context.palette = self.palette()
+        self._doc.documentLayout().draw(p, context)
+        p.end()
