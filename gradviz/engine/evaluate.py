@@ -143,11 +143,13 @@ class Evaluation:
         return [self.program.nodes[j].id for j in node.inputs]
 
     def local_jacobian(self, node_id: str, input_position: int = 0) -> Array:
-        """The explicit ``∂node/∂input`` matrix, ``(node.size, input.size)``."""
+        """The explicit ``∂node/∂input`` matrix, ``(node.size, input.size)``; like the
+        values, it carries an overflow's ``inf``/``NaN`` without a warning."""
         i = self.program.index_of(node_id)
         node = self.program.nodes[i]
         xs = [self._value_list[j] for j in node.inputs]
-        return node.op.local_jacobian(xs, self._value_list[i], node.attrs, input_position)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            return node.op.local_jacobian(xs, self._value_list[i], node.attrs, input_position)
 
     def jacobian_between(self, of: str, wrt: str | None = None) -> Array:
         """``∂of/∂wrt`` as a (of.size, wrt.size) matrix; ``wrt=None`` means Θ."""
