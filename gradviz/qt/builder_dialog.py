@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import random
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtGui import QFont, QFontDatabase
@@ -54,6 +54,23 @@ __all__ = [
 ]
 
 DEBOUNCE_MS = 150
+#: The fields of :class:`NetworkForm` that read as attributes of the dialog too.
+FORM_FIELDS = frozenset(
+    (
+        "input_size",
+        "input_values",
+        "hidden",
+        "output_size",
+        "layers",
+        "softmax_radio",
+        "mse_radio",
+        "class_spin",
+        "target",
+        "init",
+        "seed",
+        "exercise_button",
+    )
+)
 INVALID_STYLE = "background-color: rgba(220, 50, 50, 55); border: 1px solid #d32f2f;"
 
 
@@ -78,20 +95,7 @@ class NewNetworkDialog(QDialog):
         outer.addLayout(columns, 1)
         self.form = form = NetworkForm(self, settings)
         columns.addWidget(form, 3)
-        # each field is the dialog's too: dialog.hidden, dialog.init …
-        self.input_size = form.input_size
-        self.input_values = form.input_values
-        self.hidden = form.hidden
-        self.output_size = form.output_size
-        self.layers = form.layers
-        self.softmax_radio = form.softmax_radio
-        self.mse_radio = form.mse_radio
-        self.class_spin = form.class_spin
-        self.target = form.target
-        self.init = form.init
-        self.seed = form.seed
-        self.exercise_button = form.exercise_button
-        self.exercise_button.clicked.connect(self.new_exercise)
+        form.exercise_button.clicked.connect(self.new_exercise)
         form.changed.connect(self._changed)
 
         right = QVBoxLayout()
@@ -120,6 +124,13 @@ class NewNetworkDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         outer.addWidget(self.buttons)
         self.refresh()
+
+    def __getattr__(self, name: str) -> Any:
+        """The form's fields read as the dialog's own: ``dialog.hidden`` is
+        ``dialog.form.hidden`` (only for the names in :data:`FORM_FIELDS`)."""
+        if name in FORM_FIELDS:
+            return getattr(self.form, name)
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
     def spec(self) -> NetworkSpec:
         """The spec the fields describe (``FieldError`` naming the field at fault)."""
@@ -162,7 +173,7 @@ class NewNetworkDialog(QDialog):
         self.error_label.setText("")
         assert self._network is not None
         self.preview.setPlainText(
-            preview_text(self._network, self.init.currentData() == "exercise")
+            preview_text(self._network, self.form.init.currentData() == "exercise")
         )
 
     def network(self) -> Network | None:
@@ -178,11 +189,11 @@ class NewNetworkDialog(QDialog):
     def new_exercise(self) -> None:
         """A fresh exercise: init ``exercise`` with a new random seed, built at once
         (the generator itself never leaves a parameter with ``∂l/∂W = 0``)."""
-        self.init.setCurrentIndex(self.init.findData("exercise"))
-        seed = self.seed.value()
-        while seed == self.seed.value():
+        self.form.init.setCurrentIndex(self.form.init.findData("exercise"))
+        seed = self.form.seed.value()
+        while seed == self.form.seed.value():
             seed = random.randrange(1, 1_000_000)
-        self.seed.setValue(seed)
+        self.form.seed.setValue(seed)
         self.refresh()
 
     # -- finishing ----------------------------------------------------------------------
