@@ -5,7 +5,9 @@ wide), a round bracket, the columns (each as wide as its widest entry or label,
 at least a given minimum so stacked matrices align), the closing bracket. Top to
 bottom: the column labels (when shown), then one row of height ``row_h`` per
 matrix row. Widths are measured once per change of the texts; the width of every
-text is remembered, since scrubbing a weight shows the same numbers again.
+text is remembered, since scrubbing a weight shows the same numbers again. While
+the shape stays the same a column only widens: scrubbing ``3 → 13/4 → 7/2`` does
+not make the matrix (and the dock's layout around it) jump at every step.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ class MatrixGeometry:
         self._xs: list[int] = [0]  # left edge of every column (and the right end)
         self._label_w: int | None = None
         self._size: QSize | None = None
+        self._floor: list[int] = []  # the widest each column has been since forget_widths
 
     def set_content(
         self,
@@ -78,7 +81,16 @@ class MatrixGeometry:
         if self.show_col_labels:
             for c, label in enumerate(self._col_labels[: self._cols]):
                 widths[c] = max(widths[c], self.lm.horizontalAdvance(label))
-        return [max(2 * PAD_X + w, MIN_COL_W) for w in widths]
+        widths = [max(2 * PAD_X + w, MIN_COL_W) for w in widths]
+        if len(self._floor) == len(widths):  # scrubbing: columns widen, never jitter back
+            widths = [max(w, f) for w, f in zip(widths, self._floor, strict=True)]
+        self._floor = widths
+        return widths
+
+    def forget_widths(self) -> None:
+        """Let columns shrink to their entries again (a new shape or number format)."""
+        self._floor = []
+        self.invalidate()
 
     def col_ws(self) -> list[int]:
         """Every column's width: natural, or the minimum asked for when wider."""

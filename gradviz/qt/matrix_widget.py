@@ -125,6 +125,8 @@ class MatrixWidget(QWidget):
         m = grid[:rows, :cols]
         same_shape = m.shape == self._m.shape and grid.shape == self._grid_shape
         self._source, self._m, self._grid_shape = src, m, (grid.shape[0], grid.shape[1])
+        if not same_shape:
+            self._geo.forget_widths()
         if row_labels is not None:
             self._row_labels = list(row_labels)
         elif not same_shape:
@@ -137,6 +139,7 @@ class MatrixWidget(QWidget):
 
     def set_options(self, options: DisplayOptions) -> None:
         self._options = options
+        self._geo.forget_widths()
         self._refresh_texts(repaint_all=True)
 
     def set_marked(self, cells: Mapping[tuple[int, int], str]) -> None:
