@@ -39,14 +39,23 @@ def paused_gc() -> Iterator[None]:
     rectangles); each full collection they trigger walks every live object again,
     a third of the time of a 1,000-node build. Nothing made here is garbage
     until the next rebuild, so collecting afterwards loses nothing.
+
+    Afterwards the objects made meanwhile go straight to the oldest generation
+    (``gc.freeze()`` then ``gc.unfreeze()`` moves them there unscanned): left in
+    the youngest, the first allocation after the pause would sweep all of them
+    at once, 20–30 ms after a 1,000-node build. The next full collection, when
+    Python decides it is due, still sees them all.
     """
-    enabled = gc.isenabled()
+    if not gc.isenabled():  # paused already (nested), or switched off by the program
+        yield
+        return
     gc.disable()
     try:
         yield
     finally:
-        if enabled:
-            gc.enable()
+        gc.freeze()
+        gc.unfreeze()
+        gc.enable()
 
 
 def make_nodes(

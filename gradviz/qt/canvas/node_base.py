@@ -7,7 +7,7 @@ double-click (the inline editor) and Alt+drag (scrubbing).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -26,6 +26,8 @@ ENTRY_MIN_W = 18.0
 BOX_PAD_X, BOX_PAD_Y = 12.0, 9.0
 OP_PAD_X, OP_MIN_W, OP_H = 18.0, 70.0, 46.0
 RADIUS = 9.0
+#: ``(left, top, right, bottom)`` in a node's coordinates.
+Rect = tuple[float, float, float, float]
 #: Opacity of the background-coloured plate behind labels and captions.
 HALO_ALPHA = 225
 
@@ -41,9 +43,15 @@ class Entry:
 
     index: tuple[int, ...]
     text: str = ""
-    rect: QRectF = field(default_factory=QRectF)
+    #: ``(x, y, width, height)`` in the node's coordinates (plain floats: a big
+    #: graph lays out thousands of entries; a ``QRectF`` is made only when asked).
+    box: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
     highlighted: bool = False
     finite: bool = True
+
+    @property
+    def rect(self) -> QRectF:
+        return QRectF(*self.box)
 
 
 class NodeItem(QGraphicsItem):
@@ -56,9 +64,9 @@ class NodeItem(QGraphicsItem):
         self.edges: list[EdgeItem] = []
         self.theme: Theme | None = None
         self.body = QRectF(-30, -20, 60, 40)
-        self._bounds = QRectF(self.body)
+        self._bounds = self.body  # both are replaced, never changed in place
         #: ``(left, top, right, bottom)`` of :meth:`boundingRect` and the box's
-        #: half-size plus 2, as plain floats for the placer (kept by :meth:`_set_bounds`).
+        #: half-size plus 2, as plain floats for the placer (kept by :meth:`_set_geometry`).
         self.extent = (-30.0, -20.0, 30.0, 20.0)
         self.half = (32.0, 22.0)
         self.warning = False
@@ -102,14 +110,19 @@ class NodeItem(QGraphicsItem):
         hw, hh = self.half
         return p.x(), p.y(), hw, hh
 
-    def _set_bounds(self, extra: QRectF | None = None) -> None:
+    def _set_geometry(self, w: float, h: float, *extras: Rect | None) -> None:
+        """The box, ``w × h`` centred on ``pos()``, and the bounds: the box grown by 6
+        and every ``(left, top, right, bottom)`` of ``extras`` (name, caption, notes)."""
         self.prepareGeometryChange()
-        r = self.body.adjusted(-6, -6, 6, 6)
-        if extra is not None:
-            r = r.united(extra)
-        self._bounds = r
-        self.extent = (r.left(), r.top(), r.right(), r.bottom())
-        self.half = (self.body.width() / 2 + 2, self.body.height() / 2 + 2)
+        self.body = QRectF(-w / 2, -h / 2, w, h)
+        left, top, right, bottom = -w / 2 - 6, -h / 2 - 6, w / 2 + 6, h / 2 + 6
+        for extra in extras:
+            if extra is not None:
+                left, top = min(left, extra[0]), min(top, extra[1])
+                right, bottom = max(right, extra[2]), max(bottom, extra[3])
+        self._bounds = QRectF(left, top, right - left, bottom - top)
+        self.extent = (left, top, right, bottom)
+        self.half = (w / 2 + 2, h / 2 + 2)
 
     def adjust_edges(self) -> None:
         """Re-anchor this node's edges (after a move or a change of size)."""
@@ -169,12 +182,14 @@ class NodeItem(QGraphicsItem):
             painter.drawText(QPointF(-style.text_width(note, style.CAPTION_PX) / 2, y), note)
             y += fm.height()
 
-    def _notes_rect(self) -> QRectF | None:
+    def _notes_extent(self, h: float) -> Rect | None:
+        """``(left, top, right, bottom)`` of the notes under a box ``h`` tall."""
         if not self.notes:
             return None
         fm = style.metrics(style.CAPTION_PX)
         w = max(style.text_width(n, style.CAPTION_PX) for n in self.notes)
-        return QRectF(-w / 2 - 2, self.body.bottom() + 4, w + 4, fm.height() * len(self.notes) + 4)
+        top = h / 2 + 4
+        return (-w / 2 - 2, top, w / 2 + 2, top + fm.height() * len(self.notes) + 4)
 
     # -- mouse: select, drag (Qt), scrub and edit entries -------------------------------
     def entry_at(self, pos: QPointF) -> Entry | None:

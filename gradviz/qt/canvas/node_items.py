@@ -33,6 +33,7 @@ from gradviz.qt.canvas.node_base import (
     OP_PAD_X,
     Entry,
     NodeItem,
+    Rect,
     _lod,
 )
 from gradviz.qt.theme import DisplayOptions
@@ -70,7 +71,8 @@ class LeafNodeItem(NodeItem):
         self.entries: dict[tuple[int, ...], Entry] = {idx: Entry(idx) for idx in self._places}
         #: Per entry, in order: where it lies in the flattened value, and its grid column.
         self._flat = [_flat_index(idx, shape) for idx in self.entries]
-        self._entry_cols = [self._places[idx][1] for idx in self.entries]
+        self._entry_places = [self._places[idx] for idx in self.entries]
+        self._entry_cols = [c for _, c in self._entry_places]
         self.gaps = [Entry((), self.grid.gap_text(i, j)) for i, j, idx in cells if idx is None]
         self._gap_places = [(i, j) for i, j, idx in cells if idx is None]
         self.facts = ""
@@ -142,22 +144,20 @@ class LeafNodeItem(NodeItem):
         facts_w = style.text_width(self.facts, style.CAPTION_PX) if self.facts else 0.0
         w = max(grid_w + bracket, facts_w) + 2 * BOX_PAD_X
         h = grid_h + facts_h + 2 * BOX_PAD_Y
-        self.body = QRectF(-w / 2, -h / 2, w, h)
-        self._grid_rect = QRectF(-grid_w / 2, -h / 2 + BOX_PAD_Y, grid_w, grid_h)
-        xs = [self._grid_rect.left()]
+        left, top = -grid_w / 2, -h / 2 + BOX_PAD_Y
+        self._grid_rect = QRectF(left, top, grid_w, grid_h)
+        xs = [left]
         for cw in widths[:-1]:
             xs.append(xs[-1] + cw + ENTRY_COL_GAP)
-        top = self._grid_rect.top()
-        for idx, e in self.entries.items():
-            r, c = self._places[idx]
-            e.rect = QRectF(xs[c], top + r * line_h, widths[c], line_h)
+        for e, (r, c) in zip(self.entries.values(), self._entry_places, strict=True):
+            e.box = (xs[c], top + r * line_h, widths[c], line_h)
         for (r, c), gap in zip(self._gap_places, self.gaps, strict=True):
-            gap.rect = QRectF(xs[c], top + r * line_h, widths[c], line_h)
+            gap.box = (xs[c], top + r * line_h, widths[c], line_h)
         name_w = style.text_width(self.name, style.NAME_PX, True)
         nm_h = style.metrics(style.NAME_PX, True).height()
-        name_rect = QRectF(-name_w / 2 - 2, self.body.top() - nm_h - 6, name_w + 4, nm_h + 4)
-        notes = self._notes_rect()
-        self._set_bounds(name_rect if notes is None else name_rect.united(notes))
+        name_top = -h / 2 - nm_h - 6
+        name = (-name_w / 2 - 2, name_top, name_w / 2 + 2, name_top + nm_h + 4)
+        self._set_geometry(w, h, name, self._notes_extent(h))
         self.update()
         return True
 
@@ -281,25 +281,21 @@ class OpNodeItem(NodeItem):
             lm = style.metrics(style.LABEL_PX)
             w = max(w, style.text_width(self.value_text, style.LABEL_PX) + 2 * OP_PAD_X)
             h += lm.height() + 2
-        body = QRectF(-w / 2, -h / 2, w, h)
-        extra = self._caption_rect(body) if self.caption else None
-        changed = body != self.body
-        self.body = body
-        notes = self._notes_rect()
-        if notes is not None:
-            extra = notes if extra is None else extra.united(notes)
-        self._set_bounds(extra)
+        changed = (w, h) != (self.body.width(), self.body.height())
+        caption = self._caption_extent(h) if self.caption else None
+        self._set_geometry(w, h, caption, self._notes_extent(h))
         self.update()
         return changed
 
-    def _caption_rect(self, body: QRectF) -> QRectF:
-        """The caption's plate above ``body``: its text (baseline :data:`CAPTION_GAP`
-        above the box, less the descent) with :data:`CAPTION_PAD` around it."""
+    def _caption_extent(self, h: float) -> Rect:
+        """The caption's plate above a box ``h`` tall, ``(left, top, right, bottom)``:
+        its text (lowest point :data:`CAPTION_GAP` above the box) with
+        :data:`CAPTION_PAD` around it."""
         cm = style.metrics(style.CAPTION_PX)
         cw = style.text_width(self.caption, style.CAPTION_PX)
         pad = CAPTION_PAD
-        top = body.top() - CAPTION_GAP - cm.height()
-        return QRectF(-cw / 2 - 3 * pad, top - pad, cw + 6 * pad, cm.height() + 2 * pad)
+        top = -h / 2 - CAPTION_GAP - cm.height()
+        return (-cw / 2 - 3 * pad, top - pad, cw / 2 + 3 * pad, top + cm.height() + pad)
 
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
@@ -323,7 +319,8 @@ class OpNodeItem(NodeItem):
             if self._halos():  # a plate in the background colour: the canvas's dots stay behind
                 painter.setPen(Qt.PenStyle.NoPen)
                 painter.setBrush(style.brush(t.background, HALO_ALPHA))
-                painter.drawRoundedRect(self._caption_rect(self.body), 4, 4)
+                left, top, right, bottom = self._caption_extent(self.body.height())
+                painter.drawRoundedRect(QRectF(left, top, right - left, bottom - top), 4, 4)
             above = self.body.top() - CAPTION_GAP - style.metrics(style.CAPTION_PX).descent()
             style.draw_centred(painter, self.caption, style.CAPTION_PX, above, t.dim_text)
         self._paint_notes(painter)

@@ -42,6 +42,11 @@ SCRUB_TIP = (
     "Scrub: wheel or Alt+drag sideways changes it by 1/4 (with Shift: by 1)."
 )
 
+#: How many measured texts and formatted numbers are remembered: enough for every
+#: label and entry of a 5,000-node network (a smaller cache would forget each one
+#: before it is asked for again, on every refresh).
+TEXT_CACHE = 1 << 16
+
 _SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 
@@ -64,7 +69,7 @@ def metrics(px: int, bold: bool = False, italic: bool = False) -> QFontMetricsF:
     return QFontMetricsF(font(px, bold, italic))
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=TEXT_CACHE)
 def text_width(text: str, px: int, bold: bool = False) -> float:
     """Advance width of one line of ``text`` in scene units."""
     return metrics(px, bold).horizontalAdvance(text)
@@ -116,7 +121,7 @@ def number(x: float, opts: DisplayOptions) -> str:
     return cached_number(x, opts.exact, opts.digits)
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=TEXT_CACHE)
 def cached_number(x: float, exact: bool, digits: int) -> str:
     """:func:`number` with the options spelled out (the cache behind it)."""
     return format_scalar(x, exact=exact, digits=digits, unicode_minus=True)
