@@ -14,6 +14,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from functools import partial
 
 import numpy as np
 from PySide6.QtGui import QColor
@@ -75,7 +76,7 @@ def make_nodes(
                 is_output=n.id == net.output,
                 is_loss=n.id == net.loss,
                 show_value=n.id == net.loss or not succ[n.id],
-                formula=style.formula(n.op, n.id, n.inputs, n.attrs),
+                formula=partial(style.formula, n.op, n.id, list(n.inputs), dict(n.attrs)),
                 editable=editable,
             )
     return items

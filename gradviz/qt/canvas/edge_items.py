@@ -10,7 +10,7 @@ its labels next to its middle whenever either end moves.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import overload
 
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
@@ -137,13 +137,18 @@ class EdgeItem(Part):
             self.adjust()
 
     # -- geometry ------------------------------------------------------------------
-    def adjust(self, labels: bool = True) -> None:
+    def adjust(self, labels: bool = True, at: Mapping[str, Point] | None = None) -> None:
         """Re-anchor the line on both boxes and move the labels with it (clear of
         the two end nodes; :func:`~gradviz.qt.canvas.placement.place_labels` also
-        keeps them clear of every other node and label)."""
+        keeps them clear of every other node and label). ``at``: every node's
+        position by id, when the caller has them (else each end is asked)."""
         src, dst = self.src, self.dst
-        x1, y1, hw1, hh1 = src.anchor_box()
-        x2, y2, hw2, hh2 = dst.anchor_box()
+        if at is None:
+            x1, y1, hw1, hh1 = src.anchor_box()
+            x2, y2, hw2, hh2 = dst.anchor_box()
+        else:
+            (x1, y1), (hw1, hh1) = at[src.node_id], src.half
+            (x2, y2), (hw2, hh2) = at[dst.node_id], dst.half
         dx, dy = x2 - x1, y2 - y1
         length = math.hypot(dx, dy)
         gap = self.lane * PARALLEL_GAP

@@ -71,14 +71,25 @@ class NodeItem(QGraphicsItem):
         self.half = (32.0, 22.0)
         self.warning = False
         self.notes: list[str] = []
-        #: The tooltip, set on the item only when first asked for (see :meth:`ensure_tooltip`).
-        self.tip = ""
+        self._tip: str | None = None
         self._scrub: tuple[Entry, float, int] | None = None
         flags = QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
         if editable:
             flags |= QGraphicsItem.GraphicsItemFlag.ItemIsMovable
             self.setCursor(Qt.CursorShape.SizeAllCursor)
         self.setFlags(flags)  # z stays 0: between the edge layer and the label layer
+
+    @property
+    def tip(self) -> str:
+        """The tooltip: made when first asked for and set on the item only then (see
+        :meth:`ensure_tooltip`); a big graph has thousands of nodes."""
+        if self._tip is None:
+            self._tip = self.make_tip()
+        return self._tip
+
+    def make_tip(self) -> str:
+        """The tooltip's text (subclasses say what they are)."""
+        return ""
 
     def ensure_tooltip(self) -> None:
         """Give the item its tooltip (made lazily: a big graph has thousands of nodes)."""

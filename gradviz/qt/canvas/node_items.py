@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -80,14 +81,17 @@ class LeafNodeItem(NodeItem):
         self.setAcceptHoverEvents(editable)
         self._grid_rect = QRectF()
         self._col_widths: list[float] = []
-        kind = "input" if op == "input" else "parameter"
-        dims = "×".join(str(d) for d in shape) or "scalar"
-        self.tip = f"{name}: {kind}, {dims}"
+
+    def make_tip(self) -> str:
+        kind = "input" if self.op == "input" else "parameter"
+        shape = self.value_shape
+        tip = f"{self.name}: {kind}, {'×'.join(str(d) for d in shape) or 'scalar'}"
         if self.summarised:
-            self.tip += (
+            tip += (
                 f" ({math.prod(shape):,} entries; the corners are shown)\n"
                 "Double-click beside the numbers to read or edit every entry."
             )
+        return tip
 
     def refresh(
         self,
@@ -242,9 +246,11 @@ class OpNodeItem(NodeItem):
         is_output: bool,
         is_loss: bool,
         show_value: bool,
-        formula: str,
+        formula: Callable[[], str],
         editable: bool,
     ) -> None:
+        """``formula()`` gives the sheet-style formula for the tooltip (asked for
+        only when the tooltip is first wanted)."""
         super().__init__(node_id, op, editable)
         self.label = label
         self.is_output = is_output
@@ -253,8 +259,11 @@ class OpNodeItem(NodeItem):
         self.value_text = ""
         self._laid_out: tuple[str, ...] | None = None  # the texts the box was sized for
         self.caption = "loss" if is_loss else "output" if is_output else ""
-        tip = formula + ("  (the network's output f)" if is_output else "")
-        self.tip = tip + ("  (the loss)" if is_loss else "")
+        self._formula = formula
+
+    def make_tip(self) -> str:
+        tip = self._formula() + ("  (the network's output f)" if self.is_output else "")
+        return tip + ("  (the loss)" if self.is_loss else "")
 
     def refresh(
         self, value: np.ndarray, opts: DisplayOptions, value_prefix: str, notes: list[str]

@@ -18,7 +18,7 @@ thousands of labels is pure arithmetic, with no Qt object made per candidate.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from gradviz.model import layout
 from gradviz.qt.canvas import style
@@ -139,26 +139,41 @@ def _order(item: tuple[float, int, MathLabel, Spots]) -> tuple[float, int]:
     return item[0], item[1]
 
 
-def node_rect(node: NodeItem, margin: float = 0.0) -> Rect:
-    """A node's bounding box in scene units, grown by ``margin``."""
+def positions(nodes: Iterable[NodeItem]) -> dict[str, tuple[float, float]]:
+    """Every node's position (its centre) by id, asked of Qt once each."""
+    return {node.node_id: (p.x(), p.y()) for node in nodes for p in (node.pos(),)}
+
+
+def node_rect(
+    node: NodeItem, margin: float = 0.0, at: Mapping[str, tuple[float, float]] | None = None
+) -> Rect:
+    """A node's bounding box in scene units, grown by ``margin`` (``at``: the
+    positions by id, when known)."""
     left, top, right, bottom = node.extent
-    p = node.pos()
-    x, y = p.x(), p.y()
+    if at is None:
+        p = node.pos()
+        x, y = p.x(), p.y()
+    else:
+        x, y = at[node.node_id]
     return (x + left - margin, y + top - margin, x + right + margin, y + bottom + margin)
 
 
 def place_labels(
-    nodes: Iterable[NodeItem], edges: Iterable[EdgeItem], sticky: bool = False
+    nodes: Iterable[NodeItem],
+    edges: Iterable[EdgeItem],
+    sticky: bool = False,
+    at: Mapping[str, tuple[float, float]] | None = None,
 ) -> None:
     """Move every visible edge label to its first free candidate spot (or, when
     none is free, to the one it overlaps least); labels keep 3 units apart. The
     biggest labels (matrices) choose first: they have the fewest spots that fit.
     ``sticky`` (after an edit of values) tries each label's previous spot first, so
-    labels stay put while a value is scrubbed."""
+    labels stay put while a value is scrubbed. ``at``: the nodes' positions by id,
+    when the caller has them."""
     index = RectIndex()
     for node in nodes:
         if node.isVisible():
-            index.add(node_rect(node, NODE_MARGIN))
+            index.add(node_rect(node, NODE_MARGIN, at))
     todo: list[tuple[float, int, MathLabel, Spots]] = []
     for edge in edges:
         value, grad = edge.value_label, edge.grad_label

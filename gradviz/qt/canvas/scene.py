@@ -279,9 +279,10 @@ class GraphScene(SceneEditing, QGraphicsScene):
     def _place_edges(self, sticky: bool = False) -> None:
         """Re-anchor every edge and put every label where it covers nothing
         (``sticky``: where it was, if that still covers nothing)."""
+        at = placement.positions(self.node_items.values())
         for e in self.edge_items:
-            e.adjust(labels=False)
-        placement.place_labels(self.node_items.values(), self.edge_items, sticky)
+            e.adjust(labels=False, at=at)
+        placement.place_labels(self.node_items.values(), self.edge_items, sticky, at)
 
     def _apply_background(self) -> None:
         if self.exporting and self._transparent:
