@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from gradviz.engine.evaluate import Evaluation
 from gradviz.model import layout
 from gradviz.model.document import Change, Document
-from gradviz.qt.canvas import build, placement, style
+from gradviz.qt.canvas import build, paths, placement, style
 from gradviz.qt.canvas.edge_items import EdgeItem
 from gradviz.qt.canvas.editing import SceneEditing
 from gradviz.qt.canvas.entry_editor import EntryEditor
@@ -364,27 +364,7 @@ class GraphScene(SceneEditing, QGraphicsScene):
             self.nodeSelected.emit(nid)
 
     def _highlight_target(self) -> tuple[str, tuple[int, ...]] | None:
-        k = self._highlight
-        if k is None or k < 0:
-            return None
-        net = self.doc.network
-        for pid in net.param_ids:
-            value = net.node(pid).value
-            assert value is not None
-            if k < value.size:
-                return pid, tuple(int(i) for i in np.unravel_index(k, value.shape))
-            k -= value.size
-        return None
-
-    def _reach(self, start: Iterable[str], graph: dict[str, list[str]]) -> set[str]:
-        seen = set(start)
-        stack = list(seen)
-        while stack:
-            for nxt in graph.get(stack.pop(), []):
-                if nxt not in seen:
-                    seen.add(nxt)
-                    stack.append(nxt)
-        return seen
+        return paths.theta_entry(self.doc.network, self._highlight)
 
     def _edge_on_path(self, e: EdgeItem, target: tuple[str, tuple[int, ...]] | None) -> bool:
         if target is None:
@@ -393,7 +373,7 @@ class GraphScene(SceneEditing, QGraphicsScene):
         if cache is None or cache[0] != target[0]:
             net = self.doc.network
             ends = [x for x in (net.output, net.loss) if x is not None]
-            cache = (target[0], self._reach([target[0]], self._succ), self._reach(ends, self._pred))
+            cache = (target[0], paths.reach([target[0]], self._succ), paths.reach(ends, self._pred))
             self._path_cache = cache
         _, down, up = cache
         return e.src.node_id in down and e.dst.node_id in down and e.dst.node_id in up

@@ -1,0 +1,40 @@
+"""Which parts of the network a highlighted parameter entry touches.
+
+Θ numbers every parameter entry of the network in file order (see
+:attr:`Network.param_ids`); highlighting entry ``k`` lights that entry on its
+node and every edge on a path from its parameter to the output or the loss.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+import numpy as np
+
+from gradviz.model.network import Network
+
+
+def theta_entry(net: Network, k: int | None) -> tuple[str, tuple[int, ...]] | None:
+    """Θ's entry number ``k`` (0-based) as ``(parameter id, index)``; None when ``k``
+    is None, negative or past the last entry."""
+    if k is None or k < 0:
+        return None
+    for pid in net.param_ids:
+        value = net.node(pid).value
+        assert value is not None
+        if k < value.size:
+            return pid, tuple(int(i) for i in np.unravel_index(k, value.shape))
+        k -= value.size
+    return None
+
+
+def reach(start: Iterable[str], graph: Mapping[str, Sequence[str]]) -> set[str]:
+    """Every node reachable from ``start`` (included) along ``graph``'s edges."""
+    seen = set(start)
+    stack = list(seen)
+    while stack:
+        for nxt in graph.get(stack.pop(), ()):
+            if nxt not in seen:
+                seen.add(nxt)
+                stack.append(nxt)
+    return seen
