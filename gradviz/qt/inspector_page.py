@@ -32,7 +32,7 @@ from gradviz.qt.inspector_maths import (
     numeric_local_jacobian,
     too_big,
 )
-from gradviz.qt.inspector_text import LiveLabel
+from gradviz.qt.inspector_text import LiveLabel, style_label
 from gradviz.qt.matrix_block import MAX_COLS, MAX_ROWS, MatrixBlock
 from gradviz.qt.sheet_notation import (
     KINDS,
@@ -78,6 +78,7 @@ class InspectorPage(QWidget):
         self.target_editor: TargetEditor | None = None
         self.fd_check: QCheckBox | None = None
         self.summary: LiveLabel | None = None
+        self.headings: list[QLabel] = []  # the sections' titles
         self.graph: nx.DiGraph | None = None  # a node page's structure, for paths
         self.stale = True  # its numbers are not the document's (yet)
         self.fd_current = False  # its finite differences are
@@ -131,26 +132,23 @@ class InspectorPage(QWidget):
         label.setTextFormat(Qt.TextFormat.RichText)
         label.setWordWrap(True)
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        style = []
-        if size:
-            style.append(f"font-size: {size}pt;")
-        if bold:
-            style.append("font-weight: 600;")
-        if dim:
-            style.append(f"color: {self.options.palette.dim_text};")
-        if style:
-            label.setStyleSheet(" ".join(style))
+        style_label(
+            label, size=size, bold=bold, color=self.options.palette.dim_text if dim else None
+        )
         self.layout_.addWidget(label)
         return label
 
     def section(self, title: str) -> None:
+        """A thin rule and a heading in the theme's value colour."""
         self.layout_.addSpacing(8)
         line = QFrame(self)
         line.setFrameShape(QFrame.Shape.HLine)
-        line.setStyleSheet(f"color: {self.options.palette.grid};")
+        line.setFrameShadow(QFrame.Shadow.Plain)
+        style_label(line, color=self.options.palette.grid)
         self.layout_.addWidget(line)
-        label = self.label(title, size=10.5, bold=True)
-        label.setStyleSheet(label.styleSheet() + f" color: {self.options.palette.value};")
+        heading = self.label(title, size=10.5, bold=True)
+        style_label(heading, color=self.options.palette.value)
+        self.headings.append(heading)
 
     def block(
         self,

@@ -7,6 +7,10 @@ word-wrapped labels that is most of an edit's cost. :class:`LiveLabel` lays its
 text out in a :class:`~PySide6.QtGui.QTextDocument` (rich text or plain, wrapped
 at the widget's width) and asks for a new layout only when the height it needs
 at the current width, or its natural width, changes; otherwise it just repaints.
+
+:func:`style_label` gives a widget its size, weight and colour by font and
+palette: a style sheet would do the same but costs a style-sheet polish of the
+widget each time a page of the inspector is built.
 """
 
 from __future__ import annotations
@@ -16,9 +20,11 @@ import html
 from PySide6.QtCore import QSize
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
+    QColor,
     QFont,
     QPainter,
     QPaintEvent,
+    QPalette,
     QResizeEvent,
     QTextDocument,
     QTextOption,
@@ -114,3 +120,29 @@ class LiveLabel(QWidget):
         context.palette = self.palette()
         self._doc.documentLayout().draw(p, context)
         p.end()
+
+
+def style_label(
+    widget: QWidget,
+    *,
+    size: float | None = None,
+    bold: bool = False,
+    color: str | None = None,
+) -> None:
+    """Point ``size``, semi-bold, text ``color`` (``#rrggbb``), without a style sheet."""
+    if size or bold:
+        font = QFont(widget.font())
+        if size:
+            font.setPointSizeF(size)
+        if bold:
+            font.setWeight(QFont.Weight.DemiBold)
+        widget.setFont(font)
+    if color:
+        palette = QPalette(widget.palette())
+        palette.setColor(QPalette.ColorRole.WindowText, QColor(color))
+        widget.setPalette(palette)
+
+
+def label_color(widget: QWidget) -> str:
+    """The text colour :func:`style_label` gave (``#rrggbb``)."""
+    return widget.palette().color(QPalette.ColorRole.WindowText).name()

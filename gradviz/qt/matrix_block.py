@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from gradviz.engine.ops import Array
 from gradviz.qt.inspector_maths import agreement
+from gradviz.qt.inspector_text import style_label
 from gradviz.qt.matrix_widget import MatrixWidget
 from gradviz.qt.theme import DisplayOptions
 
@@ -29,9 +30,53 @@ MAX_ROWS = 40
 MAX_COLS = 40
 
 
+class FiniteDifferences(QWidget):
+    """The estimate beside a matrix: a caption, the numeric matrix (decimals) and
+    how far it is from the analytic one (or why there is no estimate)."""
+
+    def __init__(self, options: DisplayOptions, vector_as: str, parent: QWidget) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        self.caption = QLabel("central differences", self)
+        self.matrix = MatrixWidget(
+            options=options,
+            vector_as=vector_as,
+            decimals_only=True,
+            max_rows=MAX_ROWS,
+            max_cols=MAX_COLS,
+            parent=self,
+        )
+        self.verdict = QLabel(self)
+        self.verdict.setWordWrap(True)
+        self.verdict.setToolTip(
+            "The largest |analytic − numeric| over all entries; ✓ when "
+            "every entry agrees within 1e-6 (relative and absolute), "
+            "as in 'gradviz check'"
+        )
+        for widget in (self.caption, self.matrix, self.verdict):
+            layout.addWidget(widget)
+        self._color = ""
+        self.set_options(options)
+
+    def set_options(self, options: DisplayOptions) -> None:
+        self.matrix.set_options(options)
+        style_label(self.caption, size=8.5, color=options.palette.dim_text)
+        style_label(self.verdict, size=8.5)
+
+    def set_verdict(self, text: str, color: str) -> None:
+        if self.verdict.text() != text:
+            self.verdict.setText(text)
+        if color != self._color:  # a new palette costs; only on change
+            self._color = color
+            style_label(self.verdict, color=color)
+
+
 class MatrixBlock(QWidget):
     """A title (rich text), the analytic matrix and, when finite differences are
-    shown, the numeric estimate with the largest difference between the two."""
+    shown, the numeric estimate with the largest difference between the two.
+    The estimate's widgets are made the first time they are needed."""
 
     def __init__(
         self,
@@ -46,15 +91,15 @@ class MatrixBlock(QWidget):
         super().__init__(parent)
         # Every child and layout is made with its parent: a parentless layout whose
         # Python wrapper dies after its widget could be freed twice.
-        self._options = options
+        self._options, self._vector_as = options, vector_as
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 4, 0, 6)
         outer.setSpacing(3)
         self.title = QLabel(title, self)
         self.title.setTextFormat(Qt.TextFormat.RichText)
         self.title.setWordWrap(True)
-        body_host = QWidget(self)
-        self._body = QBoxLayout(QBoxLayout.Direction.LeftToRight, body_host)
+        self._body_host = QWidget(self)
+        self._body = QBoxLayout(QBoxLayout.Direction.LeftToRight, self._body_host)
         self._body.setContentsMargins(0, 0, 0, 0)
         self._body.setSpacing(SPACING)
         self.analytic = MatrixWidget(
@@ -62,33 +107,8 @@ class MatrixBlock(QWidget):
             vector_as=vector_as,
             max_rows=MAX_ROWS,
             max_cols=MAX_COLS,
-            parent=body_host,
+            parent=self._body_host,
         )
-        self._fd_box = QWidget(body_host)
-        fd_layout = QVBoxLayout(self._fd_box)
-        fd_layout.setContentsMargins(0, 0, 0, 0)
-        fd_layout.setSpacing(2)
-        self.fd_caption = QLabel("central differences", self._fd_box)
-        fd_layout.addWidget(self.fd_caption)
-        self.numeric: MatrixWidget | None = None
-        if with_fd:
-            self.numeric = MatrixWidget(
-                options=options,
-                vector_as=vector_as,
-                decimals_only=True,
-                max_rows=MAX_ROWS,
-                max_cols=MAX_COLS,
-                parent=self._fd_box,
-            )
-            fd_layout.addWidget(self.numeric)
-        self.diff_label = QLabel(self._fd_box)
-        self.diff_label.setWordWrap(True)
-        self.diff_label.setToolTip(
-            "The largest |analytic − numeric| over all entries; ✓ when "
-            "every entry agrees within 1e-6 (relative and absolute), "
-            "as in 'gradviz check'"
-        )
-        fd_layout.addWidget(self.diff_label)
         self.cap_label = QLabel(self)  # "showing 40 of 784 rows", or why nothing is listed
         self.cap_label.setWordWrap(True)
         self.cap_label.hide()
@@ -101,24 +121,35 @@ class MatrixBlock(QWidget):
             self._body.addWidget(self.title, 0, Qt.AlignmentFlag.AlignVCenter)
             self._body.setSpacing(6)
         self._body.addWidget(self.analytic, 0, Qt.AlignmentFlag.AlignTop)
-        self._body.addWidget(self._fd_box, 0, Qt.AlignmentFlag.AlignTop)
         self._body.addStretch(1)
         if not inline:
             outer.addWidget(self.title)
-        outer.addWidget(body_host)
+        outer.addWidget(self._body_host)
         outer.addWidget(self.cap_label)
         outer.addWidget(self.note)
+        self._with_fd = with_fd
+        self._fd_box: FiniteDifferences | None = None
         self._fd_visible = with_fd
         self._has_numeric = False
         self._labels: tuple[Sequence[str] | None, Sequence[str] | None] = (None, None)
-        self._fd_box.setVisible(False)
-        self._style_captions()
+        style_label(self.cap_label, size=8.5, color=options.palette.dim_text)
 
-    def _style_captions(self) -> None:
-        dim = self._options.palette.dim_text
-        self.fd_caption.setStyleSheet(f"color: {dim}; font-size: 8.5pt;")
-        self.cap_label.setStyleSheet(f"color: {dim}; font-size: 8.5pt;")
-        self.diff_label.setStyleSheet("font-size: 8.5pt;")
+    def _fd(self) -> FiniteDifferences:
+        """The estimate's widgets, made (hidden) the first time they are asked for."""
+        if self._fd_box is None:
+            self._fd_box = FiniteDifferences(self._options, self._vector_as, self._body_host)
+            self._fd_box.hide()
+            at = self._body.indexOf(self.analytic) + 1
+            self._body.insertWidget(at, self._fd_box, 0, Qt.AlignmentFlag.AlignTop)
+        return self._fd_box
+
+    @property
+    def numeric(self) -> MatrixWidget | None:
+        """The finite-difference estimate (None for a block without one)."""
+        return self._fd().matrix if self._with_fd else None
+
+    def _fd_shown(self) -> bool:
+        return self._fd_box is not None and self._fd_box.isVisibleTo(self)
 
     def set_data(
         self,
@@ -147,13 +178,13 @@ class MatrixBlock(QWidget):
     def set_summary(self, text: str, note: str = "") -> None:
         """No matrix, a sentence instead (one too big to compute and list)."""
         self.analytic.setVisible(False)
-        self._fd_box.setVisible(False)
         self._has_numeric = False
+        self._show_fd_box()
         self._set_caption(text)
         self._set_note(note)
 
     def _set_caption(self, text: str) -> None:
-        if text and self.analytic.isVisibleTo(self):
+        if text and not self.analytic.isHidden():
             text += " (Copy as LaTeX has every entry)"
         if self.cap_label.text() != text:
             self.cap_label.setText(text)
@@ -172,39 +203,43 @@ class MatrixBlock(QWidget):
     def set_numeric(self, numeric: Array | None, *, kink: bool = False, why_not: str = "") -> None:
         """Show the finite-difference estimate of the matrix now shown and how far
         the two are apart; ``None`` with ``why_not``: no estimate, and why."""
-        if self.numeric is None:
+        if not self._with_fd:
             return
-        palette = self._options.palette
+        box = self._fd()
         if numeric is None:
-            self.numeric.hide()
-            text, color = why_not, palette.dim_text
+            box.matrix.hide()
+            box.set_verdict(why_not, self._options.palette.dim_text)
         else:
             source = self.analytic.source
             row_labels, col_labels = self._labels
             shown = np.asarray(numeric, dtype=np.float64).reshape(source.shape)
-            self.numeric.show()
-            self.numeric.set_matrix(shown, row_labels=row_labels, col_labels=col_labels)
-            text, color = _verdict(*agreement(source, shown), kink, self._options)
-        if self.diff_label.text() != text:
-            self.diff_label.setText(text)
-        style = f"font-size: 8.5pt; color: {color};"
-        if self.diff_label.styleSheet() != style:  # re-polishing costs; only on change
-            self.diff_label.setStyleSheet(style)
+            if box.matrix.isHidden():
+                box.matrix.show()
+            box.matrix.set_matrix(shown, row_labels=row_labels, col_labels=col_labels)
+            box.set_verdict(*_verdict(*agreement(source, shown), kink, self._options))
         self._has_numeric = True
-        self._fd_box.setVisible(self._fd_visible and self.analytic.isVisibleTo(self))
+        self._show_fd_box()
         self._choose_direction()
+
+    def _show_fd_box(self) -> None:
+        shown = self._fd_visible and self._has_numeric and not self.analytic.isHidden()
+        if self._fd_box is not None and self._fd_box.isHidden() == shown:
+            self._fd_box.setVisible(shown)
 
     def _choose_direction(self) -> None:
         """Finite differences beside the matrix when both fit in the width, else below."""
         # the matrices' own size hints only: asking the labels' layout for a size
         # hint from inside resizeEvent is what Qt's word-wrapped QLabel does not survive
-        numeric = self.numeric.sizeHint().width() if self.numeric is not None else 0
-        side = self.analytic.sizeHint().width() + SPACING + numeric
-        direction = (
-            QBoxLayout.Direction.LeftToRight
-            if not self._fd_box.isVisibleTo(self) or side <= self.width()
-            else QBoxLayout.Direction.TopToBottom
-        )
+        if not self._fd_shown():
+            direction = QBoxLayout.Direction.LeftToRight
+        else:
+            assert self._fd_box is not None
+            numeric = self._fd_box.matrix.sizeHint().width()
+            side = self.analytic.sizeHint().width() + SPACING + numeric
+            fits = side <= self.width()
+            direction = (
+                QBoxLayout.Direction.LeftToRight if fits else QBoxLayout.Direction.TopToBottom
+            )
         if self._body.direction() != direction:
             self._body.setDirection(direction)
 
@@ -214,20 +249,19 @@ class MatrixBlock(QWidget):
 
     @property
     def difference_text(self) -> str:
-        return self.diff_label.text()
+        return self._fd_box.verdict.text() if self._fd_box is not None else ""
 
     def set_fd_visible(self, visible: bool) -> None:
-        self._fd_visible = visible and self.numeric is not None
-        shown = self._fd_visible and self._has_numeric and self.analytic.isVisibleTo(self)
-        self._fd_box.setVisible(shown)
+        self._fd_visible = visible and self._with_fd
+        self._show_fd_box()
         self._choose_direction()
 
     def set_options(self, options: DisplayOptions) -> None:
         self._options = options
         self.analytic.set_options(options)
-        if self.numeric is not None:
-            self.numeric.set_options(options)
-        self._style_captions()
+        if self._fd_box is not None:
+            self._fd_box.set_options(options)
+        style_label(self.cap_label, color=options.palette.dim_text)
 
 
 def _verdict(err: float, ok: bool, kink: bool, options: DisplayOptions) -> tuple[str, str]:

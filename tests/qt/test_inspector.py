@@ -13,7 +13,7 @@ import gradviz
 from gradviz.model.document import Document
 from gradviz.model.fileformat import from_dict
 from gradviz.qt.inspector import Inspector
-from gradviz.qt.inspector_text import LiveLabel
+from gradviz.qt.inspector_text import LiveLabel, label_color
 from gradviz.qt.undo import SetEntryCommand
 
 SHEET_J = [
@@ -286,9 +286,6 @@ def test_options_reach_the_inspector(inspector) -> None:
     assert inspector.blocks["local:0"].analytic.texts()[0] == ["0.25", "−0.25"]
     inspector.set_options(DisplayOptions(theme="dark"))
     assert inspector.blocks["local:0"].analytic.texts()[0] == ["1/4", "−1/4"]
-    headings = [
-        lbl.styleSheet()
-        for lbl in inspector.page.findChildren(QLabel)
-        if "font-weight: 600" in lbl.styleSheet()
-    ]
-    assert headings and all(DARK.value in h for h in headings if "10.5pt" in h)
+    headings = inspector.page.headings
+    assert headings and all(label_color(h) == DARK.value for h in headings)
+    assert all(h.font().pointSizeF() == 10.5 and h.font().bold() for h in headings)
