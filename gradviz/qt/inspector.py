@@ -42,7 +42,6 @@ from PySide6.QtWidgets import (
 )
 
 from gradviz.model.document import Change, Document
-from gradviz.qt.inspector_loss import LossIndexSelector, TargetEditor
 from gradviz.qt.inspector_page import InspectorPage
 from gradviz.qt.matrix_block import MatrixBlock
 from gradviz.qt.theme import DisplayOptions
@@ -114,16 +113,8 @@ class Inspector(QScrollArea):
         return self.page.fd_check
 
     @property
-    def index_selector(self) -> LossIndexSelector | None:
-        return self.page.index_selector
-
-    @property
     def index_spin(self) -> QSpinBox | None:
         return self.page.index_spin
-
-    @property
-    def target_editor(self) -> TargetEditor | None:
-        return self.page.target_editor
 
     @property
     def target_edit(self) -> QLineEdit | None:

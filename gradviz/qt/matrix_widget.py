@@ -144,24 +144,22 @@ class MatrixWidget(QWidget):
 
     def set_marked(self, cells: Mapping[tuple[int, int], str]) -> None:
         """Cells to mark (e.g. taken at a non-differentiable point) with their notes."""
-        if dict(cells) != self._marked:
-            self._marked = dict(cells)
-            self.update()
+        self._repaint_if_new("_marked", dict(cells))
 
     def set_highlighted_columns(self, cols: Iterable[int]) -> None:
-        if set(cols) != self._highlight_cols:
-            self._highlight_cols = set(cols)
-            self.update()
+        self._repaint_if_new("_highlight_cols", set(cols))
 
     def set_highlighted_cells(self, cells: Iterable[tuple[int, int]]) -> None:
-        if set(cells) != self._highlight_cells:
-            self._highlight_cells = set(cells)
-            self.update()
+        self._repaint_if_new("_highlight_cells", set(cells))
 
     def set_column_breaks(self, cols: Iterable[int]) -> None:
         """Draw a thin separator before each of these columns (P's block | Q's block)."""
-        if set(cols) != self._breaks:
-            self._breaks = set(cols)
+        self._repaint_if_new("_breaks", set(cols))
+
+    def _repaint_if_new(self, attr: str, value: object) -> None:
+        """Set a marking; repaint only when it differs (the panels set them every edit)."""
+        if getattr(self, attr) != value:
+            setattr(self, attr, value)
             self.update()
 
     def set_min_column_widths(self, widths: Sequence[int]) -> None:

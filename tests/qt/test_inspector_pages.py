@@ -9,10 +9,10 @@ import warnings
 import numpy as np
 import pytest
 from PySide6.QtGui import QUndoStack
+from test_jacobian_panel_big import big_network
 
 import gradviz
 from gradviz.model.document import Document
-from gradviz.model.network import Network, Node
 from gradviz.qt.inspector import Inspector
 from gradviz.qt.inspector_maths import FD_MAX_COLUMNS
 
@@ -69,18 +69,6 @@ def test_a_new_structure_builds_new_pages(inspector) -> None:
     inspector.doc.set_network(net)  # a structure change
     assert inspector.page is not old and inspector.node_id == "g"
     assert inspector.blocks["local:0"].analytic.texts()[0] == ["1", "0", "0"]
-
-
-def big_network(rows: int, cols: int) -> Network:
-    rng = np.random.default_rng(0)
-    nodes = [
-        Node("x", "input", value=rng.standard_normal(cols)),
-        Node("W", "param", value=rng.standard_normal((rows, cols))),
-        Node("z", "matmul", ["W", "x"]),
-        Node("f", "softmax", ["z"]),
-        Node("l", "neg_log", ["f"], attrs={"index": 0}),
-    ]
-    return Network(nodes, "big", "f", "l")
 
 
 def test_a_huge_weight_lists_its_corner_and_says_so(qtbot) -> None:
