@@ -10,8 +10,11 @@ display), the canvas, inspector and Jacobian panel all following the document.
   canvas (no panels) and a forced full repaint of the canvas.
 * ``zoom`` / ``pan`` + repaint: one zoom step or a 40-pixel scroll, repainted.
 * ``select→inspector``: a node selected on the canvas until the inspector shows
-  it and has painted (alternating between two nodes, so every selection
-  rebuilds the inspector).
+  it and has painted, alternating between two nodes: the inspector keeps the
+  pages it built, so this is flipping back to a page and refreshing its numbers.
+  The second row forgets the pages before each selection: the page is built
+  afresh (widgets made, laid out, painted). Finite differences follow a moment
+  later in both (as after an edit) and are not part of either figure.
 
 Run alone with ``python bench/bench_interaction.py``.
 """
@@ -145,6 +148,12 @@ def bench_window(app: QApplication, settings_file: str) -> list[Row]:
     select()
     select()
     t_select = per_action(select, SELECTS)
+
+    def select_afresh() -> None:
+        window.inspector.forget_pages()
+        select()
+
+    t_build = per_action(select_afresh, SELECTS)
     app.removeEventFilter(inspector_paints)
     window.undo_stack.setClean()
     window.close()
@@ -162,7 +171,13 @@ def bench_window(app: QApplication, settings_file: str) -> list[Row]:
             "interaction",
             "select node → inspector filled",
             t_select,
-            "the inspector rebuilt for the node and painted",
+            "a page kept from before, refreshed and painted",
+        ),
+        Row(
+            "interaction",
+            "select node → inspector built",
+            t_build,
+            "the node's page built afresh, laid out and painted",
         ),
     ]
 

@@ -134,7 +134,7 @@ class Inspector(QScrollArea):
             self._undo = undo_stack
         self._unsubscribe = doc.subscribe(self._on_change)
         self._node_id = None
-        self._forget_pages()
+        self._drop_all()
         self._show(None)
 
     def set_node(self, node_id: str | None) -> None:
@@ -182,7 +182,7 @@ class Inspector(QScrollArea):
         if change.kind in ("structure", "display"):
             if self._node_id is not None and not self.doc.network.has_node(self._node_id):
                 self._node_id = None
-            self._forget_pages()
+            self._drop_all()
             self._show(self._node_id)
             return
         for page in self._pages.values():  # hidden pages catch up when shown
@@ -236,6 +236,11 @@ class Inspector(QScrollArea):
         self._host_layout.removeWidget(page)
         page.deleteLater()
 
-    def _forget_pages(self) -> None:
+    def forget_pages(self) -> None:
+        """Drop the pages kept besides the one shown (the next selection builds afresh)."""
+        for key in [k for k, page in self._pages.items() if page is not self._page]:
+            self._drop(key)
+
+    def _drop_all(self) -> None:
         for key in list(self._pages):
             self._drop(key)

@@ -58,6 +58,11 @@ def test_clicking_back_flips_to_the_kept_page_with_current_numbers(inspector) ->
     inspector.set_node(None)
     assert inspector.page is empty
     assert "z = P × E = (4, 1, −3)" in empty.summary.text()
+    inspector.forget_pages()  # the page shown stays, the others are built afresh
+    assert inspector.page is empty
+    inspector.set_node("z")
+    assert inspector.page is not z_page
+    assert inspector.blocks["value"].analytic.texts() == [["4"], ["1"], ["−3"]]
 
 
 def test_a_new_structure_builds_new_pages(inspector) -> None:
