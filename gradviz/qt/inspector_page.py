@@ -341,4 +341,4 @@ class InspectorPage(QWidget):
         return update
 
     def gradient_title(self, nid: str, loss: str) -> str:
-        return gradient_title(self.doc.network, self.doc.evaluation, nid, loss)
+        return gradient_title(self.doc.network, nid, loss)

@@ -25,9 +25,10 @@ from gradviz.qt.theme import DisplayOptions
 
 #: Pixels between the analytic matrix and its finite-difference estimate.
 SPACING = 18
-#: The inspector lists at most this many rows and columns of a matrix.
-MAX_ROWS = 40
-MAX_COLS = 40
+#: The inspector lists at most this many rows and columns of a matrix (the dock is
+#: narrow, and an exact fraction search costs ~0.3 ms for a number that is none).
+MAX_ROWS = 16
+MAX_COLS = 16
 
 
 class FiniteDifferences(QWidget):

@@ -109,17 +109,27 @@ def local_title(net: Network, nid: str, pos: int) -> str:
     return title
 
 
-def gradient_title(net: Network, ev: Evaluation, nid: str, loss: str) -> str:
+def theta_span(net: Network, nid: str) -> range:
+    """The positions of parameter ``nid``'s entries in Θ (parameters in file order,
+    each flattened row-major); empty for a node that is no parameter."""
+    at = 0
+    for pid in net.param_ids:
+        value = net.node(pid).value
+        size = value.size if value is not None else 0
+        if pid == nid:
+            return range(at, at + size)
+        at += size
+    return range(0)
+
+
+def gradient_title(net: Network, nid: str, loss: str) -> str:
     """Rich-text title of ``∂l/∂nid``; for a parameter, where it sits in ``∇l(Θ)``."""
-    node = net.node(nid)
-    if node.op == "param":
-        first = f"{nid}[" if node.value is not None and node.value.ndim else nid
-        cols = [i for i, n in enumerate(ev.theta_names) if n == nid or n.startswith(first)]
-        if cols:
-            return (
-                f"∂{loss}/∂{nid}: entries {cols[0] + 1}–{cols[-1] + 1} of "
-                f"∇{loss}(Θ), in {nid}'s shape"
-            )
+    cols = theta_span(net, nid)
+    if cols:
+        return (
+            f"∂{loss}/∂{nid}: entries {cols[0] + 1}–{cols[-1] + 1} of "
+            f"∇{loss}(Θ), in {nid}'s shape"
+        )
     return f"∂{loss}/∂{nid} = ∇<sub>{nid}</sub>{loss}"
 
 

@@ -9,12 +9,14 @@ import warnings
 import numpy as np
 import pytest
 from PySide6.QtGui import QUndoStack
+from test_inspector import label_text
 from test_jacobian_panel_big import big_network
 
 import gradviz
 from gradviz.model.document import Document
 from gradviz.qt.inspector import Inspector
 from gradviz.qt.inspector_maths import FD_MAX_COLUMNS
+from gradviz.qt.matrix_block import MAX_COLS, MAX_ROWS
 
 
 def make(qtbot, doc: Document) -> Inspector:
@@ -80,21 +82,23 @@ def test_a_huge_weight_lists_its_corner_and_says_so(qtbot) -> None:
     ins = make(qtbot, Document(big_network(50, 1000)))
     ins.set_node("W")
     value = ins.blocks["value"]
-    assert len(value.analytic.texts()) == 40 and len(value.analytic.texts()[0]) == 40
+    assert (MAX_ROWS, MAX_COLS) == (16, 16)
+    assert len(value.analytic.texts()) == 16 and len(value.analytic.texts()[0]) == 16
     assert value.caption_text == (
-        "showing 40 of 50 rows and 40 of 1000 columns (Copy as LaTeX has every entry)"
+        "showing 16 of 50 rows and 16 of 1000 columns (Copy as LaTeX has every entry)"
     )
     out = ins.blocks["output"]  # ∂f/∂W: 50 × 50 000
     assert out.analytic.grid_shape == (50, 50_000)
-    assert out.caption_text.startswith("showing 40 of 50 rows and 40 of 50000 columns")
+    assert out.caption_text.startswith("showing 16 of 50 rows and 16 of 50000 columns")
     assert out.analytic.col_labels[:2] == ["∂f/∂w₁,₁", "∂f/∂w₁,₂"]
     ev = ins.doc.evaluation
-    assert np.allclose(out.analytic.matrix, ev.output_jacobians["W"][:40, :40])
+    assert np.allclose(out.analytic.matrix, ev.output_jacobians["W"][:16, :16])
+    assert "columns 1–50000 of" in label_text(ins)
     # ∂z/∂W would be 50 × 50 000 mostly zeros: described, not computed
     factor = ins.blocks["chain:1"]
     assert "too big to list" in factor.caption_text and not factor.analytic.isVisibleTo(ins)
     product = ins.blocks["chain:product"].analytic  # by vector-Jacobian products instead
-    assert np.allclose(product.matrix, ev.output_jacobians["W"][:40, :40])
+    assert np.allclose(product.matrix, ev.output_jacobians["W"][:16, :16])
     qtbot.waitUntil(lambda: not ins.fd_pending, timeout=5000)
     assert f"at most {FD_MAX_COLUMNS}" in out.difference_text
     assert not out.numeric.isVisibleTo(ins)
