@@ -5,11 +5,10 @@ is untouched, and one sentence says why — Run also says at which step it stopp
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QUndoStack
 
 import gradviz
@@ -21,15 +20,6 @@ from gradviz.qt.training import TrainingToolBar
 THETA0 = [3, 1, 1, 0, -1, 2, 1, -1, 3, -2, 5, 4]
 DIVERGING = Path(__file__).parents[1] / "model" / "training_diverging.gradviz.json"
 CTRL = Qt.KeyboardModifier.ControlModifier
-
-
-@pytest.fixture
-def window(qtbot, tmp_path: Path) -> Iterator[MainWindow]:
-    w = MainWindow(settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    qtbot.addWidget(w, before_close_func=lambda w: w.undo_stack.setClean())
-    w.show()
-    qtbot.waitExposed(w)
-    yield w
 
 
 def toolbar(qtbot, network: str | Path) -> tuple[TrainingToolBar, list[str]]:
