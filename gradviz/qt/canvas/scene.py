@@ -295,14 +295,13 @@ class GraphScene(SceneEditing, QGraphicsScene):
         opts = self._options
         for nid, item in self.node_items.items():
             item.setVisible(vis is None or nid in vis)
+        values = opts.show_values
+        grads = opts.show_gradients and self.doc.network.loss is not None
         for e in self.edge_items:
             shown = vis is None or (e.src.node_id in vis and e.dst.node_id in vis)
             e.setVisible(shown)
-            e.value_label.setVisible(shown and opts.show_values)
-            has_grad = e.grad_label.has_text
-            e.grad_label.setVisible(
-                shown and opts.show_gradients and has_grad and self.doc.network.loss is not None
-            )
+            e.value_label.setVisible(shown and values)
+            e.grad_label.setVisible(shown and grads and e.grad_label.has_text)
 
     def contextMenuEvent(self, event: QGraphicsSceneContextMenuEvent) -> None:  # noqa: N802
         if not self.editable or self.exporting:

@@ -108,6 +108,7 @@ def draw_centred(
     painter.drawText(QPointF(-text_width(text, px, bold) / 2, baseline), text)
 
 
+@lru_cache(maxsize=TEXT_CACHE)
 def pretty_name(node_id: str) -> str:
     """A node id as a teacher writes it: trailing digits become subscripts (``z2`` → ``z₂``)."""
     stem = node_id.rstrip("0123456789")
