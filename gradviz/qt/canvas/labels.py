@@ -152,7 +152,7 @@ class MathLabel(Part):
     # -- painting -----------------------------------------------------------------
     def draw(self, painter: QPainter, lod: float) -> None:
         if lod * self._px < READABLE_PX:
-            self.draw_many(painter, [self], lod)
+            _draw_bars(painter, [self], lod)
             return
         saved = painter.worldTransform()
         painter.translate(self._x, self._y)
@@ -161,33 +161,17 @@ class MathLabel(Part):
 
     @staticmethod
     def draw_many(painter: QPainter, parts: Sequence[Part], lod: float) -> None:
-        """Labels far too small to read (text under :data:`READABLE_PX` pixels) are
-        each a bar in its colour on its halo: all halos, then all bars, one call per
-        colour (none at all under :data:`VISIBLE_PX` tall). Readable ones draw their
-        text one by one."""
-        if lod * style.LABEL_PX >= READABLE_PX:
-            Part.draw_many(painter, parts, lod)
-            return
-        halos: dict[int, tuple[QColor, list[QRectF]]] = {}
-        bars: dict[int, tuple[QColor, list[QRectF]]] = {}
-        least = VISIBLE_PX / lod  # scene units: a label less tall than that is not drawn
+        """Readable labels draw their text one by one; those far too small to read
+        (text under :data:`READABLE_PX` pixels) are bars, drawn together
+        (:func:`_draw_bars`)."""
+        far: list[MathLabel] = []
         for p in parts:
-            if not isinstance(p, MathLabel) or p.height < least:
-                continue
-            x, y, w, h = p._x, p._y, p.width, p.height
-            if p._halo is not None:
-                halos.setdefault(p._halo.rgba(), (p._halo, []))[1].append(QRectF(x, y, w, h))
-            bar = QRectF(x + PAD, y + 2 * PAD, w - 2 * PAD, h - 4 * PAD)
-            bars.setdefault(p._color.rgba(), (p._color, []))[1].append(bar)
-        painter.setPen(Qt.PenStyle.NoPen)
-        for color, rects in halos.values():
-            painter.setBrush(color)
-            painter.drawRects(rects)
-        for color, rects in bars.values():
-            faint = QColor(color)
-            faint.setAlpha(BAR_ALPHA)
-            painter.setBrush(faint)
-            painter.drawRects(rects)
+            if isinstance(p, MathLabel) and lod * p._px < READABLE_PX:
+                far.append(p)
+            else:
+                p.draw(painter, lod)
+        if far:
+            _draw_bars(painter, far, lod)
 
     def _draw(self, painter: QPainter, lod: float) -> None:
         if self._halo is not None:
@@ -219,6 +203,31 @@ class MathLabel(Part):
                 cell_w = style.text_width(cell, self._px)
                 painter.drawText(QPointF(x + (cw - cell_w) / 2, base), cell)
                 x += cw + COL_GAP
+
+
+def _draw_bars(painter: QPainter, labels: Sequence[MathLabel], lod: float) -> None:
+    """Each label a bar in its colour on its halo: all halos, then all bars, one
+    call per colour; none at all for a label under :data:`VISIBLE_PX` tall."""
+    halos: dict[int, tuple[QColor, list[QRectF]]] = {}
+    bars: dict[int, tuple[QColor, list[QRectF]]] = {}
+    least = VISIBLE_PX / lod  # scene units: a label less tall than that is not drawn
+    for p in labels:
+        if p.height < least:
+            continue
+        x, y, w, h = p._x, p._y, p.width, p.height
+        if p._halo is not None:
+            halos.setdefault(p._halo.rgba(), (p._halo, []))[1].append(QRectF(x, y, w, h))
+        bar = QRectF(x + PAD, y + 2 * PAD, w - 2 * PAD, h - 4 * PAD)
+        bars.setdefault(p._color.rgba(), (p._color, []))[1].append(bar)
+    painter.setPen(Qt.PenStyle.NoPen)
+    for color, rects in halos.values():
+        painter.setBrush(color)
+        painter.drawRects(rects)
+    for color, rects in bars.values():
+        faint = QColor(color)
+        faint.setAlpha(BAR_ALPHA)
+        painter.setBrush(faint)
+        painter.drawRects(rects)
 
 
 Point = tuple[float, float]
