@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, QSize, QSizeF
+from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QRectF, QSize, QSizeF
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPaintDevice, QPainter, QPdfWriter
 from PySide6.QtSvg import QSvgGenerator
 
@@ -51,52 +51,56 @@ def painting(device: QPaintDevice) -> Iterator[QPainter]:
 
 def image_png(image: QImage) -> bytes:
     """``image`` encoded as PNG (zlib level from :data:`PNG_QUALITY`)."""
-    data = QByteArray()
-    buffer = QBuffer(data)
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    buffer = _memory()
     if not image.save(buffer, "PNG", PNG_QUALITY):  # type: ignore[call-overload]
         raise OSError("the PNG could not be encoded")
-    buffer.close()
-    return bytes(data.data())
+    return bytes(buffer.data().data())
 
 
 def svg_bytes(width: float, height: float, title: str, description: str, draw: Draw) -> bytes:
     """Page 0 of ``draw`` as an SVG document with ``title`` and ``description``."""
-    data = QByteArray()
-    buffer = QBuffer(data)
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    buffer = _memory()
     gen = QSvgGenerator()
-    gen.setOutputDevice(buffer)
-    gen.setSize(QSize(math.ceil(width), math.ceil(height)))
-    gen.setViewBox(QRectF(0, 0, width, height))
-    gen.setResolution(96)  # 1 scene unit = 1 CSS pixel, so the mm size Qt writes is right
-    gen.setTitle(title)
-    gen.setDescription(description)
-    with painting(gen) as painter:
-        draw(painter, 0)
-    buffer.close()
-    return XML_INVALID.sub(b"", bytes(data.data()))
+    try:
+        gen.setOutputDevice(buffer)
+        gen.setSize(QSize(math.ceil(width), math.ceil(height)))
+        gen.setViewBox(QRectF(0, 0, width, height))
+        gen.setResolution(96)  # 1 scene unit = 1 CSS pixel, so the mm size Qt writes is right
+        gen.setTitle(title)
+        gen.setDescription(description)
+        with painting(gen) as painter:
+            draw(painter, 0)
+    finally:
+        del gen  # before the buffer it writes to
+    return XML_INVALID.sub(b"", bytes(buffer.data().data()))
 
 
 def pdf_bytes(width: float, height: float, title: str, draw: Draw, pages: int = 1) -> bytes:
     """``pages`` pages of ``draw``, each ``width`` × ``height`` points, as a PDF."""
-    data = QByteArray()
-    buffer = QBuffer(data)
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    writer = QPdfWriter(buffer)
-    writer.setResolution(72)  # 1 scene unit = 1 pt
     size = QPageSize(
         QSizeF(width, height), QPageSize.Unit.Point, "gradviz", QPageSize.SizeMatchPolicy.ExactMatch
     )
     margins = QMarginsF(0, 0, 0, 0)
     portrait = QPageLayout.Orientation.Portrait
-    writer.setPageLayout(QPageLayout(size, portrait, margins, QPageLayout.Unit.Point))
-    writer.setTitle(title)
-    writer.setCreator("gradviz")
-    with painting(writer) as painter:
-        for k in range(pages):
-            if k and not writer.newPage():
-                raise OSError("the PDF could not take another page")
-            draw(painter, k)
-    buffer.close()
-    return bytes(data.data())
+    buffer = _memory()
+    writer = QPdfWriter(buffer)
+    try:
+        writer.setResolution(72)  # 1 scene unit = 1 pt
+        writer.setPageLayout(QPageLayout(size, portrait, margins, QPageLayout.Unit.Point))
+        writer.setTitle(title)
+        writer.setCreator("gradviz")
+        with painting(writer) as painter:
+            for k in range(pages):
+                if k and not writer.newPage():
+                    raise OSError("the PDF could not take another page")
+                draw(painter, k)
+    finally:
+        del writer  # before the buffer it writes to
+    return bytes(buffer.data().data())
+
+
+def _memory() -> QBuffer:
+    """An empty in-memory file, open for writing."""
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    return buffer
