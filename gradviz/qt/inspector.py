@@ -28,15 +28,14 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
+import shiboken6
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QCheckBox,
     QFrame,
     QLabel,
-    QLineEdit,
     QScrollArea,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -111,14 +110,6 @@ class Inspector(QScrollArea):
     @property
     def fd_check(self) -> QCheckBox | None:
         return self.page.fd_check
-
-    @property
-    def index_spin(self) -> QSpinBox | None:
-        return self.page.index_spin
-
-    @property
-    def target_edit(self) -> QLineEdit | None:
-        return self.page.target_edit
 
     @property
     def fd_pending(self) -> bool:
@@ -234,7 +225,10 @@ class Inspector(QScrollArea):
             self._page = None
         page.hide()
         self._host_layout.removeWidget(page)
-        page.deleteLater()
+        page.updaters.clear()  # the closures hold the page: no cycle left for gc
+        # deleted now, as QScrollArea.setWidget did with the old content: a page
+        # left to deleteLater and gc together once crashed a long test run
+        shiboken6.delete(page)
 
     def forget_pages(self) -> None:
         """Drop the pages kept besides the one shown (the next selection builds afresh)."""

@@ -154,7 +154,7 @@ def test_a_relu_kink_is_marked_with_a_note(qtbot, inspector) -> None:
 def test_the_loss_target_selector_is_undoable(qtbot, inspector) -> None:
     stack = inspector._undo
     inspector.set_node("l")
-    spin = inspector.index_spin
+    spin = inspector.page.index_spin
     assert spin is not None and spin.value() == 1 and spin.maximum() == 2
     spin.stepUp()
     assert inspector.doc.network.node("l").attrs["index"] == 1
@@ -193,7 +193,7 @@ def test_an_mse_target_is_edited_in_place(qtbot) -> None:
     ins = Inspector(Document(net), QUndoStack())
     qtbot.addWidget(ins)
     ins.set_node("l")
-    edit = ins.target_edit
+    edit = ins.page.target_edit
     assert edit is not None and edit.text() == "0, 0"
     assert ins.doc.evaluation.loss == 2.5
     edit.setText("1, 3/2")
