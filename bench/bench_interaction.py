@@ -21,6 +21,7 @@ Run alone with ``python bench/bench_interaction.py``.
 
 from __future__ import annotations
 
+import itertools
 import os
 import sys
 import tempfile
@@ -135,7 +136,7 @@ def bench_window(app: QApplication, settings_file: str) -> list[Row]:
 
     inspector_paints = PaintCounter(within=window.inspector)
     app.installEventFilter(inspector_paints)
-    nodes = iter(["g", "P"] * SELECTS)
+    nodes = itertools.cycle(["g", "P"])
 
     def select() -> None:
         nid = next(nodes)
