@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QPoint, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QShowEvent, QUndoStack
+from PySide6.QtGui import QAction, QCloseEvent, QColor, QPalette, QShowEvent, QUndoStack
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QWidget
 
 from gradviz.model.document import Document
@@ -82,8 +82,11 @@ class MainWindow(QMainWindow):
         self.autosaver.noted.connect(self.show_status)
         self.training.stepsTaken.connect(lambda _n: self.autosaver.save_now())
 
-        self.hint_label = QLabel(HINTS, self)
-        self.hint_label.setStyleSheet("color: gray; padding-right: 6px;")
+        self.hint_label = QLabel(HINTS, self)  # grey, by palette: a style sheet costs ms
+        self.hint_label.setContentsMargins(0, 0, 6, 0)
+        hint = self.hint_label.palette()
+        hint.setColor(QPalette.ColorRole.WindowText, QColor("gray"))
+        self.hint_label.setPalette(hint)
         self.statusBar().addPermanentWidget(self.hint_label)
         self.undo_stack.cleanChanged.connect(self._clean_changed)
 

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import QSettings
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QMessageBox
 
 import gradviz
@@ -55,3 +56,12 @@ def test_help_about_says_what_gradviz_is(window: MainWindow, monkeypatch) -> Non
     monkeypatch.setattr(QMessageBox, "about", lambda parent, title, text: shown.append(text))
     window.actions_by_name["about"].trigger()
     assert len(shown) == 1 and "shows backpropagation" in shown[0]
+
+
+def test_the_hints_in_the_status_bar_stay_grey_in_both_themes(window: MainWindow) -> None:
+    label = window.hint_label
+    assert "F fits the network" in label.text() and label.styleSheet() == ""
+    window.actions_by_name["theme:dark"].trigger()
+    assert label.palette().color(QPalette.ColorRole.WindowText) == QColor("gray")
+    window.actions_by_name["theme:light"].trigger()
+    assert label.palette().color(QPalette.ColorRole.WindowText) == QColor("gray")
