@@ -99,14 +99,12 @@ def _output_updater(page: InspectorPage, nid: str, output: str, param: bool) -> 
             note=downstream_kink_note(ev, page.graph, nid, page.options),
         )
         if page.wants_fd(fd):
-            num = page.numeric_or_why(
+            page.estimate(
                 block,
-                ev,
-                lambda: numeric_downstream_jacobian(ev, output, nid),
                 ev.values[nid].size,
+                lambda: numeric_downstream_jacobian(ev, output, nid),
+                bool(ev.nondifferentiable),
             )
-            if num is not None:
-                block.set_numeric(num, kink=bool(ev.nondifferentiable))  # type: ignore[arg-type]
 
     return update
 

@@ -21,6 +21,7 @@ from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QCheckBox, QFrame, QLabel, QLineEdit, QSpinBox, QVBoxLayout, QWidget
 
 from gradviz.engine.evaluate import Evaluation
+from gradviz.engine.ops import Array
 from gradviz.model.document import Document
 from gradviz.qt.inspector_loss import LossIndexSelector, TargetEditor
 from gradviz.qt.inspector_maths import (
@@ -179,14 +180,15 @@ class InspectorPage(QWidget):
         shape = self.doc.evaluation.values[nid].shape
         return entry_labels(nid, shape, param=node.op == "param", limit=limit)
 
-    def numeric_or_why(
-        self, block: MatrixBlock, ev: Evaluation, estimate: Callable[[], object], columns: int
-    ) -> object | None:
-        """The estimate when it is wanted and affordable; else tells ``block`` why not."""
+    def estimate(
+        self, block: MatrixBlock, columns: int, estimate: Callable[[], Array], kink: bool
+    ) -> None:
+        """The finite-difference estimate into ``block`` when it has at most
+        :data:`FD_MAX_COLUMNS` columns, else the reason there is none."""
         if columns > FD_MAX_COLUMNS:
             block.set_numeric(None, why_not=fd_skipped(columns))
-            return None
-        return estimate()
+        else:
+            block.set_numeric(estimate(), kink=kink)
 
     # -- the forward pass (nothing selected) -----------------------------------
     def _build_empty(self) -> None:
@@ -310,11 +312,10 @@ class InspectorPage(QWidget):
                 kink=bool(cells),
             )
             if self.wants_fd(fd):
-                num = self.numeric_or_why(
-                    block, ev, lambda: numeric_local_jacobian(ev, nid, pos), ev.values[src].size
+                columns = ev.values[src].size
+                self.estimate(
+                    block, columns, lambda: numeric_local_jacobian(ev, nid, pos), bool(cells)
                 )
-                if num is not None:
-                    block.set_numeric(num, kink=bool(cells))  # type: ignore[arg-type]
 
         return update
 
@@ -332,11 +333,12 @@ class InspectorPage(QWidget):
             note = downstream_kink_note(ev, self.graph, nid, self.options)
             block.set_data(grad, col_labels=None if grad.ndim == 2 else labels, note=note)
             if self.wants_fd(fd):
-                num = self.numeric_or_why(
-                    block, ev, lambda: numeric_downstream_jacobian(ev, loss, nid), grad.size
+                self.estimate(
+                    block,
+                    grad.size,
+                    lambda: numeric_downstream_jacobian(ev, loss, nid),
+                    bool(ev.nondifferentiable),
                 )
-                if num is not None:
-                    block.set_numeric(num, kink=bool(ev.nondifferentiable))  # type: ignore[arg-type]
 
         return update
 
