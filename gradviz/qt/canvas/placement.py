@@ -26,7 +26,7 @@ from gradviz.qt.canvas.edge_items import SPOT_COUNT, EdgeItem, Spots
 from gradviz.qt.canvas.labels import MathLabel
 from gradviz.qt.canvas.node_base import NodeItem
 
-CELL = 160.0  # bucket size of the collision grid, about one label
+CELL = 320.0  # bucket size of the collision grid, about two labels (fewest buckets asked)
 FALLBACK_SPOTS = 17  # when no spot is free, the least crowded of the first ones
 LABEL_MARGIN = 3.0  # labels keep this far apart
 NODE_MARGIN = 4.0  # and this far from nodes
