@@ -23,6 +23,7 @@ from gradviz.cli import UsageError
 from gradviz.commands.common import (
     add_model_argument,
     add_output_argument,
+    check_folder,
     load_model,
     positive_float,
     writing,
@@ -92,9 +93,7 @@ def _check_output(path: Path, raw: str) -> str:
         raise UsageError(
             f"{raw}: unknown extension '{path.suffix}' (export writes {', '.join(EXTENSIONS)})"
         )
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise UsageError(f"{raw}: cannot be written (no folder {folder})")
+    check_folder(raw)
     if path.is_dir():
         raise UsageError(f"{raw}: cannot be written (it is a folder)")
     return ext
