@@ -4,7 +4,6 @@ code and commands import. Text is UTF-8; pictures are written as their bytes."""
 
 from __future__ import annotations
 
-from gradviz.model.atomic import write_text_atomic
-from gradviz.model.atomic_bytes import write_bytes_atomic
+from gradviz.model.atomic import write_bytes_atomic, write_text_atomic
 
 __all__ = ["write_bytes_atomic", "write_text_atomic"]
