@@ -110,13 +110,10 @@ class MatrixBlock(QWidget):
             max_cols=MAX_COLS,
             parent=self._body_host,
         )
-        self.cap_label = QLabel(self)  # "showing 40 of 784 rows", or why nothing is listed
-        self.cap_label.setWordWrap(True)
-        self.cap_label.hide()
-        self.note = QLabel(self)
-        self.note.setWordWrap(True)
-        self.note.setTextFormat(Qt.TextFormat.RichText)
-        self.note.hide()
+        # the caption ("showing 16 of 784 rows") and the note (a ReLU kink) are rare:
+        # made when first needed, as the finite differences are
+        self._cap_label: QLabel | None = None
+        self._note: QLabel | None = None
         if inline:  # "z = ( … )": the title reads as the left side of an equation
             self.title.setWordWrap(False)
             self._body.addWidget(self.title, 0, Qt.AlignmentFlag.AlignVCenter)
@@ -126,14 +123,12 @@ class MatrixBlock(QWidget):
         if not inline:
             outer.addWidget(self.title)
         outer.addWidget(self._body_host)
-        outer.addWidget(self.cap_label)
-        outer.addWidget(self.note)
+        self._outer = outer
         self._with_fd = with_fd
         self._fd_box: FiniteDifferences | None = None
         self._fd_visible = with_fd
         self._has_numeric = False
         self._labels: tuple[Sequence[str] | None, Sequence[str] | None] = (None, None)
-        style_label(self.cap_label, size=8.5, color=options.palette.dim_text)
 
     def _fd(self) -> FiniteDifferences:
         """The estimate's widgets, made (hidden) the first time they are asked for."""
@@ -187,19 +182,48 @@ class MatrixBlock(QWidget):
     def _set_caption(self, text: str) -> None:
         if text and not self.analytic.isHidden():
             text += " (Copy as LaTeX has every entry)"
-        if self.cap_label.text() != text:
-            self.cap_label.setText(text)
-        self.cap_label.setVisible(bool(text))
+        if text or self._cap_label is not None:
+            label = self.cap_label
+            if label.text() != text:
+                label.setText(text)
+            if label.isHidden() == bool(text):
+                label.setVisible(bool(text))
 
     def _set_note(self, note: str) -> None:
-        if self.note.text() != note:
-            self.note.setText(note)
-        self.note.setVisible(bool(note))
+        if note or self._note is not None:
+            label = self.note
+            if label.text() != note:
+                label.setText(note)
+            if label.isHidden() == bool(note):
+                label.setVisible(bool(note))
+
+    @property
+    def cap_label(self) -> QLabel:
+        """The line under the matrix: how much of it is listed, or why none."""
+        if self._cap_label is None:
+            label = self._cap_label = QLabel(self)
+            label.setWordWrap(True)
+            label.hide()
+            style_label(label, size=8.5, color=self._options.palette.dim_text)
+            self._outer.insertWidget(self._outer.indexOf(self._body_host) + 1, label)
+        return self._cap_label
+
+    @property
+    def note(self) -> QLabel:
+        """A rich-text note under the block (a ReLU kink on the way)."""
+        if self._note is None:
+            label = self._note = QLabel(self)
+            label.setWordWrap(True)
+            label.setTextFormat(Qt.TextFormat.RichText)
+            label.hide()
+            self._outer.addWidget(label)
+        return self._note
 
     @property
     def caption_text(self) -> str:
         """What is said under the matrix: how much of it is listed, or why none."""
-        return self.cap_label.text() if self.cap_label.isVisibleTo(self) else ""
+        label = self._cap_label
+        return label.text() if label is not None and label.isVisibleTo(self) else ""
 
     def set_numeric(self, numeric: Array | None, *, kink: bool = False, why_not: str = "") -> None:
         """Show the finite-difference estimate of the matrix now shown and how far
@@ -262,7 +286,8 @@ class MatrixBlock(QWidget):
         self.analytic.set_options(options)
         if self._fd_box is not None:
             self._fd_box.set_options(options)
-        style_label(self.cap_label, color=options.palette.dim_text)
+        if self._cap_label is not None:
+            style_label(self._cap_label, color=options.palette.dim_text)
 
 
 def _verdict(err: float, ok: bool, kink: bool, options: DisplayOptions) -> tuple[str, str]:
