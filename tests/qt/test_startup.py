@@ -34,6 +34,7 @@ NOT_AT_START = (
     "gradviz.qt.scalar_view",
     "gradviz.qt.builder_dialog",
     "gradviz.qt.structure_menu",
+    "gradviz.qt.canvas.tensor_viewer",
     "PySide6.QtSvg",
     "PySide6.QtPrintSupport",
 )

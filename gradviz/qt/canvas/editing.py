@@ -25,12 +25,13 @@ from gradviz.model.document import Document
 from gradviz.qt.canvas import style
 from gradviz.qt.canvas.entry_editor import EntryEditor
 from gradviz.qt.canvas.node_items import LeafNodeItem, NodeItem
-from gradviz.qt.canvas.tensor_viewer import TensorModel, TensorViewer
 from gradviz.qt.theme import DisplayOptions, Theme
 from gradviz.qt.undo import MoveNodesCommand, SetEntryCommand
 
 if TYPE_CHECKING:
     from PySide6.QtCore import SignalInstance
+
+    from gradviz.qt.canvas.tensor_viewer import TensorViewer
 
     _Base = QGraphicsScene
 else:
@@ -96,6 +97,8 @@ class SceneEditing(_Base):
         item = self.node_items.get(node_id)
         if not isinstance(item, LeafNodeItem):
             return None
+        from gradviz.qt.canvas.tensor_viewer import TensorModel, TensorViewer  # only when wanted
+
         views = self.views()
         parent = views[0].window() if views else None
         model = TensorModel(self.doc, node_id, self._options, self.undo_stack)
