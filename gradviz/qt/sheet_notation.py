@@ -127,8 +127,7 @@ def gradient_title(net: Network, nid: str, loss: str) -> str:
     cols = theta_span(net, nid)
     if cols:
         return (
-            f"∂{loss}/∂{nid}: entries {cols[0] + 1}–{cols[-1] + 1} of "
-            f"∇{loss}(Θ), in {nid}'s shape"
+            f"∂{loss}/∂{nid}: entries {cols[0] + 1}–{cols[-1] + 1} of ∇{loss}(Θ), in {nid}'s shape"
         )
     return f"∂{loss}/∂{nid} = ∇<sub>{nid}</sub>{loss}"
 
