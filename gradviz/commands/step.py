@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import math
-
-import numpy as np
 
 from gradviz.cli import UsageError
 from gradviz.commands.common import (
@@ -19,7 +16,7 @@ from gradviz.commands.common import (
 )
 from gradviz.engine.exact import format_scalar, format_vector
 from gradviz.model.fileformat import save
-from gradviz.model.training import gradient_step
+from gradviz.model.training import descend
 
 HELP = "take gradient-descent steps Θ ← Θ − lr·∇l(Θ) and write the new network"
 
@@ -38,18 +35,16 @@ def run(args: argparse.Namespace) -> int:
     if net.loss is None:
         raise UsageError(f"{args.model}: the network has no 'loss' node to descend")
     check_folder(args.output)  # before printing any step
-    for k in range(args.steps):
-        before, grad = gradient_step(net, args.lr)
-        if k == 0:
-            print(f"∇{net.loss}(Θ) = {format_vector(grad)}")
-        after = net.evaluate().loss
-        assert after is not None  # the network has a loss, checked above
+    descent = descend(net, args.lr, args.steps)  # refuses a step that would poison Θ
+    print(f"∇{net.loss}(Θ) = {format_vector(descent.first_gradient)}")
+    for k in range(descent.taken):
+        before, after = descent.losses[k], descent.losses[k + 1]
         print(f"step {k + 1}: loss {format_scalar(before)} → {format_scalar(after)}")
-        if not (math.isfinite(after) and np.all(np.isfinite(net.theta))):
-            raise UsageError(
-                f"{args.model}: the loss is no longer finite after step {k + 1} "
-                f"(try a smaller --lr than {args.lr:g}); nothing was written"
-            )
+    if descent.refused is not None:
+        raise UsageError(
+            f"{args.model}: step {descent.taken + 1} refused: {descent.refused}; "
+            "nothing was written"
+        )
     with writing(args.output):
         save(net, args.output)
     print(f"Θ = {format_vector(net.theta)}")

@@ -106,7 +106,8 @@ def test_a_diverging_step_writes_nothing(tmp_path: Path) -> None:
     proc = run_gradviz("step", "exercise3", "--lr", "1e300", "-o", "out.json", cwd=tmp_path)
     assert proc.returncode == 2
     assert proc.stderr == (
-        "gradviz: error: exercise3: the loss is no longer finite after step 1 "
-        "(try a smaller --lr than 1e+300); nothing was written\n"
+        "gradviz: error: exercise3: step 1 refused: the loss would be NaN after it "
+        "(try a learning rate smaller than 1e+300); nothing was written\n"
     )
+    assert "step 1:" not in proc.stdout  # refused before it was taken, not after
     assert not (tmp_path / "out.json").exists()
