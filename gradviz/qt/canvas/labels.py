@@ -98,20 +98,15 @@ class MathLabel(Part):
         return self._prefix + "(" + "; ".join(" ".join(r) for r in self._cells) + ")"
 
     def _layout(self) -> None:
-        fm = style.metrics(self._px)
-        line_h = fm.height()
         px = self._px
+        line_h = style.line_height(px)
         prefix_w = style.text_width(self._prefix, px)
         if self._inline is not None:
             w = prefix_w + style.text_width(self._inline, px)
             self._set_size(w + 2 * PAD, line_h + 2 * PAD)
             return
-        ncols = max((len(r) for r in self._cells), default=0)
-        self._col_widths = [
-            max((style.text_width(r[j], px) for r in self._cells if j < len(r)), default=0.0)
-            for j in range(ncols)
-        ]
-        grid_w = sum(self._col_widths) + COL_GAP * max(ncols - 1, 0)
+        self._col_widths = widths = style.column_widths(self._cells, px)
+        grid_w = sum(widths) + COL_GAP * max(len(widths) - 1, 0)
         grid_h = line_h * len(self._cells)
         w = prefix_w + 2 * (PAREN_W + PAREN_PAD) + grid_w
         h = max(line_h, grid_h)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from functools import cache, lru_cache
+from itertools import repeat
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -73,6 +74,22 @@ def metrics(px: int, bold: bool = False, italic: bool = False) -> QFontMetricsF:
 def text_width(text: str, px: int, bold: bool = False) -> float:
     """Advance width of one line of ``text`` in scene units."""
     return metrics(px, bold).horizontalAdvance(text)
+
+
+@cache
+def line_height(px: int, bold: bool = False) -> float:
+    """Height of one line of text at ``px`` pixels (``metrics(px).height()``, remembered)."""
+    return metrics(px, bold).height()
+
+
+def column_widths(cells: list[list[str]], px: int) -> list[float]:
+    """The width of each column of a grid of texts (rows may be ragged): its widest cell."""
+    if cells and all(len(r) == len(cells[0]) for r in cells):
+        return [max(map(text_width, col, repeat(px))) for col in zip(*cells, strict=True)]
+    ncols = max((len(r) for r in cells), default=0)
+    return [
+        max((text_width(r[j], px) for r in cells if j < len(r)), default=0.0) for j in range(ncols)
+    ]
 
 
 @lru_cache(maxsize=256)
@@ -146,8 +163,14 @@ def inline_text(value: np.ndarray, opts: DisplayOptions) -> str | None:
     if value.ndim == 1:
         if value.size > summary.MAX_LINES:
             return summary.preview_inline(value, lambda x: number(x, opts))
-        return "(" + ", ".join(number(float(x), opts) for x in value.tolist()) + ")"
+        return "(" + ", ".join(_numbers(value.tolist(), opts)) + ")"
     return None
+
+
+def _numbers(xs: list[float], opts: DisplayOptions) -> list[str]:
+    """:func:`number` of each of ``xs`` (plain Python numbers, as ``tolist`` gives)."""
+    exact, digits = repeat(opts.exact), repeat(opts.digits)
+    return list(map(cached_number, map(float, xs), exact, digits))
 
 
 def grid_cells(value: np.ndarray, opts: DisplayOptions) -> list[list[str]]:
@@ -156,11 +179,9 @@ def grid_cells(value: np.ndarray, opts: DisplayOptions) -> list[list[str]]:
     if summary.is_big(tuple(value.shape)):
         return summary.preview_cells(value, lambda x: number(x, opts))
     if value.ndim <= 1:
-        return [[number(float(x), opts)] for x in value.reshape(-1).tolist()]
-    if value.ndim == 2:
-        return [[number(float(x), opts) for x in row] for row in value.tolist()]
-    flat = value.reshape(value.shape[0], -1)
-    return [[number(float(x), opts) for x in row] for row in flat.tolist()]
+        return [[x] for x in _numbers(value.reshape(-1).tolist(), opts)]
+    rows = value if value.ndim == 2 else value.reshape(value.shape[0], -1)
+    return [_numbers(row, opts) for row in rows.tolist()]
 
 
 def entry_label(node_id: str, index: tuple[int, ...]) -> str:
