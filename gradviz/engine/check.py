@@ -169,12 +169,12 @@ def _local_rows(ev: Evaluation) -> list[CheckRow]:
         kink = bool(node.op.nondifferentiable(xs, node.attrs))
         for pos, j in enumerate(node.inputs):
             analytic = ev.local_jacobian(node.id, pos)
-            num = numeric_jacobian(_local_forward(node, xs, pos), xs[pos])
+            num = numeric_jacobian(local_forward(node, xs, pos), xs[pos])
             rows.append(_row(f"∂{node.id}/∂{program.nodes[j].id}", analytic, num, kink))
     return rows
 
 
-def _local_forward(node: ProgramNode, xs: list[Array], pos: int) -> Callable[[Array], Array]:
+def local_forward(node: ProgramNode, xs: list[Array], pos: int) -> Callable[[Array], Array]:
     """``x ↦ node.op(xs with xs[pos] replaced by x)``: the node as a function of one input."""
 
     def fn(x: Array) -> Array:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from gradviz.engine.check import ATOL, RTOL, numeric_jacobian
+from gradviz.engine.check import compare, local_forward, numeric_jacobian
 from gradviz.engine.evaluate import Evaluation, Program, ProgramNode, forward
 from gradviz.engine.ops import OPS, Array
 from gradviz.model.network import Network
@@ -45,18 +45,13 @@ def fd_skipped(columns: int) -> str:
 
 def numeric_local_jacobian(ev: Evaluation, node_id: str, position: int) -> Array:
     """Central differences of ``node`` as a function of its input ``position``
-    (the other inputs held fixed): ``(node.size, input.size)``."""
+    (the other inputs held fixed): ``(node.size, input.size)``, as ``gradviz check``
+    takes them."""
     program = ev.program
     node = program.nodes[program.index_of(node_id)]
     xs = [ev.values[program.nodes[j].id] for j in node.inputs]
-
-    def fn(x: Array) -> Array:
-        args = list(xs)
-        args[position] = x
-        return node.op.forward(args, node.attrs)
-
     with np.errstate(all="ignore"):
-        return numeric_jacobian(fn, xs[position])
+        return numeric_jacobian(local_forward(node, xs, position), xs[position])
 
 
 def numeric_downstream_jacobian(ev: Evaluation, of: str, wrt: str) -> Array:
@@ -78,13 +73,12 @@ def numeric_downstream_jacobian(ev: Evaluation, of: str, wrt: str) -> Array:
 
 def agreement(analytic: Array, numeric: Array) -> tuple[float, bool]:
     """``max |analytic − numeric|`` and whether every entry is within
-    ``ATOL + RTOL·|numeric|`` (the tolerance of ``gradviz check``)."""
-    a = np.asarray(analytic, dtype=np.float64).reshape(np.shape(numeric))
-    with np.errstate(invalid="ignore", over="ignore"):
-        err = np.abs(a - numeric)
-        if err.size == 0:
-            return 0.0, True
-        return float(np.max(err)), bool(np.all(err <= ATOL + RTOL * np.abs(numeric)))
+    ``ATOL + RTOL·|numeric|``: ``gradviz check``'s verdict (:func:`compare`; an
+    ``inf`` or ``NaN`` entry never agrees)."""
+    numeric = np.asarray(numeric, dtype=np.float64)
+    a = np.asarray(analytic, dtype=np.float64).reshape(numeric.shape)
+    row = compare("", a, numeric)
+    return row.max_error, row.ok
 
 
 def local_between(net: Network, ev: Evaluation, of: str, wrt: str) -> Array:

@@ -289,3 +289,17 @@ def test_options_reach_the_inspector(inspector) -> None:
     headings = inspector.page.headings
     assert headings and all(label_color(h) == DARK.value for h in headings)
     assert all(h.font().pointSizeF() == 10.5 and h.font().bold() for h in headings)
+
+
+def test_finite_differences_agree_only_where_both_sides_are_finite() -> None:
+    """The inspector's verdict is ``gradviz check``'s: an inf entry confirms nothing."""
+    from gradviz.qt.inspector_maths import agreement
+
+    assert agreement(np.array([[0.75, -0.75]]), np.array([[0.75, -0.75 + 1e-9]])) == (
+        pytest.approx(1e-9),
+        True,
+    )
+    err, ok = agreement(np.array([[np.inf, 1.0]]), np.array([[np.inf, 1.0]]))
+    assert not ok and np.isnan(err)  # inf − inf: undefined, not a match
+    err, ok = agreement(np.array([[1e308, 1.0]]), np.array([[np.inf, 1.0]]))
+    assert not ok and err == np.inf
