@@ -10,7 +10,7 @@ its labels next to its middle whenever either end moves.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import overload
 
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
@@ -50,13 +50,18 @@ SLIDES = (
 #: Distances from the line tried in turn.
 GAPS = (4.0, 22.0, 44.0)
 SPOT_COUNT = len(GAPS) * len(SLIDES)
+#: Candidate ``k``'s distance from the line and shift along it.
+_GAP_SLIDE = [(GAPS[k // len(SLIDES)], SLIDES[k % len(SLIDES)]) for k in range(SPOT_COUNT)]
 
 
-class Spots(Sequence[Point]):
+class Spots:
     """The candidate spots (top-left corners, scene units) of one label of an
-    edge, computed when first asked for; the value (``which`` 0) and gradient (1)
-    labels' spots are computed in pairs, shared through ``pairs`` (one slot per
-    spot, None until computed)."""
+    edge, a sequence computed when first asked for; the value (``which`` 0) and
+    gradient (1) labels' spots are computed in pairs, shared through ``pairs``
+    (one slot per spot, None until computed). A plain class with slots, not a
+    ``Sequence``: the placer makes two per edge."""
+
+    __slots__ = ("edge", "pairs", "which")
 
     def __init__(self, edge: EdgeItem, which: int, pairs: list[tuple[Point, Point] | None]) -> None:
         self.edge, self.which, self.pairs = edge, which, pairs
@@ -70,6 +75,9 @@ class Spots(Sequence[Point]):
         if pair is None:
             pair = self.pairs[k] = self.edge.spot_pair(k)
         return pair[self.which]
+
+    def __iter__(self) -> Iterator[Point]:
+        return map(self.at, range(SPOT_COUNT))
 
     @overload
     def __getitem__(self, k: int) -> Point: ...
@@ -188,8 +196,8 @@ class EdgeItem(Part):
 
     def spot_pair(self, k: int) -> tuple[Point, Point]:
         """Candidate ``k`` of :meth:`candidates` for the value and the gradient label."""
-        gap = GAPS[k // len(SLIDES)]
-        t = min(0.9, max(0.1, self.t + SLIDES[k % len(SLIDES)]))
+        gap, slide = _GAP_SLIDE[k]
+        t = min(0.9, max(0.1, self.t + slide))
         a, b = self.value_label, self.grad_label
         return place_along(self._line, (a.width, a.height), (b.width, b.height), gap, t)
 

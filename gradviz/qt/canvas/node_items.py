@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -53,6 +55,38 @@ def _flat_index(index: tuple[int, ...], shape: tuple[int, ...]) -> int:
     return k
 
 
+class _Plan(NamedTuple):
+    """Where the entries of a tensor of one shape go on its node (shared by every
+    node of that shape): the grid, the shown entries' indices in order, their
+    places in the flattened value, their ``(row, column)`` cells and columns,
+    and the gaps' cells and symbols."""
+
+    grid: summary.Grid
+    indices: tuple[tuple[int, ...], ...]
+    flat: tuple[int, ...]
+    places: tuple[tuple[int, int], ...]
+    cols: tuple[int, ...]
+    gap_places: tuple[tuple[int, int], ...]
+    gap_texts: tuple[str, ...]
+
+
+@lru_cache(maxsize=1024)
+def _plan(shape: tuple[int, ...]) -> _Plan:
+    grid = summary.Grid.of(shape)
+    cells = grid.cells()
+    shown = [(idx, (i, j)) for i, j, idx in cells if idx is not None]
+    gaps = [(i, j) for i, j, idx in cells if idx is None]
+    return _Plan(
+        grid,
+        tuple(idx for idx, _ in shown),
+        tuple(_flat_index(idx, shape) for idx, _ in shown),
+        tuple(place for _, place in shown),
+        tuple(j for _, (_, j) in shown),
+        tuple(gaps),
+        tuple(grid.gap_text(i, j) for i, j in gaps),
+    )
+
+
 class LeafNodeItem(NodeItem):
     """An input or parameter: name above, entries in a bracketed grid (a big
     tensor's preview and one line of facts, see :mod:`~gradviz.qt.canvas.summary`)."""
@@ -64,18 +98,15 @@ class LeafNodeItem(NodeItem):
         self.name = name
         self.value_shape = shape
         self.editable = editable
-        self.grid = summary.Grid.of(shape)
+        plan = _plan(shape)
+        self.grid = plan.grid
         #: A big tensor shows a preview; double-clicking elsewhere than on an entry opens all.
         self.summarised = self.grid.big
-        cells = self.grid.cells()
-        self._places = {idx: (i, j) for i, j, idx in cells if idx is not None}
-        self.entries: dict[tuple[int, ...], Entry] = {idx: Entry(idx) for idx in self._places}
-        #: Per entry, in order: where it lies in the flattened value, and its grid column.
-        self._flat = [_flat_index(idx, shape) for idx in self.entries]
-        self._entry_places = [self._places[idx] for idx in self.entries]
-        self._entry_cols = [c for _, c in self._entry_places]
-        self.gaps = [Entry((), self.grid.gap_text(i, j)) for i, j, idx in cells if idx is None]
-        self._gap_places = [(i, j) for i, j, idx in cells if idx is None]
+        self.entries: dict[tuple[int, ...], Entry] = {idx: Entry(idx) for idx in plan.indices}
+        #: Per entry, in order: where it lies in the flattened value, its grid cell and column.
+        self._flat, self._entry_places, self._entry_cols = plan.flat, plan.places, plan.cols
+        self.gaps = [Entry((), text) for text in plan.gap_texts]
+        self._gap_places = plan.gap_places
         self.facts = ""
         self.hovered: Entry | None = None
         self.setAcceptHoverEvents(editable)
@@ -140,11 +171,11 @@ class LeafNodeItem(NodeItem):
             self.update()
             return False
         self._col_widths = widths
-        line_h = style.metrics(px).height() + 3
+        line_h = style.line_height(px) + 3
         grid_w = sum(widths) + ENTRY_COL_GAP * (cols - 1)
         grid_h = line_h * rows
         bracket = 0.0 if not self.value_shape else 2 * (6.0 + 5.0)
-        facts_h = style.metrics(style.CAPTION_PX).height() + 6 if self.facts else 0.0
+        facts_h = style.line_height(style.CAPTION_PX) + 6 if self.facts else 0.0
         facts_w = style.text_width(self.facts, style.CAPTION_PX) if self.facts else 0.0
         w = max(grid_w + bracket, facts_w) + 2 * BOX_PAD_X
         h = grid_h + facts_h + 2 * BOX_PAD_Y
@@ -158,7 +189,7 @@ class LeafNodeItem(NodeItem):
         for (r, c), gap in zip(self._gap_places, self.gaps, strict=True):
             gap.box = (xs[c], top + r * line_h, widths[c], line_h)
         name_w = style.text_width(self.name, style.NAME_PX, True)
-        nm_h = style.metrics(style.NAME_PX, True).height()
+        nm_h = style.line_height(style.NAME_PX, True)
         name_top = -h / 2 - nm_h - 6
         name = (-name_w / 2 - 2, name_top, name_w / 2 + 2, name_top + nm_h + 4)
         self._set_geometry(w, h, name, self._notes_extent(h))
@@ -287,9 +318,8 @@ class OpNodeItem(NodeItem):
         w = max(OP_MIN_W, style.text_width(self.label, style.NAME_PX, True) + 2 * OP_PAD_X)
         h = OP_H
         if self.show_value and self.value_text:
-            lm = style.metrics(style.LABEL_PX)
             w = max(w, style.text_width(self.value_text, style.LABEL_PX) + 2 * OP_PAD_X)
-            h += lm.height() + 2
+            h += style.line_height(style.LABEL_PX) + 2
         changed = (w, h) != (self.body.width(), self.body.height())
         caption = self._caption_extent(h) if self.caption else None
         self._set_geometry(w, h, caption, self._notes_extent(h))

@@ -18,7 +18,7 @@ thousands of labels is pure arithmetic, with no Qt object made per candidate.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from gradviz.model import layout
 from gradviz.qt.canvas import style
@@ -32,6 +32,7 @@ LABEL_MARGIN = 3.0  # labels keep this far apart
 NODE_MARGIN = 4.0  # and this far from nodes
 
 Rect = tuple[float, float, float, float]
+_Get = Callable[[tuple[int, int], tuple[()]], "list[Rect] | tuple[()]"]
 
 
 class RectIndex:
@@ -114,18 +115,31 @@ def _at(label: MathLabel, spot: tuple[float, float], margin: float = 0.0) -> Rec
 
 
 def _first_free(index: RectIndex, label: MathLabel, where: Spots, prefer: int) -> int | None:
-    """The number of the first spot where ``label`` meets nothing, trying ``prefer`` first."""
+    """The number of the first spot where ``label`` meets nothing, trying ``prefer``
+    first (the buckets walked in place: this is the placer's innermost loop)."""
     w, h = label.width, label.height
-    hits, at = index.hits, where.at
-    if prefer >= 0:
-        x, y = at(prefer)
-        if not hits((x, y, x + w, y + h)):
-            return prefer
-    for k in range(SPOT_COUNT):
-        x, y = at(k)
-        if not hits((x, y, x + w, y + h)):
+    at, get, c = where.at, index.buckets.get, index.cell
+    for k in (prefer, *_SPOTS) if prefer >= 0 else _SPOTS:
+        x0, y0 = at(k)
+        x1, y1 = x0 + w, y0 + h
+        rows = range(int(y0 // c), int(y1 // c) + 1)
+        if _clear(get, range(int(x0 // c), int(x1 // c) + 1), rows, (x0, y0, x1, y1)):
             return k
     return None
+
+
+_SPOTS = tuple(range(SPOT_COUNT))
+
+
+def _clear(get: _Get, columns: range, rows: range, r: Rect) -> bool:
+    """Whether ``r`` overlaps none of the rectangles in buckets ``columns × rows``."""
+    x0, y0, x1, y1 = r
+    for i in columns:
+        for j in rows:
+            for o in get((i, j), ()):
+                if o[0] < x1 and x0 < o[2] and o[1] < y1 and y0 < o[3]:
+                    return False
+    return True
 
 
 def _least_overlap(index: RectIndex, label: MathLabel, where: Spots) -> int:
