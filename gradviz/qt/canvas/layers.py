@@ -40,6 +40,14 @@ def union(a: Rect | None, b: Rect) -> Rect:
     return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
 
 
+def bounds(rects: list[Rect]) -> Rect | None:
+    """The smallest rectangle holding all of ``rects`` (None when there are none)."""
+    if not rects:
+        return None
+    lefts, tops, rights, bottoms = zip(*rects, strict=True)
+    return (min(lefts), min(tops), max(rights), max(bottoms))
+
+
 def meets(a: Rect, b: Rect) -> bool:
     """Whether two rectangles overlap (touching edges do not count)."""
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
@@ -154,11 +162,7 @@ class Layer(QGraphicsItem):
     def drawing_rect(self) -> Rect | None:
         """The union of the visible parts' rectangles (None when there are none)."""
         if self._drawn is None:
-            bounds: Rect | None = None
-            for p in self.parts:
-                if p._visible:
-                    bounds = union(bounds, p.rect)
-            self._drawn = (bounds,)
+            self._drawn = (bounds([p.rect for p in self.parts if p._visible]),)
         return self._drawn[0]
 
     def part_at(self, r: Rect) -> Part | None:

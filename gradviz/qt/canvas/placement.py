@@ -19,6 +19,7 @@ thousands of labels is pure arithmetic, with no Qt object made per candidate.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from operator import itemgetter
 
 from gradviz.model import layout
 from gradviz.qt.canvas import style
@@ -148,9 +149,8 @@ def _least_overlap(index: RectIndex, label: MathLabel, where: Spots) -> int:
     return min(near, key=lambda k: index.overlap(_at(label, where[k])))
 
 
-def _order(item: tuple[float, int, MathLabel, Spots]) -> tuple[float, int]:
-    """Biggest label first, then in edge order."""
-    return item[0], item[1]
+#: Biggest label first, then in edge order (the sort key of the placer's list).
+_order = itemgetter(0, 1)
 
 
 def positions(nodes: Iterable[NodeItem]) -> dict[str, tuple[float, float]]:
@@ -185,9 +185,10 @@ def place_labels(
     labels stay put while a value is scrubbed. ``at``: the nodes' positions by id,
     when the caller has them."""
     index = RectIndex()
+    add = index.add
     for node in nodes:
         if node.isVisible():
-            index.add(node_rect(node, NODE_MARGIN, at))
+            add(node_rect(node, NODE_MARGIN, at))
     todo: list[tuple[float, int, MathLabel, Spots]] = []
     for edge in edges:
         value, grad = edge.value_label, edge.grad_label
@@ -201,7 +202,7 @@ def place_labels(
     todo.sort(key=_order)
     placed: list[tuple[Rect, list[tuple[int, int]]]] = []
     m = LABEL_MARGIN
-    add, first_free = index.add, _first_free
+    first_free, keep = _first_free, placed.append
     for _, _, label, where in todo:
         k = first_free(index, label, where, label.spot if sticky else -1)
         if k is None:  # nothing is free: the least overlap among the near spots
@@ -210,7 +211,7 @@ def place_labels(
         x, y = where.at(k)
         label.move_to(x, y)
         rect = (x - m, y - m, x + label.width + m, y + label.height + m)
-        placed.append((rect, add(rect)))
+        keep((rect, add(rect)))
     # second round: a label that still overlaps tries again, the others now known
     for n, (_, _, label, where) in enumerate(todo):
         mine, keys = placed[n]

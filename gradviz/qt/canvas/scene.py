@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from gradviz.engine.evaluate import Evaluation
 from gradviz.model import layout
 from gradviz.model.document import Change, Document
-from gradviz.qt.canvas import build, paths, placement, style
+from gradviz.qt.canvas import build, layers, paths, placement, style
 from gradviz.qt.canvas.edge_items import EdgeItem
 from gradviz.qt.canvas.editing import SceneEditing
 from gradviz.qt.canvas.entry_editor import EntryEditor
@@ -131,10 +131,8 @@ class GraphScene(SceneEditing, QGraphicsScene):
 
     def drawing_rect(self) -> QRectF:
         """The bounding rectangle of everything drawn (visible nodes, edges, labels)."""
-        bounds = None
-        for item in self.node_items.values():
-            if item.isVisible():
-                bounds = union(bounds, placement.node_rect(item))
+        rect = placement.node_rect
+        bounds = layers.bounds([rect(n) for n in self.node_items.values() if n.isVisible()])
         for layer in (self.edge_layer, self.label_layer):
             part = layer.drawing_rect()
             if part is not None:
