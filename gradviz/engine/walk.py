@@ -51,7 +51,8 @@ BACKWARD = "backward"
 Edge = tuple[str, str, int]
 """A tensor edge ``(input id, consumer id, input position)``."""
 
-_SYMBOL = {
+#: The sheet's name of each one-input op: ``J_R(z)``, ``J_S(z2)``.
+OP_SYMBOL = {
     "relu": "R",
     "sigmoid": "σ",
     "tanh": "tanh",
@@ -204,8 +205,8 @@ def _forward_step(
             rf"\operatorname{{mean}}(({tex_ids[0]} - t)^2) = \operatorname{{mean}}"
             rf"\left(\left({fmt.tex(xs[0])} - {fmt.tex(target)}\right)^2\right)"
         )
-    elif name in _SYMBOL:
-        numeric = fmt.apply(_SYMBOL[name], xs[0])
+    elif name in OP_SYMBOL:
+        numeric = fmt.apply(OP_SYMBOL[name], xs[0])
         sym = _TEX_SYMBOL[name]
         tex = rf"{sym}({tex_ids[0]}) = {sym}{fmt.tex(xs[0])}"
     else:  # an op without a numeric template: the formula and the result
@@ -347,8 +348,8 @@ def _backward_texts(
     incoming, jac, product, total = arrays
     un, vn = program.nodes[u], program.nodes[v]
     uid, vid = un.id, vn.id
-    single = len(vn.inputs) == 1 and vn.op.name in _SYMBOL
-    jac_sym = f"J_{_SYMBOL[vn.op.name]}({uid})" if single else f"∂{vid}/∂{uid}"
+    single = len(vn.inputs) == 1 and vn.op.name in OP_SYMBOL
+    jac_sym = f"J_{OP_SYMBOL[vn.op.name]}({uid})" if single else f"∂{vid}/∂{uid}"
     jac_tex = (
         rf"J_{{{_TEX_SYMBOL[vn.op.name]}}}({_tex_id(uid)})"
         if single

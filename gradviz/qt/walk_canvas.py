@@ -26,7 +26,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
-from gradviz.engine.walk import BACKWARD, FORWARD, Edge, WalkStep
+from gradviz.engine.walk import BACKWARD, FORWARD, OP_SYMBOL, Edge, WalkStep
 from gradviz.model.network import Network
 from gradviz.qt.canvas.node_items import LeafNodeItem, NodeItem, OpNodeItem
 from gradviz.qt.canvas.scene import GraphScene
@@ -37,15 +37,6 @@ from gradviz.qt.canvas.style import pretty_name
 FADED = 0.3
 #: The ring around the node of the step: this far outside its box, this thick.
 RING_GAP, RING_WIDTH = 7.0, 5.0
-
-_JACOBIAN_SYMBOL = {
-    "relu": "R",
-    "sigmoid": "σ",
-    "tanh": "tanh",
-    "softmax": "S",
-    "neg_log": "−ln",
-    "mse": "mse",
-}
 
 
 @dataclass(frozen=True)
@@ -83,7 +74,7 @@ def step_formula(net: Network, step: WalkStep) -> str:
     seed = net.loss if net.loss is not None else net.output
     s = pretty_name(seed or "f")
     u, v = pretty_name(step.source or ""), pretty_name(step.node)
-    symbol = _JACOBIAN_SYMBOL.get(node.op) if len(node.inputs) == 1 else None
+    symbol = OP_SYMBOL.get(node.op) if len(node.inputs) == 1 else None
     jac = f"J_{symbol}({u})" if symbol else f"∂{v}/∂{u}"
     shares = sum(1 for n in net.nodes for x in n.inputs if x == step.source)
     op = "+=" if shares > 1 else "="

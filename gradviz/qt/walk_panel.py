@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 
 from gradviz.engine.exact import format_array
 from gradviz.engine.ops import Array
-from gradviz.engine.walk import FORWARD, WalkStep
+from gradviz.engine.walk import FORWARD, OP_SYMBOL, WalkStep
 from gradviz.model.network import Network
 from gradviz.qt.canvas.style import pretty_name
 from gradviz.qt.matrix_widget import MatrixWidget
@@ -48,11 +48,11 @@ IDLE_TEXT = (
     "pass edge by edge, showing the one multiplication each step does. Start it with "
     "View ▸ Backprop Walk (F5); → or Space steps on, ← back, Home/End jump, Esc ends."
 )
-_SYMBOL = {"relu": "R", "sigmoid": "σ", "tanh": "tanh", "softmax": "S"}
+#: Ops written as a function of their input, ``R(z)``; −ln and mse are not.
+_SYMBOL = {op: OP_SYMBOL[op] for op in ("relu", "sigmoid", "tanh", "softmax")}
 #: Arrays with more entries are named by their shape, not drawn (a 256 × 200 704
 #: Jacobian of a big MLP would take seconds and the whole screen).
 MAX_PANEL_CELLS = 600
-_JACOBIAN = {**_SYMBOL, "neg_log": "−ln", "mse": "mse"}
 
 
 @dataclass(frozen=True)
@@ -116,7 +116,7 @@ def backward_parts(net: Network, step: WalkStep) -> list[Part]:
     labelled = loss_mode and jac.size <= MAX_PANEL_CELLS
     rows = entry_labels(v, v_shape) if labelled else None
     cols = entry_labels(u, u_shape, param=net.node(step.source).op == "param") if labelled else None
-    symbol = _JACOBIAN.get(net.node(step.node).op) if len(step.inputs) == 1 else None
+    symbol = OP_SYMBOL.get(net.node(step.node).op) if len(step.inputs) == 1 else None
     jac_title = f"J_{symbol}({u})" if symbol else f"∂{v}/∂{u}"
     share = "" if step.complete and _shares(net, step.source) == 1 else " (this share)"
     parts: list[Part] = [
