@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterator
-from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 
 from gradviz.model.document import Document
 from gradviz.model.fileformat import from_dict
@@ -22,21 +21,15 @@ from gradviz.qt.undo import SetEntryCommand
 
 
 @pytest.fixture
-def window(qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[MainWindow]:
-    monkeypatch.setenv("GRADVIZ_AUTOSAVE_DIR", str(tmp_path / "autosave"))
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    w = MainWindow(settings=settings)
-    qtbot.addWidget(w, before_close_func=lambda w: w.undo_stack.setClean())
-    w.show()
-    qtbot.waitExposed(w)
+def window(window: MainWindow, qtbot) -> Iterator[MainWindow]:
+    """The shared window (conftest.py), shown, with warnings from gradviz as errors."""
+    window.show()
+    qtbot.waitExposed(window)
     with warnings.catch_warnings():
         # evaluation, finite differences, the canvas and every panel (the inspector's
         # chain product included) meet overflow without even a warning
-        warnings.filterwarnings(
-            "error",
-            module=r"gradviz\.(engine|model|qt)(\.|$)",
-        )
-        yield w
+        warnings.filterwarnings("error", module=r"gradviz\.(engine|model|qt)(\.|$)")
+        yield window
 
 
 def type_into_entry(
