@@ -108,8 +108,12 @@ class Part:
 
     def changed(self, before: Rect) -> None:
         """Tell the layer the part changed; ``before`` is the rectangle it covered."""
-        if self.layer is not None:
-            self.layer.part_changed(self, before)
+        layer = self.layer
+        if layer is not None:
+            if layer._batch:  # one refit at the end of the batch (see Layer.part_changed)
+                layer._drawn = None
+            else:
+                layer.part_changed(self, before)
 
 
 class Layer(QGraphicsItem):

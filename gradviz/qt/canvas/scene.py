@@ -267,7 +267,7 @@ class GraphScene(SceneEditing, QGraphicsScene):
                 item.refresh(value, opts, f"{style.pretty_name(nid)} = ", kinks.get(nid, []))
         build.refresh_edges(self.edge_items, ev, opts, halo)
         for e in self.edge_items:
-            e.highlighted = self._edge_on_path(e, target)
+            e.highlighted = target is not None and self._edge_on_path(e, target)
         self._apply_visibility()
         if place:
             self._place_edges(sticky=True)
