@@ -117,14 +117,17 @@ def _at(label: MathLabel, spot: tuple[float, float], margin: float = 0.0) -> Rec
 
 def _first_free(index: RectIndex, label: MathLabel, where: Spots, prefer: int) -> int | None:
     """The number of the first spot where ``label`` meets nothing, trying ``prefer``
-    first (the buckets walked in place: this is the placer's innermost loop)."""
+    first (the placer's innermost loop: spots read from the edge's shared pairs,
+    buckets walked in place)."""
     w, h = label.width, label.height
-    at, get, c = where.at, index.buckets.get, index.cell
+    pairs, which, edge = where.pairs, where.which, where.edge
+    get, c = index.buckets.get, index.cell
     for k in (prefer, *_SPOTS) if prefer >= 0 else _SPOTS:
-        x0, y0 = at(k)
-        x1, y1 = x0 + w, y0 + h
-        rows = range(int(y0 // c), int(y1 // c) + 1)
-        if _clear(get, range(int(x0 // c), int(x1 // c) + 1), rows, (x0, y0, x1, y1)):
+        pair = pairs[k]
+        if pair is None:
+            pair = pairs[k] = edge.spot_pair(k)
+        x0, y0 = pair[which]
+        if _clear(get, c, x0, y0, x0 + w, y0 + h):
             return k
     return None
 
@@ -132,11 +135,17 @@ def _first_free(index: RectIndex, label: MathLabel, where: Spots, prefer: int) -
 _SPOTS = tuple(range(SPOT_COUNT))
 
 
-def _clear(get: _Get, columns: range, rows: range, r: Rect) -> bool:
-    """Whether ``r`` overlaps none of the rectangles in buckets ``columns × rows``."""
-    x0, y0, x1, y1 = r
-    for i in columns:
-        for j in rows:
+def _clear(get: _Get, c: float, x0: float, y0: float, x1: float, y1: float) -> bool:
+    """Whether ``(x0, y0, x1, y1)`` overlaps none of the rectangles bucketed (by
+    ``get``) on a grid of ``c`` units; most boxes lie in one bucket."""
+    i0, i1, j0, j1 = int(x0 // c), int(x1 // c), int(y0 // c), int(y1 // c)
+    if i0 == i1 and j0 == j1:
+        for o in get((i0, j0), ()):
+            if o[0] < x1 and x0 < o[2] and o[1] < y1 and y0 < o[3]:
+                return False
+        return True
+    for i in range(i0, i1 + 1):
+        for j in range(j0, j1 + 1):
             for o in get((i, j), ()):
                 if o[0] < x1 and x0 < o[2] and o[1] < y1 and y0 < o[3]:
                     return False
