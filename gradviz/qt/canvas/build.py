@@ -22,7 +22,7 @@ from PySide6.QtGui import QColor
 from gradviz.engine.evaluate import Evaluation
 from gradviz.model.network import Network
 from gradviz.qt.canvas import style
-from gradviz.qt.canvas.edge_items import EdgeItem
+from gradviz.qt.canvas.edge_items import EdgeColors, EdgeItem
 from gradviz.qt.canvas.layers import Layer, meets
 from gradviz.qt.canvas.node_items import LeafNodeItem, NodeItem, OpNodeItem
 from gradviz.qt.theme import DisplayOptions
@@ -118,6 +118,7 @@ def refresh_edges(
     without a loss), formatting each source node's numbers once."""
     loss = ev.loss_node
     loss_name = style.pretty_name(loss) if loss is not None else ""
+    colors = EdgeColors.of(opts, halo)
     texts: dict[str, tuple[str, style.Formatted, str | None, style.Formatted | None]] = {}
     for e in edges:
         src = e.src.node_id
@@ -126,12 +127,12 @@ def refresh_edges(
             name = style.pretty_name(src)
             grad = ev.node_gradients.get(src) if loss is not None else None
             known = texts[src] = (
-                name,
+                f"{name} = ",
                 style.formatted(np.asarray(ev.values[src]), opts),
-                f"∂{loss_name}/∂{name}" if grad is not None else None,
+                f"∂{loss_name}/∂{name} = " if grad is not None else None,
                 None if grad is None else style.formatted(np.asarray(grad), opts),
             )
-        e.refresh(known[0], known[1], known[2], known[3], opts, halo, adjust=False)
+        e.refresh(known[0], known[1], known[2], known[3], opts, colors)
 
 
 def edge_at(edges: Iterable[EdgeItem], x: float, y: float, radius: float = 5.0) -> EdgeItem | None:

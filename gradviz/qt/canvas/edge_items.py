@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Mapping, Sequence
-from typing import overload
+from typing import NamedTuple, overload
 
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen, QPolygonF
@@ -91,6 +91,20 @@ class Spots:
         return self.at(k % SPOT_COUNT)
 
 
+class EdgeColors(NamedTuple):
+    """The theme and the colours of every edge label in one refresh."""
+
+    theme: Theme
+    value: QColor
+    gradient: QColor
+    halo: QColor | None
+
+    @classmethod
+    def of(cls, opts: DisplayOptions, halo: QColor | None) -> EdgeColors:
+        t = opts.palette
+        return cls(t, style.color(t.value), style.color(t.gradient), halo)
+
+
 class EdgeItem(Part):
     """``src → dst`` (``dst``'s input number ``slot``); ``lane`` spreads parallel
     edges between the same two nodes apart (0 for a single edge); the labels sit
@@ -121,28 +135,26 @@ class EdgeItem(Part):
     # -- content -------------------------------------------------------------------
     def refresh(
         self,
-        name: str,
+        prefix: str,
         value: Formatted,
-        grad_name: str | None,
+        grad_prefix: str | None,
         grad: Formatted | None,
         opts: DisplayOptions,
-        halo: QColor | None,
-        adjust: bool = True,
+        colors: EdgeColors,
     ) -> None:
-        """Write ``name = value`` above and ``grad_name = grad`` below (None hides it),
-        both already formatted (:func:`style.formatted`); ``adjust=False`` leaves
-        placing to the caller (the scene places all labels at once)."""
-        t = opts.palette
-        self.theme = t
-        self.value_label.set_text(f"{name} = ", *value, style.color(t.value), halo)
+        """Write ``prefix`` and ``value`` above and ``grad_prefix`` and ``grad`` below
+        (None hides it), both already formatted (:func:`style.formatted`), the
+        prefixes (``"z = "``, ``"∂l/∂z = "``) and colours made by the caller once
+        (per source node, per refresh). Placing is the caller's (the scene places
+        all labels at once, see :meth:`adjust`)."""
+        self.theme = colors.theme
+        self.value_label.set_text(prefix, *value, colors.value, colors.halo)
         self.value_label.setVisible(opts.show_values)
-        if grad is not None and grad_name is not None:
-            self.grad_label.set_text(f"{grad_name} = ", *grad, style.color(t.gradient), halo)
+        if grad is not None and grad_prefix is not None:
+            self.grad_label.set_text(grad_prefix, *grad, colors.gradient, colors.halo)
             self.grad_label.setVisible(opts.show_gradients)
         else:
             self.grad_label.setVisible(False)
-        if adjust:
-            self.adjust()
 
     # -- geometry ------------------------------------------------------------------
     def adjust(self, labels: bool = True, at: Mapping[str, Point] | None = None) -> None:
