@@ -35,6 +35,8 @@ HALO_ALPHA = 225
 #: The item flags of a node (looked up once: each enum lookup costs a microsecond).
 _SELECTABLE = QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
 _EDITABLE = _SELECTABLE | QGraphicsItem.GraphicsItemFlag.ItemIsMovable
+#: A node's box until its first layout.
+_FIRST_BODY = QRectF(-30, -20, 60, 40)
 
 
 def _lod(painter: QPainter, option: QStyleOptionGraphicsItem) -> float:
@@ -68,8 +70,8 @@ class NodeItem(QGraphicsItem):
         self.op = op
         self.edges: list[EdgeItem] = []
         self.theme: Theme | None = None
-        self.body = QRectF(-30, -20, 60, 40)
-        self._bounds = self.body  # both are replaced, never changed in place
+        self.body = _FIRST_BODY  # shared: both are replaced, never changed in place
+        self._bounds = _FIRST_BODY
         #: ``(left, top, right, bottom)`` of :meth:`boundingRect` and the box's
         #: half-size plus 2, as plain floats for the placer (kept by :meth:`_set_geometry`).
         self.extent = (-30.0, -20.0, 30.0, 20.0)
