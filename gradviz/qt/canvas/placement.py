@@ -53,46 +53,40 @@ class RectIndex:
             return [(i0, j0)]
         return [(i, j) for i in range(i0, i1 + 1) for j in range(j0, j1 + 1)]
 
-    def add(self, r: Rect, keys: list[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
-        """Add ``r`` (``keys``: its buckets, when known); returns its buckets."""
-        buckets = self.buckets
-        keys = self._keys(r) if keys is None else keys
-        for key in keys:
-            bucket = buckets.get(key)
+    def add(self, r: Rect) -> None:
+        """Add ``r`` (most rectangles lie in one bucket: that one is found directly)."""
+        c, buckets = self.cell, self.buckets
+        i, j = int(r[0] // c), int(r[1] // c)
+        if i == int(r[2] // c) and j == int(r[3] // c):
+            bucket = buckets.get((i, j))
             if bucket is None:
-                buckets[key] = [r]
+                buckets[(i, j)] = [r]
             else:
                 bucket.append(r)
-        return keys
+            return
+        for key in self._keys(r):
+            buckets.setdefault(key, []).append(r)
 
-    def remove(self, r: Rect, keys: list[tuple[int, int]] | None = None) -> None:
+    def remove(self, r: Rect) -> None:
         """Take out the very rectangle object ``r`` added before."""
-        for key in self._keys(r) if keys is None else keys:
+        for key in self._keys(r):
             bucket = self.buckets.get(key, [])
             for k, o in enumerate(bucket):
                 if o is r:
                     del bucket[k]
                     break
 
-    def hits(
-        self, r: Rect, keys: list[tuple[int, int]] | None = None, ignore: Rect | None = None
-    ) -> bool:
-        """Whether ``r`` overlaps a rectangle of the index other than ``ignore``."""
+    def hits(self, r: Rect, ignore: Rect | None = None) -> bool:
+        """Whether ``r`` overlaps a rectangle of the index other than ``ignore``
+        (the buckets walked in place: no list made)."""
         x0, y0, x1, y1 = r
-        get = self.buckets.get
-        if keys is None:  # the buckets walked in place: no list made (the placer's hot path)
-            c = self.cell
-            j0, j1 = int(y0 // c), int(y1 // c) + 1
-            for i in range(int(x0 // c), int(x1 // c) + 1):
-                for j in range(j0, j1):
-                    for o in get((i, j), ()):
-                        if o[0] < x1 and x0 < o[2] and o[1] < y1 and y0 < o[3] and o is not ignore:
-                            return True
-            return False
-        for key in keys:
-            for o in get(key, ()):
-                if o[0] < x1 and x0 < o[2] and o[1] < y1 and y0 < o[3] and o is not ignore:
-                    return True
+        get, c = self.buckets.get, self.cell
+        rows = range(int(y0 // c), int(y1 // c) + 1)
+        for i in range(int(x0 // c), int(x1 // c) + 1):
+            for j in rows:
+                for o in get((i, j), ()):
+                    if o[0] < x1 and x0 < o[2] and o[1] < y1 and y0 < o[3] and o is not ignore:
+                        return True
         return False
 
     def overlap(self, r: Rect) -> float:
@@ -209,7 +203,7 @@ def place_labels(
         if grad._visible:
             todo.append((-grad.width * grad.height, len(todo), grad, spots[1]))
     todo.sort(key=_order)
-    placed: list[tuple[Rect, list[tuple[int, int]]]] = []
+    placed: list[Rect] = []  # each label's box grown by the margin, in the order of todo
     m = LABEL_MARGIN
     first_free, keep = _first_free, placed.append
     for _, _, label, where in todo:
@@ -220,21 +214,21 @@ def place_labels(
         x, y = where.at(k)
         label.move_to(x, y)
         rect = (x - m, y - m, x + label.width + m, y + label.height + m)
-        keep((rect, add(rect)))
+        add(rect)
+        keep(rect)
     # second round: a label that still overlaps tries again, the others now known
+    hits = index.hits
     for n, (_, _, label, where) in enumerate(todo):
-        mine, keys = placed[n]
-        if not index.hits(mine, keys, ignore=mine):
+        mine = placed[n]
+        if not hits(mine, ignore=mine):
             continue
-        index.remove(mine, keys)
+        index.remove(mine)
         k = _first_free(index, label, where, -1)
         if k is not None:
             label.spot = k
             label.move_to(*where[k])
-            mine = _at(label, where[k], m)
-            keys = index._keys(mine)
-            placed[n] = (mine, keys)
-        index.add(mine, keys)
+            mine = placed[n] = _at(label, where[k], m)
+        add(mine)
 
 
 def column_positions(
