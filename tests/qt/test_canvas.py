@@ -92,6 +92,23 @@ def test_dark_theme_paints_the_dark_background(qtbot):
     assert c.edge("z", "g").value_label._color == QColor(DARK.value)
 
 
+def test_the_cached_background_matches_a_fresh_one_after_pans_zooms_and_edits(qtbot):
+    """The dotted background is cached (drawn once per view change, not per edit):
+    after a pan, a zoom and an edit the view looks as if drawn from scratch."""
+    c = open_canvas(qtbot)
+    c.view.set_zoom(1.3)
+    bar = c.view.horizontalScrollBar()
+    bar.setValue(bar.value() + 37)
+    c.doc.set_entry("P", (0, 0), 4.0)
+    c.view.viewport().repaint()
+    cached = c.view.viewport().grab().toImage()
+    c.view.resetCachedContent()
+    c.view.viewport().repaint()
+    fresh = c.view.viewport().grab().toImage()
+    assert cached == fresh
+    assert dominant_color(c.view) == QColor(LIGHT.background)
+
+
 def test_highlight_parameter_marks_the_entry_and_its_paths(qtbot):
     c = open_canvas(qtbot)
     c.scene.highlight_parameter(0)  # p11

@@ -37,6 +37,9 @@ class GraphView(ZoomView):
         super().__init__(scene, parent)
         self._graph = scene
         self.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        # the dotted background is drawn once per zoom, pan or theme (the scene's
+        # setBackgroundBrush resets the cache), not on every repaint of an edit
+        self.setCacheMode(QGraphicsView.CacheModeFlag.CacheBackground)
         self.setToolTip("")
         scene.layoutChanged.connect(self._update_scene_rect)
         scene.rebuilt.connect(self.drawing_rebuilt)
