@@ -206,7 +206,7 @@ class InspectorPage(QWidget):
         )
         self.section("Forward pass")
         # rewritten after every edit: a label that relayouts the page only on a new size
-        summary = self.summary = LiveLabel(rich=False, wrap=False, point_size=11, parent=self)
+        summary = self.summary = LiveLabel(rich=False, point_size=11, parent=self)  # wrapped
         self.layout_.addWidget(summary)
 
         def update(ev: Evaluation, fd: bool = True) -> None:

@@ -224,6 +224,25 @@ def test_nothing_selected_shows_the_forward_pass(inspector) -> None:
     assert "P: a 3 × 2 parameter" in text
 
 
+def test_a_long_forward_pass_wraps_in_the_dock(qtbot) -> None:
+    """A 16-entry vector is wider than the dock: its line wraps (no sideways scrolling)."""
+    from gradviz.model.builder import NetworkSpec, build_network
+
+    net = build_network(NetworkSpec(layers=(2, 16, 16, 2), activations=("relu",), init="ints"))
+    ins = Inspector(Document(net), QUndoStack())
+    qtbot.addWidget(ins)
+    ins.resize(420, 900)
+    ins.show()
+    qtbot.waitExposed(ins)
+    summary = ins.page.summary
+    assert summary is not None and "z2 = Q × g = (" in summary.text()
+    qtbot.waitUntil(lambda: summary.width() <= ins.viewport().width())
+    assert ins.horizontalScrollBar().maximum() == 0
+    line = summary.fontMetrics().lineSpacing()
+    lines = summary.text().count("\n") + 1
+    assert summary.height() > (lines + 1) * line * 0.9  # at least one line was wrapped
+
+
 def test_copy_as_latex_from_the_context_menu(inspector) -> None:
     inspector.set_node("f")
     menu = inspector.blocks["local:0"].analytic.context_menu()
