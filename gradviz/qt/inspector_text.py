@@ -7,6 +7,7 @@ word-wrapped labels that is most of an edit's cost. :class:`LiveLabel` lays its
 text out in a :class:`~PySide6.QtGui.QTextDocument` (rich text or plain, wrapped
 at the widget's width) and asks for a new layout only when the height it needs
 at the current width, or its natural width, changes; otherwise it just repaints.
+Right-click copies the text (plain).
 
 :func:`style_label` gives a widget its size, weight and colour by font and
 palette: a style sheet would do the same but costs a style-sheet polish of the
@@ -21,7 +22,9 @@ from PySide6.QtCore import QSize
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
     QColor,
+    QContextMenuEvent,
     QFont,
+    QGuiApplication,
     QPainter,
     QPaintEvent,
     QPalette,
@@ -29,7 +32,7 @@ from PySide6.QtGui import (
     QTextDocument,
     QTextOption,
 )
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtWidgets import QMenu, QSizePolicy, QWidget
 
 
 class LiveLabel(QWidget):
@@ -113,6 +116,22 @@ class LiveLabel(QWidget):
         super().resizeEvent(event)
         if self._wrap:
             self._doc.setTextWidth(max(self.width(), 1))
+
+    def context_menu(self) -> QMenu:
+        """Right-click: Copy, the text as plain text (the forward pass into notes)."""
+        menu = QMenu(self)
+        copy = menu.addAction("Copy")
+        copy.triggered.connect(lambda: QGuiApplication.clipboard().setText(self.plain_text()))
+        return menu
+
+    def plain_text(self) -> str:
+        """The text as shown, without markup."""
+        return self._doc.toPlainText()
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:  # noqa: N802
+        menu = self.context_menu()
+        menu.exec(event.globalPos())
+        menu.deleteLater()
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         p = QPainter(self)

@@ -243,6 +243,18 @@ def test_a_long_forward_pass_wraps_in_the_dock(qtbot) -> None:
     assert summary.height() > (lines + 1) * line * 0.9  # at least one line was wrapped
 
 
+def test_the_forward_pass_is_copied_from_its_context_menu(inspector) -> None:
+    inspector.set_node(None)
+    summary = inspector.page.summary
+    assert summary is not None
+    QGuiApplication.clipboard().clear()
+    [copy] = [a for a in summary.context_menu().actions() if a.text() == "Copy"]
+    copy.trigger()
+    copied = QGuiApplication.clipboard().text()
+    assert "z = P × E = (2, 1, −3)" in copied and "l = −ln f[1] = ln 2" in copied
+    assert copied == summary.plain_text() and "<" not in copied
+
+
 def test_copy_as_latex_from_the_context_menu(inspector) -> None:
     inspector.set_node("f")
     menu = inspector.blocks["local:0"].analytic.context_menu()
