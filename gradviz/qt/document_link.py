@@ -22,11 +22,15 @@ from gradviz.model.document import Change, Document
 
 
 class DocumentLink:
-    """``doc`` and ``undo_stack`` of one view; ``on_change(change)`` is called
-    after every change of ``doc`` until :meth:`detach` (or :meth:`switch`)."""
+    """``doc`` and ``undo_stack`` of one view (None for a view that never edits);
+    ``on_change(change)`` is called after every change of ``doc`` until
+    :meth:`detach` (or :meth:`switch`)."""
 
     def __init__(
-        self, doc: Document, undo_stack: QUndoStack, on_change: Callable[[Change], None]
+        self,
+        doc: Document,
+        undo_stack: QUndoStack | None,
+        on_change: Callable[[Change], None],
     ) -> None:
         self.doc = doc
         self.undo_stack = undo_stack

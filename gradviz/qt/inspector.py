@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 )
 
 from gradviz.model.document import Change, Document
+from gradviz.qt.document_link import DocumentLink
 from gradviz.qt.inspector_page import InspectorPage
 from gradviz.qt.matrix_block import MatrixBlock
 from gradviz.qt.theme import DisplayOptions
@@ -71,7 +72,6 @@ class Inspector(QScrollArea):
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setMinimumWidth(360)
         self._options = options or DisplayOptions()
-        self._undo = undo_stack
         self._node_id: str | None = None
         self._show_fd = True
         self._pages: OrderedDict[str | None, InspectorPage] = OrderedDict()
@@ -80,15 +80,24 @@ class Inspector(QScrollArea):
         self._host_layout = QVBoxLayout(host)
         self._host_layout.setContentsMargins(0, 0, 0, 0)
         self.setWidget(host)
-        self.doc = doc
+        self._link = DocumentLink(doc, undo_stack, self._on_change)
         self._fd_timer = QTimer(self)
         self._fd_timer.setSingleShot(True)
         self._fd_timer.setInterval(FD_DELAY_MS)
         self._fd_timer.timeout.connect(self._refresh_fd)
-        self._unsubscribe = doc.subscribe(self._on_change)
         self._show(None)
 
     # -- what tests and the window read ----------------------------------------
+    @property
+    def doc(self) -> Document:
+        return self._link.doc
+
+    @property
+    def _undo(self) -> QUndoStack:
+        stack = self._link.undo_stack
+        assert stack is not None  # given at construction
+        return stack
+
     @property
     def node_id(self) -> str | None:
         return self._node_id
@@ -119,11 +128,7 @@ class Inspector(QScrollArea):
     # -- public ----------------------------------------------------------------
     def set_document(self, doc: Document, undo_stack: QUndoStack | None = None) -> None:
         """Follow another document (File ▸ Open); the selection is cleared."""
-        self._unsubscribe()
-        self.doc = doc
-        if undo_stack is not None:
-            self._undo = undo_stack
-        self._unsubscribe = doc.subscribe(self._on_change)
+        self._link.switch(doc, undo_stack)
         self._node_id = None
         self._drop_all()
         self._show(None)
@@ -164,7 +169,7 @@ class Inspector(QScrollArea):
             self._refresh_fd()
 
     def detach(self) -> None:
-        self._unsubscribe()
+        self._link.detach()
 
     # -- document changes ------------------------------------------------------
     def _on_change(self, change: Change) -> None:

@@ -21,6 +21,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from gradviz.model.document import Change, Document
+from gradviz.qt.document_link import DocumentLink
 from gradviz.qt.inspector_text import LiveLabel
 from gradviz.qt.matrix_widget import MatrixWidget
 from gradviz.qt.sheet_notation import number, sheet_name
@@ -101,9 +102,12 @@ class JacobianPanel(QWidget):
         layout.addWidget(self.header)
         layout.addWidget(scroll, 1)
         layout.addWidget(self.note)
-        self.doc = doc
-        self._unsubscribe = doc.subscribe(self._on_change)
+        self._link = DocumentLink(doc, None, self._on_change)
         self.refresh()
+
+    @property
+    def doc(self) -> Document:
+        return self._link.doc
 
     def _title(self, html: str, parent: QWidget) -> QLabel:
         label = QLabel(html, parent)
@@ -113,10 +117,8 @@ class JacobianPanel(QWidget):
 
     # -- public ----------------------------------------------------------------
     def set_document(self, doc: Document) -> None:
-        self._unsubscribe()
-        self.doc = doc
+        self._link.switch(doc)
         self._pinned = None
-        self._unsubscribe = doc.subscribe(self._on_change)
         self.refresh()
 
     def set_options(self, options: DisplayOptions) -> None:
@@ -126,7 +128,7 @@ class JacobianPanel(QWidget):
         self.refresh()
 
     def detach(self) -> None:
-        self._unsubscribe()
+        self._link.detach()
 
     def column_labels(self) -> list[str]:
         """The sheet's names of the Θ entries the panel lists: ``p₁,₁`` … ``q₂,₃``

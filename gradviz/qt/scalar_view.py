@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from gradviz.engine.paths import PathSum, jacobian_entry
 from gradviz.engine.scalar import ScalarGraph, expand
 from gradviz.model.document import Change, Document
+from gradviz.qt.document_link import DocumentLink
 from gradviz.qt.scalar_panel import HINT, PathPanel
 from gradviz.qt.scalar_scene import ScalarGraphView, ScalarScene
 from gradviz.qt.sheet_notation import sheet_name
@@ -95,20 +96,21 @@ class ScalarView(QWidget):
         self.panel.pathFocused.connect(self._path_focused)
         self.panel.closeRequested.connect(self.clear_paths)
         self.panel.hide_zero.toggled.connect(lambda _: self._update_paths())
-        self.doc = doc
-        self._unsubscribe = doc.subscribe(self._on_change)
+        self._link = DocumentLink(doc, None, self._on_change)
+
+    @property
+    def doc(self) -> Document:
+        return self._link.doc
 
     # -- public ----------------------------------------------------------------------
     def set_document(self, doc: Document) -> None:
-        self._unsubscribe()
-        self.doc = doc
+        self._link.switch(doc)
         self.entry, self.paths = None, None
-        self._unsubscribe = doc.subscribe(self._on_change)
         self._dirty = True
         self.refresh_if_shown()
 
     def detach(self) -> None:
-        self._unsubscribe()
+        self._link.detach()
 
     def set_options(self, options: DisplayOptions) -> None:
         self._options = options

@@ -183,7 +183,9 @@ class TrainingToolBar(QToolBar):
 
     @property
     def _undo(self) -> QUndoStack:
-        return self._link.undo_stack
+        stack = self._link.undo_stack
+        assert stack is not None  # given at construction
+        return stack
 
     def set_document(self, doc: Document, undo_stack: QUndoStack | None = None) -> None:
         self._link.switch(doc, undo_stack)
