@@ -30,6 +30,7 @@ from gradviz.export.escape import latex_text
 from gradviz.export.mathtex import Formatter
 from gradviz.export.notation import Notation
 from gradviz.export.overlays import NEVER, Overlays
+from gradviz.export.palette import theme_named
 from gradviz.export.tikz import TexOptions, backdrop, tikz_picture
 from gradviz.model.network import Network
 
@@ -270,9 +271,10 @@ def walk_beamer(
         r"\usepackage{tikz}",
         r"\setbeamertemplate{navigation symbols}{}",
     ]
-    if backdrop(options.get("theme", "light"), options.get("transparent", False)):
+    theme = options.get("theme", "light")
+    if backdrop(theme, options.get("transparent", False)):
         page += [
-            r"\definecolor{gvpage}{HTML}{1E2127}",
+            rf"\definecolor{{gvpage}}{{HTML}}{{{theme_named(theme).background}}}",
             r"\setbeamercolor{background canvas}{bg=gvpage}",
             r"\setbeamercolor{normal text}{fg=white}",
             r"\setbeamercolor{frametitle}{fg=white}",
