@@ -11,13 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 
 from gradviz.qt.canvas import style
 from gradviz.qt.canvas.layers import Part
-from gradviz.qt.theme import DisplayOptions
 
 PAD = 3.0  # around the text, inside the halo
 COL_GAP = 12.0  # between matrix columns
@@ -55,17 +53,6 @@ class MathLabel(Part):
         self.spot = -1  # the candidate spot along its edge chosen last (see placement)
 
     # -- content ---------------------------------------------------------------
-    def set_content(
-        self,
-        prefix: str,
-        value: np.ndarray,
-        opts: DisplayOptions,
-        color: QColor,
-        halo: QColor | None,
-    ) -> None:
-        """Show ``prefix`` and ``value`` formatted per ``opts`` in ``color``."""
-        self.set_text(prefix, *style.formatted(value, opts), color, halo)
-
     def set_text(
         self,
         prefix: str,

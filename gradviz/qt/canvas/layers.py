@@ -14,7 +14,7 @@ app uses: ``isVisible``/``setVisible``, ``opacity``/``setOpacity``, ``update``,
 ``pos``/``setPos``, ``boundingRect`` and ``sceneBoundingRect``. A layer is
 never hit by the mouse (:meth:`Layer.collidesWithPath` is false), so clicks,
 hovers and ``itemAt`` see the nodes and the background as before; the scene
-finds the edge under a point itself (:meth:`Layer.part_at`).
+finds the edge under a point itself (:func:`gradviz.qt.canvas.build.edge_at`).
 """
 
 from __future__ import annotations
@@ -168,13 +168,6 @@ class Layer(QGraphicsItem):
         if self._drawn is None:
             self._drawn = (bounds([p.rect for p in self.parts if p._visible]),)
         return self._drawn[0]
-
-    def part_at(self, r: Rect) -> Part | None:
-        """The last-drawn visible part whose rectangle meets ``r``."""
-        for p in reversed(self.parts):
-            if p._visible and meets(p.rect, r):
-                return p
-        return None
 
     # -- QGraphicsItem ---------------------------------------------------------------
     def boundingRect(self) -> QRectF:

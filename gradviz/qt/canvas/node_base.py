@@ -108,20 +108,9 @@ class NodeItem(QGraphicsItem):
     def body_in_scene(self) -> QRectF:
         return self.body.translated(self.pos())
 
-    def anchor(self, toward: QPointF, offset: QPointF | None = None) -> QPointF:
-        """Where the line from the box's centre (shifted by ``offset``) toward
-        ``toward`` leaves the box, 2 units outside it."""
-        c = self.pos() + (offset or QPointF())
-        d = toward - c
-        hw, hh = self.body.width() / 2 + 2, self.body.height() / 2 + 2
-        sx = hw / abs(d.x()) if d.x() else float("inf")
-        sy = hh / abs(d.y()) if d.y() else float("inf")
-        s = min(sx, sy, 1.0)
-        return c + d * s
-
     def anchor_box(self) -> tuple[float, float, float, float]:
         """``(x, y, hw, hh)``: the box's centre and half-size, 2 units outside it
-        (what :meth:`anchor` clips a line to)."""
+        (what an edge's end is clipped to)."""
         p = self.pos()
         hw, hh = self.half
         return p.x(), p.y(), hw, hh
