@@ -38,6 +38,12 @@ class DocumentLink:
         self._unsubscribe: Callable[[], None] | None = doc.subscribe(on_change)
 
     @property
+    def stack(self) -> QUndoStack:
+        """The undo stack, for a view that edits (and so was given one)."""
+        assert self.undo_stack is not None, "this view was linked without an undo stack"
+        return self.undo_stack
+
+    @property
     def attached(self) -> bool:
         return self._unsubscribe is not None
 

@@ -94,9 +94,7 @@ class Inspector(QScrollArea):
 
     @property
     def _undo(self) -> QUndoStack:
-        stack = self._link.undo_stack
-        assert stack is not None  # given at construction
-        return stack
+        return self._link.stack
 
     @property
     def node_id(self) -> str | None:

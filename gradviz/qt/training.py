@@ -183,9 +183,7 @@ class TrainingToolBar(QToolBar):
 
     @property
     def _undo(self) -> QUndoStack:
-        stack = self._link.undo_stack
-        assert stack is not None  # given at construction
-        return stack
+        return self._link.stack
 
     def set_document(self, doc: Document, undo_stack: QUndoStack | None = None) -> None:
         self._link.switch(doc, undo_stack)
@@ -203,6 +201,11 @@ class TrainingToolBar(QToolBar):
         if change.kind != "positions":
             self._refresh()
 
+    def _loss_style(self, style: str) -> None:
+        """A new style sheet re-polishes and relayouts the label: only when it changes."""
+        if self.loss_label.styleSheet() != style:
+            self.loss_label.setStyleSheet(style)
+
     def _refresh(self) -> None:
         ev = self.doc.evaluation
         has_loss = ev.loss is not None
@@ -214,7 +217,7 @@ class TrainingToolBar(QToolBar):
         self.plot.set_history(history)
         if ev.loss is None or ev.loss_node is None:
             self.loss_label.setText("no loss node")
-            self.loss_label.setStyleSheet(LOSS_STYLE)
+            self._loss_style(LOSS_STYLE)
             self.setToolTip("This network has no loss node, so there is nothing to descend")
             return
         self.setToolTip("")
@@ -222,7 +225,7 @@ class TrainingToolBar(QToolBar):
         self.loss_label.setText(f"{ev.loss_node} = {loss}")
         finite = math.isfinite(ev.loss)
         colour = "" if finite else f" color: {self._options.palette.warning};"
-        self.loss_label.setStyleSheet(LOSS_STYLE + colour)
+        self._loss_style(LOSS_STYLE + colour)
         self.loss_label.setToolTip(
             ""
             if finite
