@@ -41,6 +41,7 @@ from gradviz.qt.scalar_panel import HINT, PathPanel
 from gradviz.qt.scalar_scene import ScalarGraphView, ScalarScene
 from gradviz.qt.sheet_notation import sheet_name
 from gradviz.qt.theme import DisplayOptions
+from gradviz.qt.window_links import theta_column
 
 if TYPE_CHECKING:
     from gradviz.qt.main_window import MainWindow
@@ -266,13 +267,13 @@ class ScalarDock(QDockWidget):
         pins its column of J_fE(Θ)."""
         win = self.win
         win.scene.select_node(tensor)
-        net, graph = win.doc.network, self.scalar_view.graph
-        if not net.has_node(tensor) or not isinstance(entry, tuple) or graph is None:
+        net = win.doc.network
+        if not net.has_node(tensor) or not isinstance(entry, tuple):
             return
-        if net.node(tensor).op != "param":
+        col = theta_column(net, tensor, entry)
+        if col is None:  # not a weight: name the entry
             win.show_status(f"{tensor}[{','.join(str(k + 1) for k in entry)}]" if entry else tensor)
             return
-        col = graph.theta_ids.index(graph.id_of(tensor, entry))  # θ_col is this scalar
         win.jacobian_panel.pin(col)
         win.scene.highlight_parameter(col)
         win.show_status(

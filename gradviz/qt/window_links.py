@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from gradviz.model.network import Network
+from gradviz.qt.sheet_notation import theta_span
 
 if TYPE_CHECKING:
     from gradviz.qt.canvas import GraphScene
@@ -31,14 +32,10 @@ def theta_column(net: Network, node_id: str, index: object) -> int | None:
         return None
     if not isinstance(index, (tuple, list)):
         return None
-    col = 0
-    for pid in net.param_ids:
-        value = net.node(pid).value
-        assert value is not None
-        if pid == node_id:
-            return col + int(np.ravel_multi_index(tuple(int(k) for k in index), value.shape))
-        col += value.size
-    return None
+    value = net.node(node_id).value
+    assert value is not None  # a parameter holds its value
+    within = int(np.ravel_multi_index(tuple(int(k) for k in index), value.shape))
+    return theta_span(net, node_id).start + within
 
 
 def link_scene(win: MainWindow, scene: GraphScene) -> None:
