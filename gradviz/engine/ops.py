@@ -36,7 +36,8 @@ class ShapeError(ValueError):
     sentence fragment such as ``matmul of (3, 2) by (3,) does not fit``."""
 
 
-def _shape_text(shape: Shape) -> str:
+def shape_text(shape: Shape) -> str:
+    """A shape as Python writes it: ``(3,)``, ``(2, 3)``."""
     return "(" + ", ".join(str(n) for n in shape) + ("," if len(shape) == 1 else "") + ")"
 
 
@@ -118,7 +119,7 @@ class MatMul(Op):
         a, b = shapes
         if len(a) == 2 and len(b) in (1, 2) and a[1] == b[0]:
             return (a[0],) + tuple(b[1:])
-        raise ShapeError(f"matmul of {_shape_text(a)} by {_shape_text(b)} does not fit")
+        raise ShapeError(f"matmul of {shape_text(a)} by {shape_text(b)} does not fit")
 
     def forward(self, xs: Sequence[Array], attrs: Attrs) -> Array:
         return xs[0] @ xs[1]
@@ -154,7 +155,7 @@ class Add(Op):
     def infer_shape(self, shapes: Sequence[Shape], attrs: Attrs) -> Shape:
         if shapes[0] != shapes[1]:
             raise ShapeError(
-                f"add of {_shape_text(shapes[0])} and {_shape_text(shapes[1])} needs equal shapes"
+                f"add of {shape_text(shapes[0])} and {shape_text(shapes[1])} needs equal shapes"
             )
         return shapes[0]
 
@@ -262,7 +263,7 @@ class Softmax(Op):
 
     def infer_shape(self, shapes: Sequence[Shape], attrs: Attrs) -> Shape:
         if len(shapes[0]) != 1:
-            raise ShapeError(f"softmax takes a vector, not shape {_shape_text(shapes[0])}")
+            raise ShapeError(f"softmax takes a vector, not shape {shape_text(shapes[0])}")
         return shapes[0]
 
     def forward(self, xs: Sequence[Array], attrs: Attrs) -> Array:
@@ -290,7 +291,7 @@ class NegLog(Op):
 
     def infer_shape(self, shapes: Sequence[Shape], attrs: Attrs) -> Shape:
         if len(shapes[0]) != 1:
-            raise ShapeError(f"neg_log takes a vector, not shape {_shape_text(shapes[0])}")
+            raise ShapeError(f"neg_log takes a vector, not shape {shape_text(shapes[0])}")
         index = attrs.get("index")
         if not isinstance(index, int) or isinstance(index, bool):
             raise ShapeError("neg_log needs an integer 'index'")
@@ -348,8 +349,8 @@ class MSE(Op):
         target = np.asarray(attrs.get("target"), dtype=np.float64)
         if target.shape != shapes[0]:
             raise ShapeError(
-                f"target of shape {_shape_text(target.shape)} does not match "
-                f"the input's shape {_shape_text(shapes[0])}"
+                f"target of shape {shape_text(target.shape)} does not match "
+                f"the input's shape {shape_text(shapes[0])}"
             )
         return ()
 

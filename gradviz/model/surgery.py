@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gradviz.engine.ops import OPS, ShapeError
+from gradviz.engine.ops import OPS, ShapeError, shape_text
 from gradviz.model.fileformat import ModelError, validate
 from gradviz.model.network import Network, Node
 
@@ -48,11 +48,6 @@ def shapes(net: Network) -> dict[str, tuple[int, ...]]:
         except ShapeError as e:
             raise ModelError(f"node '{nid}': {e}") from None
     return out
-
-
-def shape_text(s: tuple[int, ...]) -> str:
-    """A shape as Python writes it: ``(3,)``, ``(2, 3)``."""
-    return "(" + ", ".join(map(str, s)) + ("," if len(s) == 1 else "") + ")"
 
 
 def node_or_error(net: Network, node_id: str) -> Node:
