@@ -65,7 +65,9 @@ def build_scene(net: Network, options: DisplayOptions | None = None) -> GraphSce
 
 
 def export_rect(scene: GraphScene, margin: float = 24.0) -> QRectF:
-    """The part of the scene a picture shows: the drawing plus ``margin`` all round."""
+    """The part of the scene a picture shows: the drawing plus ``margin`` all round
+    (every label placed first)."""
+    scene.label_places.ensure()
     rect = scene.drawing_rect()
     if rect.isEmpty():
         rect = QRectF(0, 0, 1, 1)

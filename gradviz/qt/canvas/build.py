@@ -3,6 +3,8 @@
 * :func:`make_nodes` / :func:`make_edges` — one node item per node, one edge
   (a part of the edge layer, its labels parts of the label layer) per input of
   every node, in file order.
+* :func:`refresh_nodes` — every node's entries or value rewritten from an
+  evaluation, with a note where it is not differentiable (:func:`kink_notes`).
 * :func:`refresh_edges` — every edge label rewritten from an evaluation; a node's
   value and gradient are formatted once however many edges leave it.
 * :func:`edge_at` — the edge whose line or label is under a scene point.
@@ -12,7 +14,7 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import partial
 
@@ -109,6 +111,36 @@ def make_edges(
             edge.add_to(edge_layer, label_layer)
             edges.append(edge)
     return edges
+
+
+def kink_notes(ev: Evaluation, pred: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
+    """Per node, ``not differentiable: h₁ = 0`` for every entry of its input where
+    it has no derivative (a ReLU at 0); ``pred``: every node's inputs."""
+    kinks: dict[str, list[str]] = {}
+    for nid, idx in ev.nondifferentiable:
+        inputs = pred.get(nid)
+        name = style.entry_label(style.pretty_name(inputs[0] if inputs else nid), tuple(idx))
+        kinks.setdefault(nid, []).append(f"not differentiable: {name} = 0")
+    return kinks
+
+
+def refresh_nodes(
+    nodes: Mapping[str, NodeItem],
+    ev: Evaluation,
+    opts: DisplayOptions,
+    pred: Mapping[str, Sequence[str]],
+    target: tuple[str, tuple[int, ...]] | None,
+) -> None:
+    """Rewrite every node from ``ev``: a leaf's entries (``target``'s entry
+    highlighted), an op's value where it shows one and its kink notes."""
+    kinks = kink_notes(ev, pred)
+    for nid, item in nodes.items():
+        value = np.asarray(ev.values[nid])
+        if isinstance(item, LeafNodeItem):
+            hl = target[1] if target is not None and target[0] == nid else None
+            item.refresh(value, opts, hl)
+        elif isinstance(item, OpNodeItem):
+            item.refresh(value, opts, f"{style.pretty_name(nid)} = ", kinks.get(nid, []))
 
 
 def refresh_edges(

@@ -133,7 +133,7 @@ class MathLabel(Part):
 
     # -- painting -----------------------------------------------------------------
     def draw(self, painter: QPainter, lod: float) -> None:
-        if lod * self._px < READABLE_PX:
+        if not readable(lod, self._px):
             _draw_bars(painter, [self], lod)
             return
         saved = painter.worldTransform()
@@ -148,7 +148,7 @@ class MathLabel(Part):
         (:func:`_draw_bars`)."""
         far: list[MathLabel] = []
         for p in parts:
-            if isinstance(p, MathLabel) and lod * p._px < READABLE_PX:
+            if isinstance(p, MathLabel) and not readable(lod, p._px):
                 far.append(p)
             else:
                 p.draw(painter, lod)
@@ -185,6 +185,19 @@ class MathLabel(Part):
                 cell_w = style.text_width(cell, self._px)
                 painter.drawText(QPointF(x + (cw - cell_w) / 2, base), cell)
                 x += cw + COL_GAP
+
+
+def readable(lod: float, px: int = style.LABEL_PX) -> bool:
+    """Whether ``px`` text drawn at ``lod`` pixels per scene unit is written out
+    (else it is a bar, see :meth:`MathLabel.draw`)."""
+    return lod * px >= READABLE_PX
+
+
+def labels_show(lod: float, tallest: float) -> bool:
+    """Whether drawing at ``lod`` (pixels per scene unit) shows any of some labels
+    whose tallest box is ``tallest`` scene units: :func:`_draw_bars` leaves out a
+    label under :data:`VISIBLE_PX` pixels tall, so below that none needs a place yet."""
+    return lod * tallest >= VISIBLE_PX
 
 
 def _draw_bars(painter: QPainter, labels: Sequence[MathLabel], lod: float) -> None:

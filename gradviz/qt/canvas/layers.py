@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
+from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import QPainter, QPainterPath
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
@@ -51,6 +51,27 @@ def bounds(rects: list[Rect]) -> Rect | None:
 def meets(a: Rect, b: Rect) -> bool:
     """Whether two rectangles overlap (touching edges do not count)."""
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def render_lod(
+    painter: QPainter,
+    target: QRectF | QRect,
+    source: QRectF | QRect,
+    scene_rect: QRectF,
+    mode: Qt.AspectRatioMode,
+) -> float:
+    """Pixels per scene unit when ``QGraphicsScene.render`` draws ``source`` (empty:
+    ``scene_rect``) into ``target`` (empty: the painter's whole device) in ``mode``,
+    times the painter's own scale: the smaller of the two axes' scales when the
+    aspect ratio is kept, else the larger."""
+    dev = painter.device()
+    to = QRectF(target) if not target.isEmpty() else QRectF(0, 0, dev.width(), dev.height())
+    src = QRectF(source) if not source.isEmpty() else scene_rect
+    if src.isEmpty():
+        return 0.0
+    sx, sy = to.width() / src.width(), to.height() / src.height()
+    scale = max(sx, sy) if mode == Qt.AspectRatioMode.IgnoreAspectRatio else min(sx, sy)
+    return scale * QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
 
 
 def inside(a: Rect, b: Rect) -> bool:
@@ -126,6 +147,9 @@ class Layer(QGraphicsItem):
         #: :meth:`drawing_rect` as last computed; None once any part changed since.
         self._drawn: tuple[Rect | None] | None = None
         self._batch = 0
+        #: The parts are not in place yet (see :mod:`~gradviz.qt.canvas.label_places`):
+        #: the layer paints nothing and its parts count for no drawing's bounds.
+        self.pending = False
         self.setZValue(z)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
@@ -189,6 +213,8 @@ class Layer(QGraphicsItem):
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
+        if self.pending:
+            return
         e = option.exposedRect
         x0, y0, x1, y1 = e.left(), e.top(), e.right(), e.bottom()
         lod = option.levelOfDetailFromTransform(painter.worldTransform())

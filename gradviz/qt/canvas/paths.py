@@ -7,7 +7,7 @@ node and every edge on a path from its parameter to the output or the loss.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -38,3 +38,19 @@ def reach(start: Iterable[str], graph: Mapping[str, Sequence[str]]) -> set[str]:
                 seen.add(nxt)
                 stack.append(nxt)
     return seen
+
+
+def on_path(
+    net: Network,
+    target: tuple[str, tuple[int, ...]] | None,
+    succ: Mapping[str, Sequence[str]],
+    pred: Mapping[str, Sequence[str]],
+) -> Callable[[str, str], bool]:
+    """Whether the edge ``src → dst`` lies on a path from the parameter of
+    ``target`` (see :func:`theta_entry`) to the output or the loss; never without
+    a target. ``succ`` / ``pred``: every node's consumers / inputs."""
+    if target is None:
+        return lambda src, dst: False
+    ends = [x for x in (net.output, net.loss) if x is not None]
+    down, up = reach([target[0]], succ), reach(ends, pred)
+    return lambda src, dst: src in down and dst in down and dst in up

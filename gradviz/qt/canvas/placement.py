@@ -7,6 +7,7 @@
   for.
 * :func:`canvas_layout` — saved positions, else the model's layered layout
   spread that way.
+* :func:`place_roughly` — every edge label at its first spot (for far-off bars).
 * :func:`place_labels` — every edge label at its first candidate spot (see
   :meth:`EdgeItem.candidates`) that covers no node and no label placed before
   it, greedily in edge order, with a grid of buckets so that it stays linear in
@@ -229,6 +230,17 @@ def place_labels(
             label.move_to(*where[k])
             mine = placed[n] = _at(label, where[k], m)
         add(mine)
+
+
+def place_roughly(edges: Iterable[EdgeItem]) -> None:
+    """Every visible edge's two labels at their first spot, overlaps and all:
+    enough while labels are drawn as bars too small to read (:func:`place_labels`
+    keeps them apart)."""
+    for edge in edges:
+        if edge._visible:
+            above, below = edge.spot_pair(0)
+            edge.value_label.move_to(*above)
+            edge.grad_label.move_to(*below)
 
 
 def column_positions(

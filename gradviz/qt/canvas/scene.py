@@ -15,10 +15,9 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Protocol
 
-import numpy as np
 import shiboken6
-from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QUndoStack
+from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QPainter, QUndoStack
 from PySide6.QtWidgets import (
     QGraphicsProxyWidget,
     QGraphicsScene,
@@ -33,9 +32,10 @@ from gradviz.qt.canvas import build, layers, paths, placement, style
 from gradviz.qt.canvas.edge_items import EdgeItem
 from gradviz.qt.canvas.editing import SceneEditing
 from gradviz.qt.canvas.entry_editor import EntryEditor
+from gradviz.qt.canvas.label_places import LabelPlaces
 from gradviz.qt.canvas.layers import Layer, to_qrect, union
 from gradviz.qt.canvas.node_base import HALO_ALPHA
-from gradviz.qt.canvas.node_items import LeafNodeItem, NodeItem, OpNodeItem
+from gradviz.qt.canvas.node_items import LeafNodeItem, NodeItem
 from gradviz.qt.theme import DisplayOptions, Theme
 
 #: Stacking: edge lines under the nodes (at the default z, 0), labels above them.
@@ -81,10 +81,11 @@ class GraphScene(SceneEditing, QGraphicsScene):
         self._auto: dict[str, tuple[float, float]] = {}
         self._xs: dict[int, float] = {}
         self._row = style.ROW_SPACING
+        #: How far the labels are placed (a big drawing's, as they first show).
+        self.label_places = LabelPlaces(self.label_layer, self.node_items, self.edge_items)
         self._succ: dict[str, list[str]] = {}
         self._pred: dict[str, list[str]] = {}
         self._highlight: int | None = None
-        self._path_cache: tuple[str, set[str], set[str]] | None = None
         self._visible: set[str] | None = None
         self._walk: WalkOverlay | None = None
         self.exporting = False
@@ -130,11 +131,12 @@ class GraphScene(SceneEditing, QGraphicsScene):
         return not (self.exporting and self._transparent)
 
     def drawing_rect(self) -> QRectF:
-        """The bounding rectangle of everything drawn (visible nodes, edges, labels)."""
+        """The bounding rectangle of everything drawn (visible nodes, edges, labels;
+        labels not placed yet count for nothing)."""
         rect = placement.node_rect
         bounds = layers.bounds([rect(n) for n in self.node_items.values() if n.isVisible()])
         for layer in (self.edge_layer, self.label_layer):
-            part = layer.drawing_rect()
+            part = None if layer.pending else layer.drawing_rect()
             if part is not None:
                 bounds = union(bounds, part)
         return QRectF() if bounds is None else to_qrect(bounds)
@@ -200,7 +202,6 @@ class GraphScene(SceneEditing, QGraphicsScene):
         self._quiet = True
         try:
             self.clear()
-            self._path_cache = None
             self.node_items.clear()
             self.edge_items.clear()
             self.edge_layer, self.label_layer = Layer(EDGE_Z), Layer(LABEL_Z)
@@ -231,6 +232,7 @@ class GraphScene(SceneEditing, QGraphicsScene):
             build.make_edges(net, self.node_items, self._succ, self.edge_layer, self.label_layer)
         )
         self._refresh(ev, place=False)
+        self.label_places = LabelPlaces(self.label_layer, self.node_items, self.edge_items)
         columns = {nid: round(x / layout.COLUMN_SPACING) for nid, (x, _) in self._auto.items()}
         self._xs = placement.column_positions(columns, self.node_items, self.edge_items)
         self._row = placement.row_spacing(self.edge_items)
@@ -252,22 +254,12 @@ class GraphScene(SceneEditing, QGraphicsScene):
         opts = self._options
         t = opts.palette
         halo = style.color(t.background, HALO_ALPHA) if self.halos else None
-        kinks: dict[str, list[str]] = {}
-        for nid, idx in ev.nondifferentiable:
-            src = self._pred.get(nid, [nid])[0] if self._pred.get(nid) else nid
-            name = style.entry_label(style.pretty_name(src), tuple(idx))
-            kinks.setdefault(nid, []).append(f"not differentiable: {name} = 0")
         target = self._highlight_target()
-        for nid, item in self.node_items.items():
-            value = np.asarray(ev.values[nid])
-            if isinstance(item, LeafNodeItem):
-                hl = target[1] if target is not None and target[0] == nid else None
-                item.refresh(value, opts, hl)
-            elif isinstance(item, OpNodeItem):
-                item.refresh(value, opts, f"{style.pretty_name(nid)} = ", kinks.get(nid, []))
+        build.refresh_nodes(self.node_items, ev, opts, self._pred, target)
         build.refresh_edges(self.edge_items, ev, opts, halo)
+        on_path = paths.on_path(self.doc.network, target, self._succ, self._pred)
         for e in self.edge_items:
-            e.highlighted = target is not None and self._edge_on_path(e, target)
+            e.highlighted = on_path(e.src.node_id, e.dst.node_id)
         self._apply_visibility()
         if place:
             self._place_edges(sticky=True)
@@ -280,7 +272,20 @@ class GraphScene(SceneEditing, QGraphicsScene):
         at = placement.positions(self.node_items.values())
         for e in self.edge_items:
             e.adjust(labels=False, at=at)
-        placement.place_labels(self.node_items.values(), self.edge_items, sticky, at)
+        self.label_places.again(sticky, at)
+
+    def render(
+        self,
+        painter: QPainter,
+        target: QRectF | QRect = QRectF(),  # noqa: B008  (Qt's own defaults)
+        source: QRectF | QRect = QRectF(),  # noqa: B008
+        mode: Qt.AspectRatioMode = Qt.AspectRatioMode.KeepAspectRatio,
+    ) -> None:
+        """``QGraphicsScene.render``, the labels placed first as far as they show at
+        that scale (see :mod:`label_places`)."""
+        lod = layers.render_lod(painter, target, source, self.sceneRect(), mode)
+        self.label_places.prepare(lod)
+        super().render(painter, target, source, mode)
 
     def _apply_background(self) -> None:
         if self.exporting and self._transparent:
@@ -317,6 +322,7 @@ class GraphScene(SceneEditing, QGraphicsScene):
         for item in self.items(pos):
             if isinstance(item, NodeItem) and item.isVisible():
                 return ("node", item.node_id)
+        self.label_places.ensure()
         e = build.edge_at(self.edge_items, pos.x(), pos.y(), 5.0)
         return None if e is None else ("edge", e.src.node_id, e.dst.node_id)
 
@@ -363,20 +369,7 @@ class GraphScene(SceneEditing, QGraphicsScene):
     def _highlight_target(self) -> tuple[str, tuple[int, ...]] | None:
         return paths.theta_entry(self.doc.network, self._highlight)
 
-    def _edge_on_path(self, e: EdgeItem, target: tuple[str, tuple[int, ...]] | None) -> bool:
-        if target is None:
-            return False
-        cache = self._path_cache
-        if cache is None or cache[0] != target[0]:
-            net = self.doc.network
-            ends = [x for x in (net.output, net.loss) if x is not None]
-            cache = (target[0], paths.reach([target[0]], self._succ), paths.reach(ends, self._pred))
-            self._path_cache = cache
-        _, down, up = cache
-        return e.src.node_id in down and e.dst.node_id in down and e.dst.node_id in up
-
     def _apply_highlight(self) -> None:
-        self._path_cache = None
         target = self._highlight_target()
         for nid, item in self.node_items.items():
             if isinstance(item, LeafNodeItem):
@@ -385,8 +378,9 @@ class GraphScene(SceneEditing, QGraphicsScene):
                     if entry.highlighted != want:
                         entry.highlighted = want
                         item.update()
+        on_path = paths.on_path(self.doc.network, target, self._succ, self._pred)
         for e in self.edge_items:
-            want = self._edge_on_path(e, target)
+            want = on_path(e.src.node_id, e.dst.node_id)
             if e.highlighted != want:
                 e.highlighted = want
                 e.update()

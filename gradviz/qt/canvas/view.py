@@ -16,11 +16,12 @@ from PySide6.QtGui import (
     QColor,
     QKeyEvent,
     QPainter,
+    QPaintEvent,
     QPen,
     QPolygonF,
     QWheelEvent,
 )
-from PySide6.QtWidgets import QGraphicsView, QWidget
+from PySide6.QtWidgets import QGraphicsView, QStyleOptionGraphicsItem, QWidget
 
 from gradviz.qt.canvas.node_items import Entry, LeafNodeItem
 from gradviz.qt.canvas.scene import GraphScene
@@ -63,6 +64,11 @@ class GraphView(ZoomView):
             rect = QRectF(-200, -200, 400, 400)
         m = max(rect.width(), rect.height(), 800.0)
         self.setSceneRect(rect.adjusted(-m, -m, m, m))
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(self.transform())
+        self._graph.label_places.prepare(lod)  # a big drawing's labels are placed as they show
+        super().paintEvent(event)
 
     # -- events ----------------------------------------------------------------------------
     def entry_at(self, pos: QPoint) -> tuple[LeafNodeItem, Entry] | None:
