@@ -23,7 +23,7 @@ from collections.abc import Iterator, Sequence
 
 from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import QPainter, QPainterPath
-from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QStyleOptionGraphicsItem, QWidget
 
 #: ``(left, top, right, bottom)`` in scene units.
 Rect = tuple[float, float, float, float]
@@ -57,16 +57,16 @@ def render_lod(
     painter: QPainter,
     target: QRectF | QRect,
     source: QRectF | QRect,
-    scene_rect: QRectF,
+    scene: QGraphicsScene,
     mode: Qt.AspectRatioMode,
 ) -> float:
-    """Pixels per scene unit when ``QGraphicsScene.render`` draws ``source`` (empty:
-    ``scene_rect``) into ``target`` (empty: the painter's whole device) in ``mode``,
+    """Pixels per scene unit when ``scene.render`` draws ``source`` (empty: the
+    scene's rectangle) into ``target`` (empty: the painter's whole device) in ``mode``,
     times the painter's own scale: the smaller of the two axes' scales when the
     aspect ratio is kept, else the larger."""
     dev = painter.device()
     to = QRectF(target) if not target.isEmpty() else QRectF(0, 0, dev.width(), dev.height())
-    src = QRectF(source) if not source.isEmpty() else scene_rect
+    src = QRectF(source) if not source.isEmpty() else scene.sceneRect()
     if src.isEmpty():
         return 0.0
     sx, sy = to.width() / src.width(), to.height() / src.height()

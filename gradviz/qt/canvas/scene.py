@@ -283,8 +283,8 @@ class GraphScene(SceneEditing, QGraphicsScene):
     ) -> None:
         """``QGraphicsScene.render``, the labels placed first as far as they show at
         that scale (see :mod:`label_places`)."""
-        lod = layers.render_lod(painter, target, source, self.sceneRect(), mode)
-        self.label_places.prepare(lod)
+        if not self.label_places.final:
+            self.label_places.prepare(layers.render_lod(painter, target, source, self, mode))
         super().render(painter, target, source, mode)
 
     def _apply_background(self) -> None:
