@@ -6,9 +6,9 @@ Interaction (edits, zoom, pan, selection) is in ``bench_interaction.py``.
   canvas: the layered layout, the items, every label's text and place, and one
   paint of the whole drawing into a 1600×900 image; goal < 100 ms at 1,000
   nodes. Past 500 edges the labels are placed as they first show (see
-  ``gradviz.qt.canvas.label_places``): seen whole, none does, and the note gives
-  what placing them costs when the user first zooms in. The document is evaluated first (the engine's share, given in the note
-  with the parts of the canvas's).
+  ``gradviz.qt.canvas.label_places``): seen whole, none does, and the note
+  gives what placing them costs when the user first zooms in. The document is
+  evaluated first (the engine's share, given in the note with the canvas's parts).
 * ``1000×1000 parameter``: the same for a network with a million-entry weight
   matrix, shown as a preview (its evaluation in the note).
 * ``export``: each format of ``exercise3`` written to a file; goal < 200 ms each.
