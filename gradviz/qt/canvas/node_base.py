@@ -11,8 +11,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QPainter
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsSceneMouseEvent, QStyleOptionGraphicsItem
+from PySide6.QtGui import QPainter, QPen
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsRectItem,
+    QGraphicsSceneMouseEvent,
+    QStyleOptionGraphicsItem,
+)
 
 from gradviz.qt.canvas import style
 from gradviz.qt.theme import Theme
@@ -35,6 +40,7 @@ HALO_ALPHA = 225
 #: The item flags of a node (looked up once: each enum lookup costs a microsecond).
 _SELECTABLE = QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
 _EDITABLE = _SELECTABLE | QGraphicsItem.GraphicsItemFlag.ItemIsMovable
+_NO_PEN = QPen(Qt.PenStyle.NoPen)
 #: A node's box until its first layout.
 _FIRST_BODY = QRectF(-30, -20, 60, 40)
 
@@ -61,7 +67,7 @@ class Entry:
         return QRectF(*self.box)
 
 
-class NodeItem(QGraphicsItem):
+class NodeItem(QGraphicsRectItem):
     """What every node shares: its box, edges, selection, dragging and scrubbing."""
 
     def __init__(self, node_id: str, op: str, editable: bool) -> None:
@@ -70,8 +76,9 @@ class NodeItem(QGraphicsItem):
         self.op = op
         self.edges: list[EdgeItem] = []
         self.theme: Theme | None = None
-        self.body = _FIRST_BODY  # shared: both are replaced, never changed in place
-        self._bounds = _FIRST_BODY
+        self.body = _FIRST_BODY  # shared: replaced, never changed in place
+        self.setPen(_NO_PEN)  # the rectangle is the bounds (see _set_geometry), never drawn
+        self.setRect(_FIRST_BODY)
         #: ``(left, top, right, bottom)`` of :meth:`boundingRect` and the box's
         #: half-size plus 2, as plain floats for the placer (kept by :meth:`_set_geometry`).
         self.extent = (-30.0, -20.0, 30.0, 20.0)
@@ -102,9 +109,6 @@ class NodeItem(QGraphicsItem):
             self.setToolTip(self.tip)
 
     # -- geometry ---------------------------------------------------------------
-    def boundingRect(self) -> QRectF:
-        return self._bounds
-
     def body_in_scene(self) -> QRectF:
         return self.body.translated(self.pos())
 
@@ -118,14 +122,13 @@ class NodeItem(QGraphicsItem):
     def _set_geometry(self, w: float, h: float, *extras: Rect | None) -> None:
         """The box, ``w × h`` centred on ``pos()``, and the bounds: the box grown by 6
         and every ``(left, top, right, bottom)`` of ``extras`` (name, caption, notes)."""
-        self.prepareGeometryChange()
         self.body = QRectF(-w / 2, -h / 2, w, h)
         left, top, right, bottom = -w / 2 - 6, -h / 2 - 6, w / 2 + 6, h / 2 + 6
         for extra in extras:
             if extra is not None:
                 left, top = min(left, extra[0]), min(top, extra[1])
                 right, bottom = max(right, extra[2]), max(bottom, extra[3])
-        self._bounds = QRectF(left, top, right - left, bottom - top)
+        self.setRect(left, top, right - left, bottom - top)
         self.extent = (left, top, right, bottom)
         self.half = (w / 2 + 2, h / 2 + 2)
 
