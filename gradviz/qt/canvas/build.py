@@ -164,7 +164,7 @@ def refresh_edges(
                 f"∂{loss_name}/∂{name} = " if grad is not None else None,
                 None if grad is None else style.formatted(np.asarray(grad), opts),
             )
-        e.refresh(known[0], known[1], known[2], known[3], opts, colors)
+        e.refresh(*known, colors)
 
 
 def edge_at(edges: Iterable[EdgeItem], x: float, y: float, radius: float = 5.0) -> EdgeItem | None:

@@ -139,22 +139,20 @@ class EdgeItem(Part):
         value: Formatted,
         grad_prefix: str | None,
         grad: Formatted | None,
-        opts: DisplayOptions,
         colors: EdgeColors,
     ) -> None:
         """Write ``prefix`` and ``value`` above and ``grad_prefix`` and ``grad`` below
-        (None hides it), both already formatted (:func:`style.formatted`), the
-        prefixes (``"z = "``, ``"∂l/∂z = "``) and colours made by the caller once
-        (per source node, per refresh). Placing is the caller's (the scene places
-        all labels at once, see :meth:`adjust`)."""
+        (None: no gradient, the label left empty), both already formatted
+        (:func:`style.formatted`), the prefixes (``"z = "``, ``"∂l/∂z = "``) and
+        colours made by the caller once (per source node, per refresh). Which labels
+        show and where they stand are the scene's (it shows or hides every label at
+        once and places all of them, see :meth:`adjust`)."""
         self.theme = colors.theme
         self.value_label.set_text(prefix, *value, colors.value, colors.halo)
-        self.value_label.setVisible(opts.show_values)
         if grad is not None and grad_prefix is not None:
             self.grad_label.set_text(grad_prefix, *grad, colors.gradient, colors.halo)
-            self.grad_label.setVisible(opts.show_gradients)
         else:
-            self.grad_label.setVisible(False)
+            self.grad_label.set_text("", "", [], colors.gradient, colors.halo)
 
     # -- geometry ------------------------------------------------------------------
     def adjust(self, labels: bool = True, at: Mapping[str, Point] | None = None) -> None:

@@ -78,17 +78,8 @@ class RectIndex:
                     break
 
     def hits(self, r: Rect, ignore: Rect | None = None) -> bool:
-        """Whether ``r`` overlaps a rectangle of the index other than ``ignore``
-        (the buckets walked in place: no list made)."""
-        x0, y0, x1, y1 = r
-        get, c = self.buckets.get, self.cell
-        rows = range(int(y0 // c), int(y1 // c) + 1)
-        for i in range(int(x0 // c), int(x1 // c) + 1):
-            for j in rows:
-                for o in get((i, j), ()):
-                    if o[0] < x1 and x0 < o[2] and o[1] < y1 and y0 < o[3] and o is not ignore:
-                        return True
-        return False
+        """Whether ``r`` overlaps a rectangle of the index other than ``ignore``."""
+        return not _clear(self.buckets.get, self.cell, *r, ignore)
 
     def overlap(self, r: Rect) -> float:
         """Total area of ``r`` covered by the rectangles (counted once per rectangle)."""
@@ -130,19 +121,22 @@ def _first_free(index: RectIndex, label: MathLabel, where: Spots, prefer: int) -
 _SPOTS = tuple(range(SPOT_COUNT))
 
 
-def _clear(get: _Get, c: float, x0: float, y0: float, x1: float, y1: float) -> bool:
+def _clear(
+    get: _Get, c: float, x0: float, y0: float, x1: float, y1: float, ignore: Rect | None = None
+) -> bool:
     """Whether ``(x0, y0, x1, y1)`` overlaps none of the rectangles bucketed (by
-    ``get``) on a grid of ``c`` units; most boxes lie in one bucket."""
+    ``get``) on a grid of ``c`` units but ``ignore``; the buckets are walked in
+    place (most boxes lie in one bucket: that one is read directly)."""
     i0, i1, j0, j1 = int(x0 // c), int(x1 // c), int(y0 // c), int(y1 // c)
     if i0 == i1 and j0 == j1:
         for o in get((i0, j0), ()):
-            if o[0] < x1 and x0 < o[2] and o[1] < y1 and y0 < o[3]:
+            if o[0] < x1 and x0 < o[2] and o[1] < y1 and y0 < o[3] and o is not ignore:
                 return False
         return True
     for i in range(i0, i1 + 1):
         for j in range(j0, j1 + 1):
             for o in get((i, j), ()):
-                if o[0] < x1 and x0 < o[2] and o[1] < y1 and y0 < o[3]:
+                if o[0] < x1 and x0 < o[2] and o[1] < y1 and y0 < o[3] and o is not ignore:
                     return False
     return True
 
