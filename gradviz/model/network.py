@@ -40,6 +40,18 @@ class Node:
     label: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
+    def copy(self) -> Node:
+        """A deep copy (the value array too)."""
+        return Node(
+            self.id,
+            self.op,
+            list(self.inputs),
+            None if self.value is None else self.value.copy(),
+            copy.deepcopy(self.attrs) if self.attrs else {},
+            self.label,
+            copy.deepcopy(self.extra) if self.extra else {},
+        )
+
     @property
     def display_label(self) -> str:
         """What the canvas writes on the node: the label, else the id."""
@@ -111,7 +123,16 @@ class Network:
         return [n.id for n in self.nodes if node_id in n.inputs]
 
     def copy(self) -> Network:
-        return copy.deepcopy(self)
+        """A deep copy: new nodes, input lists, value arrays, attributes and extra
+        keys. The compiled program is not copied: it is keyed by the identity of
+        the value arrays, which the copy does not share, so it would never serve."""
+        return Network(
+            [n.copy() for n in self.nodes],
+            self.title,
+            self.output,
+            self.loss,
+            copy.deepcopy(self.extra),
+        )
 
     def topological_order(self) -> list[str]:
         """Ids in an order where every input precedes its consumers; among the

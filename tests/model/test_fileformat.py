@@ -200,6 +200,30 @@ def test_theta_and_set_theta() -> None:
     np.testing.assert_array_equal(net.theta, [3, 1, 1, 0, -1, 2, 1, -1, 3, -2, 5, 4])
 
 
+def test_a_copy_shares_nothing_it_could_change() -> None:
+    net = gradviz.load("exercise3")
+    net.node("P").extra["pos"] = [10.0, 20.0]
+    net.extra["note"] = {"by": ["a teacher"]}
+    net.to_program()  # cached on the original
+    twin = net.copy()
+    assert twin._program_cache is None  # keyed by the original's arrays: of no use
+    assert [n.id for n in twin.nodes] == [n.id for n in net.nodes]
+    assert (twin.title, twin.output, twin.loss) == (net.title, net.output, net.loss)
+    np.testing.assert_array_equal(twin.theta, net.theta)
+    twin.node("P").value[0, 0] = 99.0
+    twin.node("P").extra["pos"][0] = -1.0
+    twin.node("z").inputs.append("Q")
+    twin.node("l").attrs["index"] = 1
+    twin.extra["note"]["by"].append("a student")
+    assert net.node("P").value[0, 0] == 3.0 and net.node("P").extra["pos"] == [10.0, 20.0]
+    assert net.node("z").inputs == ["P", "E"] and net.node("l").attrs["index"] == 0
+    assert net.extra["note"] == {"by": ["a teacher"]}
+    assert (
+        gradviz.evaluate(net.copy()).values["f"].tolist()
+        == gradviz.evaluate(net).values["f"].tolist()
+    )
+
+
 def test_graph_and_consumers() -> None:
     net = gradviz.load("exercise3")
     g = net.graph
