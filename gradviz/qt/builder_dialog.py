@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import random
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtGui import QFont, QFontDatabase
@@ -34,55 +34,29 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gradviz.model.builder import NetworkSpec, build_network
 from gradviz.model.document import Document
 from gradviz.model.network import Network
-from gradviz.qt.builder_form import INITS, MAX_HIDDEN, MAX_UNITS, NetworkForm
-from gradviz.qt.builder_layers import FieldError, preview_text
+from gradviz.qt.builder_form import NetworkForm
+from gradviz.qt.builder_layers import FieldError, preview_text, select_key
 
 if TYPE_CHECKING:
     from gradviz.qt.main_window import MainWindow
 
-__all__ = [
-    "INITS",
-    "INVALID_STYLE",
-    "MAX_HIDDEN",
-    "MAX_UNITS",
-    "NewNetworkDialog",
-    "new_network",
-    "open_network",
-]
+__all__ = ["INVALID_STYLE", "NewNetworkDialog", "new_network", "open_network"]
 
+#: How long the fields rest before the network is rebuilt.
 DEBOUNCE_MS = 150
-#: The fields of :class:`NetworkForm` that read as attributes of the dialog too.
-FORM_FIELDS = frozenset(
-    (
-        "input_size",
-        "input_values",
-        "hidden",
-        "output_size",
-        "layers",
-        "softmax_radio",
-        "mse_radio",
-        "class_spin",
-        "target",
-        "init",
-        "seed",
-        "exercise_button",
-    )
-)
 INVALID_STYLE = "background-color: rgba(220, 50, 50, 55); border: 1px solid #d32f2f;"
 
 
 class NewNetworkDialog(QDialog):
     """See the module docstring. :meth:`network` is the network OK accepts. The
-    fields (:class:`~gradviz.qt.builder_form.NetworkForm`) are ``form``; each is
-    also an attribute of the dialog (``hidden``, ``init``, ``layers`` …)."""
+    fields are ``form`` (a :class:`~gradviz.qt.builder_form.NetworkForm`:
+    ``dialog.form.hidden``, ``dialog.form.init``, ``dialog.form.layers`` …)."""
 
     def __init__(self, parent: QWidget | None = None, settings: QSettings | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("New Network")
-        self.settings = settings
         self._network: Network | None = None
         self._error: FieldError | None = None
         self._timer = QTimer(self)
@@ -96,7 +70,7 @@ class NewNetworkDialog(QDialog):
         self.form = form = NetworkForm(self, settings)
         columns.addWidget(form, 3)
         form.exercise_button.clicked.connect(self.new_exercise)
-        form.changed.connect(self._changed)
+        form.changed.connect(self._timer.start)
 
         right = QVBoxLayout()
         columns.addLayout(right, 4)
@@ -125,33 +99,13 @@ class NewNetworkDialog(QDialog):
         outer.addWidget(self.buttons)
         self.refresh()
 
-    def __getattr__(self, name: str) -> Any:
-        """The form's fields read as the dialog's own: ``dialog.hidden`` is
-        ``dialog.form.hidden`` (only for the names in :data:`FORM_FIELDS`)."""
-        if name in FORM_FIELDS:
-            return getattr(self.form, name)
-        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
-
-    def spec(self) -> NetworkSpec:
-        """The spec the fields describe (``FieldError`` naming the field at fault)."""
-        return self.form.spec()
-
     # -- building ---------------------------------------------------------------------
-    def _changed(self) -> None:
-        self.form.sync()
-        self._timer.start()
-
     def refresh(self) -> Network | None:
         """Build the network now: the preview, the red field, OK follow."""
         self._timer.stop()
-        self.form.sync()
         self._network, self._error = None, None
         try:
-            spec = self.spec()
-            try:
-                self._network = build_network(spec)
-            except ValueError as err:
-                raise FieldError(self.form.culprit(str(err)), str(err)) from None
+            self._network = self.form.build()
         except FieldError as err:
             self._error = err
         self._show_state()
@@ -189,7 +143,7 @@ class NewNetworkDialog(QDialog):
     def new_exercise(self) -> None:
         """A fresh exercise: init ``exercise`` with a new random seed, built at once
         (the generator itself never leaves a parameter with ``∂l/∂W = 0``)."""
-        self.form.init.setCurrentIndex(self.form.init.findData("exercise"))
+        select_key(self.form.init, "exercise")
         seed = self.form.seed.value()
         while seed == self.form.seed.value():
             seed = random.randrange(1, 1_000_000)

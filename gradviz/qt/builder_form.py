@@ -6,8 +6,9 @@
 size ``n_L``, one activation and one bias switch per weight layer
 ``h_k = act_k(W_k h_{k−1} + b_k)`` (:class:`~gradviz.qt.builder_layers.LayerRows`),
 the head (softmax and ``−ln f[i]`` of a 1-based class, or the identity and
-``mean((f − t)²)``) and the initial weights. :meth:`NetworkForm.spec` reads them or
-raises :class:`~gradviz.qt.builder_layers.FieldError` naming the field at fault.
+``mean((f − t)²)``) and the initial weights. :meth:`NetworkForm.spec` reads them
+and :meth:`NetworkForm.build` builds the network they describe, or either raises
+:class:`~gradviz.qt.builder_layers.FieldError` naming the field at fault.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from __future__ import annotations
 from PySide6.QtCore import QSettings, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QComboBox,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -29,8 +29,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gradviz.model.builder import NetworkSpec
-from gradviz.qt.builder_layers import FieldError, LayerRows, count, numbers, parse_sizes
+from gradviz.model.builder import NetworkSpec, build_network
+from gradviz.model.network import Network
+from gradviz.qt.builder_layers import (
+    FieldError,
+    LayerRows,
+    choice_combo,
+    parse_hidden_sizes,
+    parse_numbers,
+    select_key,
+    values_phrase,
+)
 
 __all__ = ["INITS", "MAX_HIDDEN", "MAX_JACOBIAN", "MAX_PARAMETERS", "MAX_UNITS", "NetworkForm"]
 
@@ -48,8 +57,9 @@ MAX_JACOBIAN = 4_000_000
 
 
 class NetworkForm(QWidget):
-    """See the module docstring. ``changed`` on every edit; choices are restored
-    from and remembered in ``settings`` (``newNetwork/…``) when one is given."""
+    """See the module docstring. ``changed`` on every edit (the fields that depend on
+    others follow first); choices are restored from and remembered in ``settings``
+    (``newNetwork/…``) when one is given."""
 
     changed = Signal()
 
@@ -66,6 +76,7 @@ class NetworkForm(QWidget):
         column.addStretch(1)
 
         self._restore()
+        self.changed.connect(self._follow_choices)
         for edit in (self.input_values, self.hidden, self.target):
             edit.textChanged.connect(self.changed)
         for spin in (self.input_size, self.output_size, self.class_spin, self.seed):
@@ -77,13 +88,13 @@ class NetworkForm(QWidget):
             spin.valueChanged.connect(self._sync_rows)
         self.hidden.textChanged.connect(self._sync_rows)
         self._sync_rows()
-        self.sync()
+        self._follow_choices()
 
     # -- the boxes ----------------------------------------------------------------------
     def _shape_box(self) -> QGroupBox:
         box = QGroupBox("Shape", self)
         form = QFormLayout(box)
-        self.input_size = self._spin(box, 2)
+        self.input_size = self._size_spin(box, 2)
         self.input_values = QLineEdit(box)
         self.input_values.setToolTip(
             "The input E, comma-separated (3/4 and −1 work); empty: 1, −1, 1, …"
@@ -99,7 +110,7 @@ class NetworkForm(QWidget):
         self.hidden.setPlaceholderText("none: the output reads E directly")
         self.hidden.setToolTip("Hidden layer sizes, comma-separated, e.g. 3, 4")
         form.addRow("Hidden layer sizes:", self.hidden)
-        self.output_size = self._spin(box, 2)
+        self.output_size = self._size_spin(box, 2)
         form.addRow("Output size:", self.output_size)
         return box
 
@@ -125,9 +136,7 @@ class NetworkForm(QWidget):
     def _init_box(self) -> QGroupBox:
         box = QGroupBox("Initial weights", self)
         row = QHBoxLayout(box)
-        self.init = QComboBox(box)
-        for text, key in INITS:
-            self.init.addItem(text, key)
+        self.init = choice_combo(box, INITS, "ints")
         self.seed = QSpinBox(box)
         self.seed.setRange(0, 2**31 - 1)
         self.exercise_button = QPushButton("New Exercise", box)
@@ -141,7 +150,8 @@ class NetworkForm(QWidget):
         row.addWidget(self.exercise_button)
         return box
 
-    def _spin(self, parent: QWidget, value: int) -> QSpinBox:
+    def _size_spin(self, parent: QWidget, value: int) -> QSpinBox:
+        """A layer size field: 1 to :data:`MAX_UNITS`, showing ``value``."""
         spin = QSpinBox(parent)
         spin.setRange(1, MAX_UNITS)
         spin.setValue(value)
@@ -150,27 +160,29 @@ class NetworkForm(QWidget):
     def fields(self) -> tuple[QWidget, ...]:
         """The fields a :class:`FieldError` can point at (they turn red)."""
         return (
+            self.input_size,
             self.input_values,
             self.hidden,
             self.output_size,
             self.class_spin,
             self.target,
             self.init,
-            self.input_size,
         )
 
     # -- keeping the fields consistent --------------------------------------------------
-    def _hidden_sizes(self) -> tuple[int, ...]:
-        return parse_sizes(self.hidden, MAX_UNITS, MAX_HIDDEN)
+    def _layer_sizes(self) -> tuple[int, ...]:
+        """``(n_0, n_1, …, n_L)`` (``FieldError`` when the hidden sizes do not parse)."""
+        hidden = parse_hidden_sizes(self.hidden, MAX_UNITS, MAX_HIDDEN)
+        return (self.input_size.value(), *hidden, self.output_size.value())
 
     def _sync_rows(self) -> None:
         try:
-            hidden = self._hidden_sizes()
+            sizes = self._layer_sizes()
         except FieldError:
-            return
-        self.layers.set_sizes((self.input_size.value(), *hidden, self.output_size.value()))
+            return  # the rows stay; the hidden field says why when the spec is read
+        self.layers.set_sizes(sizes)
 
-    def sync(self) -> None:
+    def _follow_choices(self) -> None:
         """Enable what the head and init use; placeholders show the defaults."""
         self.class_spin.setMaximum(max(2, self.output_size.value()))
         self.class_spin.setEnabled(self.softmax_radio.isChecked())
@@ -186,23 +198,24 @@ class NetworkForm(QWidget):
     # -- reading the fields -------------------------------------------------------------
     def spec(self) -> NetworkSpec:
         """The spec the fields describe (``FieldError`` naming the field at fault)."""
-        hidden = self._hidden_sizes()
-        layers = (self.input_size.value(), *hidden, self.output_size.value())
-        e = numbers(self.input_values, "input E")
+        layers = self._layer_sizes()
+        e = parse_numbers(self.input_values, "input E")
         if e is not None and len(e) != layers[0]:
             raise FieldError(
-                self.input_values, f"E has {count(len(e))} but the input size is {layers[0]}"
+                self.input_values,
+                f"E has {values_phrase(len(e))} but the input size is {layers[0]}",
             )
         softmax = self.softmax_radio.isChecked()
         target: int | tuple[float, ...] | None
         if softmax:
             target = self.class_spin.value() - 1
         else:
-            target = numbers(self.target, "target")
+            target = parse_numbers(self.target, "target")
             if target is not None and len(target) != layers[-1]:
                 raise FieldError(
                     self.target,
-                    f"the target has {count(len(target))} but the output size is {layers[-1]}",
+                    f"the target has {values_phrase(len(target))} "
+                    f"but the output size is {layers[-1]}",
                 )
         spec = NetworkSpec(
             layers=layers,
@@ -217,9 +230,17 @@ class NetworkForm(QWidget):
         try:
             spec.check()
         except ValueError as err:
-            raise FieldError(self.culprit(str(err)), str(err)) from None
+            raise self._field_error(err) from None
         self._check_size(spec)
         return spec
+
+    def build(self) -> Network:
+        """The network the fields describe (``FieldError`` naming the field at fault)."""
+        spec = self.spec()
+        try:
+            return build_network(spec)
+        except ValueError as err:
+            raise self._field_error(err) from None
 
     def _check_size(self, spec: NetworkSpec) -> None:
         """``FieldError`` when Θ or ``J_f(Θ)`` would pass :data:`MAX_PARAMETERS`
@@ -237,7 +258,11 @@ class NetworkForm(QWidget):
                 "in J_f(Θ)); use smaller layers",
             )
 
-    def culprit(self, message: str) -> QWidget:
+    def _field_error(self, err: ValueError) -> FieldError:
+        """The spec or build error ``err`` as a :class:`FieldError` on its field."""
+        return FieldError(self._culprit(str(err)), str(err))
+
+    def _culprit(self, message: str) -> QWidget:
         """The field a spec or build error points at."""
         m = message.lower()
         if "softmax head needs" in m or "softmax over" in m or "mse over" in m:
@@ -261,7 +286,7 @@ class NetworkForm(QWidget):
         (self.mse_radio if s.value("newNetwork/head") == "mse" else self.softmax_radio).setChecked(
             True
         )
-        self.init.setCurrentIndex(max(0, self.init.findData(s.value("newNetwork/init", "ints"))))
+        select_key(self.init, s.value("newNetwork/init", "ints"))
 
     def remember(self) -> None:
         """Keep the sizes, head and init for the next dialog (with ``settings``)."""

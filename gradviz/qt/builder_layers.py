@@ -1,12 +1,17 @@
 """Parts of the New Network dialog: reading its fields, the per-layer rows and
 the preview text.
 
-:class:`LayerRows` holds one row per weight layer ``k``: the matrix it multiplies
-by (``P (3×2)``: ``W_k`` of shape ``n_k × n_{k−1}``), an activation and a bias
-switch ``b_k``. :func:`preview_text` writes what a built network holds.
+:func:`parse_numbers` and :func:`parse_hidden_sizes` read comma-separated fields
+(a :class:`FieldError` names the field at fault); :func:`choice_combo` is a combo
+box of ``(text, key)`` choices. :class:`LayerRows` holds one :class:`LayerRow` per
+weight layer ``k``: the matrix it multiplies by (``P (3×2)``: ``W_k`` of shape
+``n_k × n_{k−1}``), an activation and a bias switch ``b_k``. :func:`preview_text`
+writes what a built network holds.
 """
 
 from __future__ import annotations
+
+from typing import NamedTuple
 
 import numpy as np
 from PySide6.QtCore import Signal
@@ -35,8 +40,6 @@ ACTIVATIONS = (
 #: Matrices and vectors with more entries are summarised by their shape in the preview.
 PREVIEW_ENTRIES = 30
 
-Row = tuple[QLabel, QComboBox, QCheckBox]
-
 
 class FieldError(ValueError):
     """A field that cannot be used: ``widget`` turns red, the message is shown."""
@@ -46,8 +49,9 @@ class FieldError(ValueError):
         self.widget = widget
 
 
-def numbers(edit: QLineEdit, what: str) -> tuple[float, ...] | None:
-    """The comma-separated numbers in ``edit`` (None when empty)."""
+def parse_numbers(edit: QLineEdit, what: str) -> tuple[float, ...] | None:
+    """The comma-separated numbers in ``edit`` (``3/4`` and ``−1`` work; None when
+    empty); a number that does not parse is a :class:`FieldError` naming ``what``."""
     text = edit.text().strip()
     if not text:
         return None
@@ -60,13 +64,14 @@ def numbers(edit: QLineEdit, what: str) -> tuple[float, ...] | None:
     return tuple(out)
 
 
-def count(n: int) -> str:
+def values_phrase(n: int) -> str:
     """``1 value``, ``3 values``."""
     return f"{n} value" if n == 1 else f"{n} values"
 
 
-def parse_sizes(edit: QLineEdit, max_units: int, max_layers: int) -> tuple[int, ...]:
-    """The comma-separated layer sizes in ``edit`` (empty: none)."""
+def parse_hidden_sizes(edit: QLineEdit, max_units: int, max_layers: int) -> tuple[int, ...]:
+    """The comma-separated hidden layer sizes ``n_1, …, n_{L−1}`` in ``edit`` (empty:
+    none), each from 1 to ``max_units``, at most ``max_layers`` of them."""
     text = edit.text().strip()
     if not text:
         return ()
@@ -85,28 +90,55 @@ def parse_sizes(edit: QLineEdit, max_units: int, max_layers: int) -> tuple[int, 
     return tuple(sizes)
 
 
+def select_key(combo: QComboBox, key: object) -> None:
+    """Show the choice whose key is ``key`` (the first choice when none is)."""
+    combo.setCurrentIndex(max(0, combo.findData(key)))
+
+
+def choice_combo(parent: QWidget, choices: tuple[tuple[str, str], ...], key: str) -> QComboBox:
+    """A combo box of ``(text, key)`` choices showing the one keyed ``key``."""
+    combo = QComboBox(parent)
+    for text, choice_key in choices:
+        combo.addItem(text, choice_key)
+    select_key(combo, key)
+    return combo
+
+
+class LayerRow(NamedTuple):
+    """The widgets of weight layer ``k``: its label, activation and bias switch."""
+
+    label: QLabel
+    activation: QComboBox
+    bias: QCheckBox
+
+    def choice(self) -> tuple[str, bool]:
+        """The activation's key and whether ``b_k`` is on."""
+        return str(self.activation.currentData()), self.bias.isChecked()
+
+
 class LayerRows(QGroupBox):
-    """The rows of :func:`set_sizes`' layers; ``changed`` on every choice. Choices are
-    remembered by position (a hidden layer typed away and back keeps its choice; a
-    new one repeats the last hidden choice), the output layer's apart. Hidden
-    layers start as ReLU, the output layer as none (the head follows it)."""
+    """One :class:`LayerRow` per weight layer of :meth:`set_sizes`; ``changed`` on
+    every choice. Choices are remembered by position (a hidden layer typed away and
+    back keeps its choice; a new one repeats the last hidden choice), the output
+    layer's apart. Hidden layers start as ReLU, the output layer as none (the head
+    follows it)."""
 
     changed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Layers", parent)
-        self.grid = QGridLayout(self)
-        self.rows: list[Row] = []
-        self._memory: list[tuple[str, bool]] = []
-        self._out_choice = ("none", False)
+        self._grid = QGridLayout(self)
+        self.rows: list[LayerRow] = []
+        self._hidden_choices: list[tuple[str, bool]] = []
+        self._output_choice = ("none", False)
 
     def activations(self) -> tuple[str, ...]:
         """One activation per weight layer (``"none"`` = identity)."""
-        return tuple(str(combo.currentData()) for _, combo, _ in self.rows)
+        return tuple(row.choice()[0] for row in self.rows)
 
     def biases(self) -> tuple[bool, ...]:
         """One bias switch per weight layer."""
-        return tuple(check.isChecked() for _, _, check in self.rows)
+        return tuple(row.choice()[1] for row in self.rows)
 
     def set_sizes(self, sizes: tuple[int, ...]) -> None:
         """Show the layers ``n_0 → n_1 → … → n_L``: ``L`` rows, rebuilt when ``L``
@@ -114,41 +146,38 @@ class LayerRows(QGroupBox):
         depth = len(sizes) - 1
         if len(self.rows) != depth:
             self._rebuild(depth)
-        for k, (label, _, check) in enumerate(self.rows, start=1):
+        for k, row in enumerate(self.rows, start=1):
             kind = "Output layer" if k == depth else f"Layer {k}"
-            label.setText(f"{kind}: {weight_name(k)} ({sizes[k]}×{sizes[k - 1]})")
-            check.setText(f"bias b{k}")
+            row.label.setText(f"{kind}: {weight_name(k)} ({sizes[k]}×{sizes[k - 1]})")
+            row.bias.setText(f"bias b{k}")
 
     def _rebuild(self, depth: int) -> None:
         if self.rows:
-            for k, (_, combo, check) in enumerate(self.rows[:-1]):
-                self._memory[k : k + 1] = [(str(combo.currentData()), check.isChecked())]
-            _, combo, check = self.rows[-1]
-            self._out_choice = (str(combo.currentData()), check.isChecked())
+            hidden = [row.choice() for row in self.rows[:-1]]
+            self._hidden_choices[: len(hidden)] = hidden
+            self._output_choice = self.rows[-1].choice()
         for row in self.rows:
             for w in row:
-                self.grid.removeWidget(w)
+                self._grid.removeWidget(w)
                 w.deleteLater()
         self.rows = []
         for k in range(depth):
-            if k == depth - 1:
-                act, bias = self._out_choice
-            elif k < len(self._memory):
-                act, bias = self._memory[k]
-            else:
-                act, bias = self._memory[-1] if self._memory else ("relu", False)
-            label = QLabel(self)
-            combo = QComboBox(self)
-            for text, key in ACTIVATIONS:
-                combo.addItem(text, key)
-            combo.setCurrentIndex(max(0, combo.findData(act)))
-            check = QCheckBox(self)
-            check.setChecked(bias)
-            combo.currentIndexChanged.connect(self.changed)
-            check.toggled.connect(self.changed)
-            for col, cell in enumerate((label, combo, check)):
-                self.grid.addWidget(cell, k, col)
-            self.rows.append((label, combo, check))
+            act, bias = self._start_choice(k, depth)
+            row = LayerRow(QLabel(self), choice_combo(self, ACTIVATIONS, act), QCheckBox(self))
+            row.bias.setChecked(bias)
+            row.activation.currentIndexChanged.connect(self.changed)
+            row.bias.toggled.connect(self.changed)
+            for col, cell in enumerate(row):
+                self._grid.addWidget(cell, k, col)
+            self.rows.append(row)
+
+    def _start_choice(self, k: int, depth: int) -> tuple[str, bool]:
+        """The choice a new row ``k`` (0-based, of ``depth``) starts with."""
+        if k == depth - 1:
+            return self._output_choice
+        if k < len(self._hidden_choices):
+            return self._hidden_choices[k]
+        return self._hidden_choices[-1] if self._hidden_choices else ("relu", False)
 
 
 def _shown(name: str, value: np.ndarray) -> str:

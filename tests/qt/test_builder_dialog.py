@@ -12,7 +12,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractSpinBox, QDialog, QDialogButtonBox, QMessageBox
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QMessageBox,
+)
 
 from gradviz.engine.check import check_evaluation
 from gradviz.engine.exact import as_fraction
@@ -42,6 +48,11 @@ def type_into(qtbot, widget, text: str) -> None:
         widget.selectAll()
         qtbot.keyClick(widget, Qt.Key.Key_Delete)
     qtbot.keyClicks(widget, text)
+
+
+def choose(combo: QComboBox, key: str) -> None:
+    """Pick the choice keyed ``key`` (an activation, an init) as a click would."""
+    combo.setCurrentIndex(combo.findData(key))
 
 
 def ok_button(d: NewNetworkDialog):
@@ -77,18 +88,17 @@ def test_default_is_the_sheets_shape(dialog: NewNetworkDialog) -> None:
 
 
 def test_sigmoid_bias_mse_gaussian(qtbot, dialog: NewNetworkDialog) -> None:
-    type_into(qtbot, dialog.input_size, "3")
-    type_into(qtbot, dialog.input_values, "1, -1/2, 2")
-    type_into(qtbot, dialog.hidden, "4")
-    type_into(qtbot, dialog.output_size, "2")
-    _, act, bias = dialog.layers.rows[0]
-    act.setCurrentIndex(act.findData("sigmoid"))
-    bias.click()
-    dialog.mse_radio.click()
-    type_into(qtbot, dialog.target, "1, 0")
-    dialog.init.setCurrentIndex(dialog.init.findData("gaussian"))
-    type_into(qtbot, dialog.seed, "5")
-    rows = [r[0].text() for r in dialog.layers.rows]
+    type_into(qtbot, dialog.form.input_size, "3")
+    type_into(qtbot, dialog.form.input_values, "1, -1/2, 2")
+    type_into(qtbot, dialog.form.hidden, "4")
+    type_into(qtbot, dialog.form.output_size, "2")
+    choose(dialog.form.layers.rows[0].activation, "sigmoid")
+    dialog.form.layers.rows[0].bias.click()
+    dialog.form.mse_radio.click()
+    type_into(qtbot, dialog.form.target, "1, 0")
+    choose(dialog.form.init, "gaussian")
+    type_into(qtbot, dialog.form.seed, "5")
+    rows = [r.label.text() for r in dialog.form.layers.rows]
     assert rows == ["Layer 1: P (4×3)", "Output layer: Q (2×4)"]
     net = built(dialog)
     assert [n.id for n in net.nodes] == ["E", "P", "z", "b1", "a", "g", "Q", "f", "l"]
@@ -100,13 +110,13 @@ def test_sigmoid_bias_mse_gaussian(qtbot, dialog: NewNetworkDialog) -> None:
 
 
 def test_two_hidden_layers_softmax_class_3(qtbot, dialog: NewNetworkDialog) -> None:
-    type_into(qtbot, dialog.hidden, "3, 4")
-    assert len(dialog.layers.rows) == 3
-    dialog.layers.rows[0][1].setCurrentIndex(dialog.layers.rows[0][1].findData("tanh"))
-    dialog.layers.rows[2][2].click()  # a bias on the output layer
-    type_into(qtbot, dialog.output_size, "3")
+    type_into(qtbot, dialog.form.hidden, "3, 4")
+    assert len(dialog.form.layers.rows) == 3
+    choose(dialog.form.layers.rows[0].activation, "tanh")
+    dialog.form.layers.rows[2].bias.click()  # a bias on the output layer
+    type_into(qtbot, dialog.form.output_size, "3")
     dialog.refresh()
-    type_into(qtbot, dialog.class_spin, "3")
+    type_into(qtbot, dialog.form.class_spin, "3")
     net = built(dialog)
     assert [net.node(x).op for x in ("g", "g2")] == ["tanh", "relu"]
     assert net.node("U").value.shape == (3, 4) and net.has_node("b3")
@@ -114,14 +124,14 @@ def test_two_hidden_layers_softmax_class_3(qtbot, dialog: NewNetworkDialog) -> N
 
 
 def test_no_hidden_layer_and_zeros(qtbot, dialog: NewNetworkDialog) -> None:
-    type_into(qtbot, dialog.hidden, "")
-    assert len(dialog.layers.rows) == 1
-    dialog.init.setCurrentIndex(dialog.init.findData("zeros"))
+    type_into(qtbot, dialog.form.hidden, "")
+    assert len(dialog.form.layers.rows) == 1
+    choose(dialog.form.init, "zeros")
     net = built(dialog)
     assert [n.id for n in net.nodes] == ["E", "P", "z", "f", "l"]
     assert not np.any(net.theta)
     assert net.evaluate().loss == pytest.approx(math.log(2))
-    assert not dialog.seed.isEnabled()
+    assert not dialog.form.seed.isEnabled()
 
 
 def fractions_of(net: Network) -> list[Fraction]:
@@ -142,8 +152,8 @@ def fractions_of(net: Network) -> list[Fraction]:
 def test_exercise_button_gives_small_fractions(qtbot, dialog: NewNetworkDialog) -> None:
     seen = set()
     for _ in range(4):
-        qtbot.mouseClick(dialog.exercise_button, Qt.MouseButton.LeftButton)
-        assert dialog.init.currentData() == "exercise" and dialog.error() is None
+        qtbot.mouseClick(dialog.form.exercise_button, Qt.MouseButton.LeftButton)
+        assert dialog.form.init.currentData() == "exercise" and dialog.error() is None
         net = dialog.network()
         assert net is not None and exercise_problems(net) == []
         qs = fractions_of(net)
@@ -154,17 +164,17 @@ def test_exercise_button_gives_small_fractions(qtbot, dialog: NewNetworkDialog) 
         ev = net.evaluate()  # no parameter is left without a gradient
         assert all(np.any(ev.node_gradients[p]) for p in net.param_ids)
         assert "∂l/∂P = [" in text and "∂l/∂Q = [" in text
-        seen.add((dialog.seed.value(), dumps(net)))
+        seen.add((dialog.form.seed.value(), dumps(net)))
     assert len({s for s, _ in seen}) == 4  # a new seed each click
     assert len({n for _, n in seen}) > 1
     built(dialog)
 
 
 def test_exercise_with_bias_and_mse(qtbot, dialog: NewNetworkDialog) -> None:
-    type_into(qtbot, dialog.input_size, "3")
-    dialog.layers.rows[0][2].click()
-    dialog.mse_radio.click()
-    qtbot.mouseClick(dialog.exercise_button, Qt.MouseButton.LeftButton)
+    type_into(qtbot, dialog.form.input_size, "3")
+    dialog.form.layers.rows[0].bias.click()
+    dialog.form.mse_radio.click()
+    qtbot.mouseClick(dialog.form.exercise_button, Qt.MouseButton.LeftButton)
     net = dialog.network()
     assert net is not None and net.node("l").op == "mse" and net.has_node("b1")
     fractions_of(net)
@@ -178,69 +188,67 @@ def assert_refused(d: NewNetworkDialog, widget, sentence: str) -> None:
     assert widget.styleSheet() == INVALID_STYLE
     assert d.error() == sentence and d.error_label.text() == sentence
     assert d.preview.toPlainText() == ""
-    others = [
-        w for w in (d.hidden, d.input_values, d.target, d.output_size, d.init) if w is not widget
-    ]
-    assert all(w.styleSheet() == "" for w in others)
+    others = [w for w in d.form.fields() if w is not widget]
+    assert len(others) == 6 and all(w.styleSheet() == "" for w in others)
     d.accept()  # Enter while invalid: the dialog stays open
     assert d.isVisible()
 
 
 def test_invalid_input_is_refused(qtbot, dialog: NewNetworkDialog) -> None:
-    type_into(qtbot, dialog.hidden, "3, x")
+    type_into(qtbot, dialog.form.hidden, "3, x")
     assert_refused(
         dialog,
-        dialog.hidden,
+        dialog.form.hidden,
         "Hidden layer sizes: 'x' is not a layer size (a whole number from 1 to 4096).",
     )
-    type_into(qtbot, dialog.hidden, "4000, 4000")
+    type_into(qtbot, dialog.form.hidden, "4000, 4000")
     assert_refused(
         dialog,
-        dialog.hidden,
+        dialog.form.hidden,
         "16,016,000 parameters are more than the app shows "
         "at once (at most 300,000, and 4,000,000 entries in J_f(Θ)); use smaller "
         "layers.",
     )
-    type_into(qtbot, dialog.hidden, "3")
-    type_into(qtbot, dialog.input_values, "1, 2, 3")
-    assert_refused(dialog, dialog.input_values, "E has 3 values but the input size is 2.")
-    type_into(qtbot, dialog.input_values, "1, 1/0")
-    assert_refused(dialog, dialog.input_values, "Input E: '1/0' divides by zero.")
-    type_into(qtbot, dialog.input_values, "")
-    dialog.mse_radio.click()
-    type_into(qtbot, dialog.target, "1")
-    assert_refused(dialog, dialog.target, "The target has 1 value but the output size is 2.")
-    dialog.softmax_radio.click()
-    type_into(qtbot, dialog.output_size, "1")
-    assert_refused(dialog, dialog.output_size, "A softmax head needs at least 2 outputs.")
-    type_into(qtbot, dialog.output_size, "2")
-    dialog.layers.rows[0][1].setCurrentIndex(dialog.layers.rows[0][1].findData("sigmoid"))
-    qtbot.mouseClick(dialog.exercise_button, Qt.MouseButton.LeftButton)
+    type_into(qtbot, dialog.form.hidden, "3")
+    type_into(qtbot, dialog.form.input_values, "1, 2, 3")
+    assert_refused(dialog, dialog.form.input_values, "E has 3 values but the input size is 2.")
+    type_into(qtbot, dialog.form.input_values, "1, 1/0")
+    assert_refused(dialog, dialog.form.input_values, "Input E: '1/0' divides by zero.")
+    type_into(qtbot, dialog.form.input_values, "")
+    dialog.form.mse_radio.click()
+    type_into(qtbot, dialog.form.target, "1")
+    assert_refused(dialog, dialog.form.target, "The target has 1 value but the output size is 2.")
+    dialog.form.softmax_radio.click()
+    type_into(qtbot, dialog.form.output_size, "1")
+    assert_refused(dialog, dialog.form.output_size, "A softmax head needs at least 2 outputs.")
+    type_into(qtbot, dialog.form.output_size, "2")
+    choose(dialog.form.layers.rows[0].activation, "sigmoid")
+    qtbot.mouseClick(dialog.form.exercise_button, Qt.MouseButton.LeftButton)
     assert_refused(
         dialog,
-        dialog.init,
+        dialog.form.init,
         "Sigmoid layers give irrational numbers, so an "
         "exercise takes only ReLU or no activation (choose another init for them).",
     )
-    dialog.init.setCurrentIndex(dialog.init.findData("ints"))
+    choose(dialog.form.init, "ints")
     dialog.refresh()
     assert dialog.error() is None and ok_button(dialog).isEnabled()
-    assert all(w.styleSheet() == "" for w in (dialog.init, dialog.hidden, dialog.target))
+    assert all(w.styleSheet() == "" for w in dialog.form.fields())
 
 
 def test_row_choices_survive_a_resize(qtbot, dialog: NewNetworkDialog) -> None:
-    dialog.layers.rows[0][1].setCurrentIndex(dialog.layers.rows[0][1].findData("tanh"))
-    dialog.layers.rows[1][2].setChecked(True)  # the output layer's bias
-    type_into(qtbot, dialog.hidden, "5")  # same number of layers: rows stay
-    type_into(qtbot, dialog.hidden, "5, 2")
-    acts = [r[1].currentData() for r in dialog.layers.rows]
+    choose(dialog.form.layers.rows[0].activation, "tanh")
+    dialog.form.layers.rows[1].bias.setChecked(True)  # the output layer's bias
+    type_into(qtbot, dialog.form.hidden, "5")  # same number of layers: rows stay
+    type_into(qtbot, dialog.form.hidden, "5, 2")
+    acts = [r.activation.currentData() for r in dialog.form.layers.rows]
     assert acts == ["tanh", "tanh", "none"]
-    assert [r[2].isChecked() for r in dialog.layers.rows] == [False, False, True]
-    assert [r[2].text() for r in dialog.layers.rows] == ["bias b1", "bias b2", "bias b3"]
+    assert [r.bias.isChecked() for r in dialog.form.layers.rows] == [False, False, True]
+    assert [r.bias.text() for r in dialog.form.layers.rows] == ["bias b1", "bias b2", "bias b3"]
 
 
 def test_save_worked_solution(qtbot, dialog: NewNetworkDialog, tmp_path, monkeypatch) -> None:
-    qtbot.mouseClick(dialog.exercise_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.form.exercise_button, Qt.MouseButton.LeftButton)
     monkeypatch.setattr(dialog, "ask_solution_path", lambda: str(tmp_path / "missing" / "s.md"))
     assert not dialog.save_solution()
     missing = tmp_path / "missing"
@@ -275,7 +283,7 @@ def fake_exec(fill) -> object:
 def test_menu_opens_the_network_as_a_new_document(qtbot, window: MainWindow, monkeypatch) -> None:
     action = window.actions_by_name["new_network"]
     assert action.text() == "&New Network…" and action.shortcut().toString() == "Ctrl+Shift+N"
-    monkeypatch.setattr(NewNetworkDialog, "exec", fake_exec(lambda d: d.hidden.setText("4")))
+    monkeypatch.setattr(NewNetworkDialog, "exec", fake_exec(lambda d: d.form.hidden.setText("4")))
     dock, view = window.jacobian_dock.height(), window.view.height()
     action.trigger()
     # the new canvas gets the old one's room back (Qt gives a new central widget
@@ -341,11 +349,24 @@ def test_window_exports_the_solution_of_a_generated_exercise(
 
 
 def test_a_large_network_is_summarised(qtbot, dialog: NewNetworkDialog) -> None:
-    type_into(qtbot, dialog.input_size, "784")
-    type_into(qtbot, dialog.hidden, "300, 100")
-    type_into(qtbot, dialog.output_size, "10")
+    type_into(qtbot, dialog.form.input_size, "784")
+    type_into(qtbot, dialog.form.hidden, "300, 100")
+    type_into(qtbot, dialog.form.output_size, "10")
     net = dialog.refresh()
     assert net is not None and net.theta.size == 266_200
     text = dialog.preview.toPlainText().splitlines()
     assert "E: 784 entries" in text and "P: a 300×784 matrix" in text
     assert "∂l/∂U: a 10×100 matrix" in text and "266,200 parameters in all" in text
+
+
+def test_the_fields_are_read_through_the_form_only(dialog: NewNetworkDialog) -> None:
+    """The dialog does not pass names on to its form: the fields' former aliases
+    and a typo are each a plain AttributeError naming the class and the name."""
+    assert dialog.form.hidden.text() == "3"
+    for name in ("hidden", "init", "layers", "exercise_button", "hiden"):
+        with pytest.raises(AttributeError) as err:
+            getattr(dialog, name)
+        assert type(err.value) is AttributeError
+        assert str(err.value) == f"'NewNetworkDialog' object has no attribute '{name}'"
+    with pytest.raises(AttributeError, match="'NetworkForm' object has no attribute 'hiden'"):
+        _ = dialog.form.hiden
