@@ -147,6 +147,9 @@ class TrainingToolBar(QToolBar):
         self.lr_edit = QLineEdit("0.05", self)
         self.lr_edit.setFixedWidth(64)
         self.lr_edit.setToolTip("The step size lr in Θ ← Θ − lr·∇l(Θ): 1, 0.1 or 1/2")
+        self._lr: float | None = None  # the field's text parsed (None: refused) ...
+        self._lr_problem = ""  # ... and why it is refused: both set by _parse_lr
+        self._parse_lr(self.lr_edit.text())
         self.lr_edit.textChanged.connect(self._validate)
         self.addWidget(self.lr_edit)
         self.step_button = QPushButton("Step", self)
@@ -241,23 +244,21 @@ class TrainingToolBar(QToolBar):
     # -- learning rate ---------------------------------------------------------
     def learning_rate(self) -> float | None:
         """The typed learning rate, or None when it is not a finite number > 0."""
-        try:
-            return parse_learning_rate(self.lr_edit.text())
-        except NumberError:
-            return None
+        return self._lr
 
-    def _lr_problem(self) -> str:
-        """Why the typed learning rate is refused ("" when it is not)."""
+    def _parse_lr(self, text: str) -> None:
+        """Parse the field's text once per change: ``_lr`` the learning rate (None
+        when refused) and ``_lr_problem`` why it is refused ("" when it is not)."""
         try:
-            parse_learning_rate(self.lr_edit.text())
+            self._lr, self._lr_problem = parse_learning_rate(text), ""
         except NumberError as e:
-            return str(e)
-        return ""
+            self._lr, self._lr_problem = None, str(e)
 
-    def _validate(self, _text: str) -> None:
+    def _validate(self, text: str) -> None:
         """Red field and a status sentence while the text is no learning rate;
         the sentence is cleared as soon as it is one again."""
-        problem = self._lr_problem()
+        self._parse_lr(text)
+        problem = self._lr_problem
         self.lr_edit.setStyleSheet("background: #fde7e7;" if problem else "")
         self.lr_edit.setToolTip(
             _sentence(problem) if problem else "The step size lr in Θ ← Θ − lr·∇l(Θ)"
@@ -284,7 +285,7 @@ class TrainingToolBar(QToolBar):
         verb = "Step" if steps == 1 else "Run"
         lr = self.learning_rate()
         if lr is None:
-            self.statusMessage.emit(f"{verb} refused: {self._lr_problem()}.")
+            self.statusMessage.emit(f"{verb} refused: {self._lr_problem}.")
             return False
         if self.doc.network.loss is None:
             self.statusMessage.emit(f"{verb} refused: this network has no loss node to descend.")
