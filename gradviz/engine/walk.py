@@ -21,6 +21,11 @@ topological order, ``∂l/∂v`` is always complete when its edges are walked. (
 probability before ``−ln`` underflows to 0 this textbook chain meets ``∞ × 0`` and
 shows NaN; the engine's fused log-softmax in ``node_gradients`` stays finite.)
 
+The cost follows what is shown: a step keeps its vectors but not its local
+Jacobian, which it computes when asked, and one of more than
+:data:`~gradviz.engine.walk_jacobian.DENSE_JACOBIAN_LIMIT` entries (``∂(W×h)/∂W`` of
+a wide layer) is never built: the product comes from the op's VJP instead.
+
 Each step carries what is known after it (``known_values``, ``known_gradients``
 the nodes whose gradient is complete, ``known_edges`` the edges walked), so a view
 can hide the rest. The steps are deterministic: forward steps follow
@@ -30,20 +35,16 @@ can hide the rest. The steps are deterministic: forward steps follow
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import numpy as np
 
 from gradviz.engine.evaluate import Evaluation, Program, ProgramNode
-from gradviz.engine.exact import (
-    format_array,
-    format_scalar,
-    latex_array,
-    latex_scalar,
-    latex_vector,
-)
+from gradviz.engine.exact import format_scalar, latex_scalar
 from gradviz.engine.ops import Array
+from gradviz.engine.walk_format import OP_SYMBOL, TEX_SYMBOL, Fmt, tex_id
+from gradviz.engine.walk_jacobian import LocalJacobian
 
 FORWARD = "forward"
 BACKWARD = "backward"
@@ -51,23 +52,16 @@ BACKWARD = "backward"
 Edge = tuple[str, str, int]
 """A tensor edge ``(input id, consumer id, input position)``."""
 
-#: The sheet's name of each one-input op: ``J_R(z)``, ``J_S(z2)``.
-OP_SYMBOL = {
-    "relu": "R",
-    "sigmoid": "σ",
-    "tanh": "tanh",
-    "softmax": "S",
-    "neg_log": "−ln",
-    "mse": "mse",
-}
-_TEX_SYMBOL = {
-    "relu": "R",
-    "sigmoid": r"\sigma",
-    "tanh": r"\tanh",
-    "softmax": "S",
-    "neg_log": r"-\ln",
-    "mse": r"\operatorname{mse}",
-}
+__all__ = [
+    "BACKWARD",
+    "FORWARD",
+    "OP_SYMBOL",
+    "Edge",
+    "WalkStep",
+    "final_gradients",
+    "known_at_start",
+    "walk_steps",
+]
 
 
 @dataclass(frozen=True)
@@ -77,13 +71,15 @@ class WalkStep:
     Forward (``phase == "forward"``): ``node`` is computed from ``inputs``; ``value``
     is its value. Backward: gradient flows over the edge ``source → node`` (input
     slot ``position``): ``incoming`` is ``∂l/∂node`` (in ``node``'s shape),
-    ``local_jacobian`` is ``∂node/∂source`` (``(node.size, source.size)``),
-    ``product`` is their product, this edge's share of ``∂l/∂source`` (in
-    ``source``'s shape), ``gradient_so_far`` the sum of the shares walked so far, and
-    ``complete`` says every share is in. Walking the Jacobian of the output ``f``
-    instead of a loss, ``incoming`` is ``(m, node.size)`` and ``product`` and
-    ``gradient_so_far`` are ``(m, source.size)``, as in ``Evaluation.output_jacobians``.
-    ``formula`` is symbolic, ``text`` adds the numbers, ``latex`` is both in LaTeX.
+    ``jacobian`` is ``∂node/∂source`` (``(node.size, source.size)``), computed only
+    when asked, as :attr:`local_jacobian` (the walk never builds a big one: see
+    :mod:`gradviz.engine.walk_jacobian`), ``product`` is their product, this edge's
+    share of ``∂l/∂source`` (in ``source``'s shape), ``gradient_so_far`` the sum of
+    the shares walked so far, and ``complete`` says every share is in. Walking the
+    Jacobian of the output ``f`` instead of a loss, ``incoming`` is ``(m, node.size)``
+    and ``product`` and ``gradient_so_far`` are ``(m, source.size)``, as in
+    ``Evaluation.output_jacobians``. ``formula`` is symbolic, ``text`` adds the
+    numbers, ``latex`` is both in LaTeX.
     """
 
     index: int
@@ -100,7 +96,7 @@ class WalkStep:
     position: int | None = None
     value: Array | None = None
     incoming: Array | None = None
-    local_jacobian: Array | None = None
+    jacobian: LocalJacobian | None = field(default=None, repr=False, compare=False)
     product: Array | None = None
     gradient_so_far: Array | None = None
     complete: bool = True
@@ -112,58 +108,12 @@ class WalkStep:
             return None
         return (self.source, self.node, self.position)
 
-
-MAX_INLINE = 100
-"""Arrays with more entries are written by their size in a step's ``text`` and
-``latex`` (``[16×256 matrix]``); the step's arrays always hold every number."""
-
-
-def _size_text(arr: Array, times: str) -> str:
-    return (
-        f"[{arr.size} entries]"
-        if arr.ndim != 2
-        else f"[{arr.shape[0]}{times}{arr.shape[1]} matrix]"
-    )
-
-
-class _Fmt:
-    """Inline text and LaTeX for numbers and arrays, in exact form."""
-
-    def __init__(self, unicode_minus: bool) -> None:
-        self.um = unicode_minus
-
-    def text(self, a: Array | float) -> str:
-        """Scalars ``3/4``, vectors ``(2, 1, -3)``, matrices ``[3, 1; 1, 0]``."""
-        arr = np.asarray(a, dtype=np.float64)
-        if arr.size > MAX_INLINE:
-            return _size_text(arr, "×")
-        if arr.ndim == 2:
-            rows = (", ".join(format_scalar(x, unicode_minus=self.um) for x in r) for r in arr)
-            return "[" + "; ".join(rows) + "]"
-        return format_array(arr, unicode_minus=self.um)
-
-    def apply(self, symbol: str, a: Array) -> str:
-        """``R(2, 1, -3)``: a function symbol applied to an array's text."""
-        t = self.text(a)
-        return symbol + t if t.startswith("(") else f"{symbol}({t})"
-
-    @staticmethod
-    def tex(a: Array | float, row: bool = False) -> str:
-        """LaTeX; a vector as a row with ``row=True``."""
-        arr = np.asarray(a, dtype=np.float64)
-        if arr.size > MAX_INLINE:
-            return r"\text{" + _size_text(arr, r"$\times$") + "}"
-        if arr.ndim == 1 and row:
-            return latex_scalar(arr[0]) if arr.size == 1 else latex_vector(arr, column=False)
-        return latex_array(arr)
-
-
-def _tex_id(node_id: str) -> str:
-    """A node id in math mode: one letter as is, longer ids upright-italic and escaped."""
-    if len(node_id) == 1 and node_id.isalpha():
-        return node_id
-    escaped = "".join("\\" + ch if ch in "_#%&$" else ch for ch in node_id)
-    return rf"\mathit{{{escaped}}}"
+    @property
+    def local_jacobian(self) -> Array | None:
+        """A backward step's ``∂node/∂source``, computed now and not kept; above
+        :data:`~gradviz.engine.walk_jacobian.DENSE_JACOBIAN_LIMIT` entries a
+        stand-in of its shape holding NaN (:meth:`LocalJacobian.array`)."""
+        return None if self.jacobian is None else self.jacobian.array()
 
 
 def known_at_start(program: Program) -> frozenset[str]:
@@ -174,20 +124,20 @@ def known_at_start(program: Program) -> frozenset[str]:
 class _Ctx(NamedTuple):
     program: Program
     ev: Evaluation
-    fmt: _Fmt
+    fmt: Fmt
     seed: str  # the seed's id: l, or f when walking J_f
     loss_mode: bool
 
 
 def _forward_step(
-    node: ProgramNode, ins: list[str], ev: Evaluation, fmt: _Fmt, index: int, known: frozenset[str]
+    node: ProgramNode, ins: list[str], ev: Evaluation, fmt: Fmt, index: int, known: frozenset[str]
 ) -> WalkStep:
     name = node.op.name
     xs = [ev.values[u] for u in ins]
     y = ev.values[node.id]
     shown_index = int(node.attrs.get("index", 0)) + 1  # the sheet's f[1] is index 0
     formula = node.op.formula.format(*ins, y=node.id, index=shown_index)
-    tex_ids = [_tex_id(u) for u in ins]
+    tex_ids = [tex_id(u) for u in ins]
     if name == "matmul":
         numeric = f"{fmt.text(xs[0])} × {fmt.text(xs[1])}"
         tex = rf"{tex_ids[0]} \times {tex_ids[1]} = {fmt.tex(xs[0])} \times {fmt.tex(xs[1])}"
@@ -207,12 +157,12 @@ def _forward_step(
         )
     elif name in OP_SYMBOL:
         numeric = fmt.apply(OP_SYMBOL[name], xs[0])
-        sym = _TEX_SYMBOL[name]
+        sym = TEX_SYMBOL[name]
         tex = rf"{sym}({tex_ids[0]}) = {sym}{fmt.tex(xs[0])}"
     else:  # an op without a numeric template: the formula and the result
         numeric, tex = formula.split(" = ", 1)[-1], formula.split(" = ", 1)[-1]
     text = f"{formula} = {numeric} = {fmt.text(y)}"
-    latex = f"{_tex_id(node.id)} = {tex} = {fmt.tex(y)}"
+    latex = f"{tex_id(node.id)} = {tex} = {fmt.tex(y)}"
     return WalkStep(index, FORWARD, node.id, tuple(ins), formula, text, latex, known, value=y)
 
 
@@ -249,7 +199,7 @@ def walk_steps(
     the backward pass: ``"loss"`` (``∂l/∂·``, the default when there is a loss) or
     ``"output"`` (``∂f/∂·``, rows of ``J_f``); a network with neither gets the
     forward steps only."""
-    fmt = _Fmt(unicode_minus)
+    fmt = Fmt(unicode_minus)
     steps: list[WalkStep] = []
     known = set(known_at_start(program))
     for node in program.nodes:
@@ -290,11 +240,13 @@ def _backward_steps(
     steps: list[WalkStep] = []
     for u, v, pos in edges:
         uid, vid = nodes[u].id, nodes[v].id
-        u_shape, v_shape = ev.values[uid].shape, ev.values[vid].shape
+        u_value, v_shape = ev.values[uid], ev.values[vid].shape
+        u_shape = u_value.shape
         incoming = grads[v]  # (k, v.size), complete: every consumer of v came before
-        jac = ev.local_jacobian(vid, pos)
+        jacobian = LocalJacobian(ev, vid, pos, (incoming.shape[1], u_value.size))
+        jac = jacobian.array()  # the dense matrix, or a shape-only stand-in when large
         with np.errstate(invalid="ignore", over="ignore"):
-            product = incoming @ jac
+            product = jacobian.vjp_rows(incoming) if jacobian.large else incoming @ jac
         grads[u] = product if u not in grads else grads[u] + product
         remaining[u] -= 1
         complete = remaining[u] == 0
@@ -320,7 +272,7 @@ def _backward_steps(
                 text=text,
                 latex=latex,
                 incoming=shaped(incoming, v_shape),
-                local_jacobian=jac,
+                jacobian=jacobian,
                 product=shaped(product, u_shape),
                 gradient_so_far=shaped(grads[u], u_shape),
                 complete=complete,
@@ -351,14 +303,14 @@ def _backward_texts(
     single = len(vn.inputs) == 1 and vn.op.name in OP_SYMBOL
     jac_sym = f"J_{OP_SYMBOL[vn.op.name]}({uid})" if single else f"∂{vid}/∂{uid}"
     jac_tex = (
-        rf"J_{{{_TEX_SYMBOL[vn.op.name]}}}({_tex_id(uid)})"
+        rf"J_{{{TEX_SYMBOL[vn.op.name]}}}({tex_id(uid)})"
         if single
-        else rf"\frac{{\partial {_tex_id(vid)}}}{{\partial {_tex_id(uid)}}}"
+        else rf"\frac{{\partial {tex_id(vid)}}}{{\partial {tex_id(uid)}}}"
     )
     op = "+=" if accumulate else "="
     formula = f"∂{s}/∂{uid} {op} ∂{s}/∂{vid} × {jac_sym}"
     lhs_tex, mid_tex = (
-        rf"\frac{{\partial {_tex_id(s)}}}{{\partial {_tex_id(n)}}}" for n in (uid, vid)
+        rf"\frac{{\partial {tex_id(s)}}}{{\partial {tex_id(n)}}}" for n in (uid, vid)
     )
     op_tex = "\\mathrel{+}=" if accumulate else "="
 
