@@ -64,6 +64,7 @@ _MAX_EXACT = 2.0**53  # at and beyond this every float is an integer
 _MAX_NONINTEGER = 1e6  # non-integer fractions only below this magnitude
 _LOG_MAX = 100  # numerator and denominator bound for ln(p/q)
 _LOG_RTOL = 1e-12
+_FAST_MIN = 1e-12  # as_fraction's continued-fraction path from here (tiny x: limit_denominator)
 _FIXED_MIN_EXP, _FIXED_MAX_EXP = -4, 6  # positional for 10**-4 <= |x| < 10**6
 
 
@@ -98,28 +99,53 @@ def as_fraction(
     v = float(x)
     if not math.isfinite(v):
         return None
+    tol = max(rel_tol * min(abs(v), 1.0), 4 * math.ulp(v), abs_tol)
+    if _FAST_MIN <= abs(v) < _MAX_NONINTEGER and 2 * tol * max_denominator**2 < 1.0:
+        # |x − p/q| <= tol < 1/(2 q²): such a p/q is a convergent of x's continued
+        # fraction (Legendre), the last one with q <= max_denominator, and the
+        # closest fraction of all those; limit_denominator would find the same.
+        num, den = v.as_integer_ratio()
+        p, q = _last_convergent(num, den, max_denominator)
+        return Fraction(p, q) if abs(num * q - p * den) <= tol * (den * q) else None
     exact = Fraction(v)
     candidate = exact.limit_denominator(max_denominator)
     if candidate.denominator != 1 and abs(v) >= _MAX_NONINTEGER:
         return None
-    tol = max(rel_tol * min(abs(v), 1.0), 4 * math.ulp(v), abs_tol)
     if abs(exact - candidate) <= tol:
         return candidate
     return None
 
 
+def _last_convergent(num: int, den: int, max_denominator: int) -> tuple[int, int]:
+    """The last convergent ``p/q`` of ``num/den`` (``den > 0``) with ``q <=
+    max_denominator``: the continued fraction's loop of ``limit_denominator``,
+    in plain integers."""
+    if den <= max_denominator:
+        return num, den
+    p0, q0, p1, q1 = 0, 1, 1, 0
+    n, d = num, den
+    while d:
+        a, r = divmod(n, d)
+        q2 = q0 + a * q1
+        if q2 > max_denominator:
+            break
+        p0, q0, p1, q1 = p1, q1, p0 + a * p1, q2
+        n, d = d, r
+    return p1, q1
+
+
 def _log_ratio(v: float) -> Fraction | None:
-    """The fraction ``r = p/q > 1`` (``p, q <= 100``) with ``exp(|v|) == r``, if any."""
+    """The fraction ``r = p/q > 1`` (``p, q <= 100``) with ``exp(|v|) == r``, if any
+    (within ``_LOG_RTOL``: far inside 1/(2q²), so ``p/q`` is a convergent of
+    ``exp(|v|)``, see :func:`as_fraction`)."""
     a = abs(v)
     if a == 0.0 or not math.isfinite(a) or a > math.log(_LOG_MAX) + 1e-9:
         return None
     r = math.exp(a)
-    ratio = Fraction(r).limit_denominator(_LOG_MAX)
-    if ratio == 1 or ratio.numerator > _LOG_MAX:
+    p, q = _last_convergent(*r.as_integer_ratio(), _LOG_MAX)
+    if p == q or p > _LOG_MAX or abs(r - p / q) > _LOG_RTOL * r:
         return None
-    if abs(r - float(ratio)) <= _LOG_RTOL * r:
-        return ratio
-    return None
+    return Fraction(p, q)
 
 
 def as_log(x: SupportsFloat, *, unicode_minus: bool = False) -> str | None:
