@@ -43,8 +43,9 @@ def _has_display() -> bool:
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.model is not None:
-        load(args.model)  # a bad file: ModelError, one line, exit 2, no window
+    # the file's one read: a bad file is a ModelError (one line, exit 2, no window,
+    # no Qt loaded); a good one's network goes to the window as it is
+    network = load(args.model) if args.model is not None else None
     if not _has_display():
         raise UsageError(
             "no display to open a window on (set DISPLAY, or "
@@ -53,4 +54,4 @@ def run(args: argparse.Namespace) -> int:
     from gradviz.qt.app import main
 
     argv = [] if args.quit_after_ms is None else ["--quit-after-ms", str(args.quit_after_ms)]
-    return main(args.model, argv)
+    return main(args.model, argv, network)

@@ -34,6 +34,7 @@ from gradviz.model.examples import resources_dir
 from gradviz.model.fileformat import ModelError
 
 if TYPE_CHECKING:
+    from gradviz.model.network import Network
     from gradviz.qt.main_window import MainWindow
 
 ORGANIZATION = "gradviz"
@@ -133,14 +134,18 @@ def after_first_paint(widget: QWidget, work: Callable[[], object], fallback_ms: 
     _FirstPaint(widget, work, fallback_ms)
 
 
-def main(path: str | None = None, argv: Sequence[str] | None = None) -> int:
+def main(
+    path: str | None = None, argv: Sequence[str] | None = None, network: Network | None = None
+) -> int:
     """Open the main window on ``path`` (or the bundled exercise3) and run until it
-    closes. A file that cannot be loaded prints ``gradviz: error: …`` and returns 2."""
+    closes. A file that cannot be loaded prints ``gradviz: error: …`` and returns 2.
+    ``network``: what ``path`` holds, already read by the caller (``gradviz open``
+    reads the file once, before asking for a display): not read again."""
     opts, qt_args = _parse(argv)
     from gradviz.qt.documents import load_document
 
     try:
-        doc = load_document(path if path else DEFAULT_EXAMPLE)
+        doc = load_document(path if path else DEFAULT_EXAMPLE, network if path else None)
     except ModelError as e:
         print(f"gradviz: error: {e}", file=sys.stderr)
         return 2

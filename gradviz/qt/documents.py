@@ -26,15 +26,18 @@ from PySide6.QtWidgets import QWidget
 from gradviz.model.document import Document
 from gradviz.model.examples import example_path
 from gradviz.model.fileformat import ModelError, load, save
+from gradviz.model.network import Network
 
 FILE_FILTER = "gradviz networks (*.json);;All files (*)"
 RECENT_KEY = "recentFiles"
 RECENT_LIMIT = 8
 
 
-def load_document(path_or_name: str | os.PathLike[str]) -> Document:
-    """A :class:`Document` for a file, or for a bundled example (then without a path)."""
-    net = load(path_or_name)
+def load_document(path_or_name: str | os.PathLike[str], network: Network | None = None) -> Document:
+    """A :class:`Document` for a file, or for a bundled example (then without a path).
+    ``network``: what that file holds, when the caller has read it already (``gradviz
+    FILE`` reads it once, to refuse a bad file before any window): not read again."""
+    net = network if network is not None else load(path_or_name)
     p = Path(path_or_name)
     if not p.exists() and example_path(str(path_or_name)) is not None:
         return Document(net, None)
