@@ -258,7 +258,11 @@ def _backward_steps(
         formula, text, latex = _backward_texts(ctx, (u, v, pos), arrays, several, complete)
 
         def shaped(a: Array, shape: tuple[int, ...]) -> Array:
-            return a.reshape(shape).copy() if loss_mode else a.copy()
+            """A read-only view, no copy: the walk never writes into a gradient
+            once made (it adds into new arrays), so steps can share them."""
+            view = a.reshape(shape) if loss_mode else a.view()
+            view.flags.writeable = False
+            return view
 
         steps.append(
             WalkStep(
