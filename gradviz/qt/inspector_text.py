@@ -64,6 +64,7 @@ class LiveLabel(QWidget):
         policy.setHeightForWidth(wrap)
         self.setSizePolicy(policy)
         self._natural = QSize()
+        self._doc_width = -1.0  # the width the document is laid out at (-1: unwrapped)
         self._heights: dict[int, int] = {}  # width → height needed, for this text
         self._published = (QSize(), -1)
         self.setText(text)
@@ -79,15 +80,24 @@ class LiveLabel(QWidget):
         body = text if self._rich else html.escape(text).replace("\n", "<br>")
         self._doc.setHtml(body)
         self._doc.setTextWidth(-1)
+        self._doc_width = -1.0
         size = self._doc.size()
         self._natural = QSize(int(size.width()) + 1, int(size.height()) + 1)
         self._heights = {}
-        self._doc.setTextWidth(self.width() if self._wrap else -1)
         published = (self._natural, self.heightForWidth(self.width()) if self._wrap else -1)
         if published != self._published:
             self._published = published
             self.updateGeometry()
         self.update()
+
+    def _lay_out_at(self, width: int) -> None:
+        """Lay the text out for a widget ``width`` wide: unwrapped (each paragraph one
+        line, as measured by setText) where the longest line fits, so that a dock's
+        layout probing widths wider than the text costs no layout at all."""
+        wanted = -1.0 if not self._wrap or width >= self._natural.width() else float(max(width, 1))
+        if wanted != self._doc_width:
+            self._doc.setTextWidth(wanted)
+            self._doc_width = wanted
 
     # -- size ------------------------------------------------------------------
     def sizeHint(self) -> QSize:  # noqa: N802
@@ -102,20 +112,18 @@ class LiveLabel(QWidget):
         return self._wrap
 
     def heightForWidth(self, width: int) -> int:  # noqa: N802
-        if not self._wrap:
+        if not self._wrap or width >= self._natural.width():
             return self._natural.height()
         width = max(width, 1)
         height = self._heights.get(width)
         if height is None:
-            self._doc.setTextWidth(width)
+            self._lay_out_at(width)
             height = self._heights[width] = int(self._doc.size().height()) + 1
-            self._doc.setTextWidth(max(self.width(), 1))
         return height
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)
-        if self._wrap:
-            self._doc.setTextWidth(max(self.width(), 1))
+        self._lay_out_at(self.width())
 
     def context_menu(self) -> QMenu:
         """Right-click: Copy, the text as plain text (the forward pass into notes)."""
@@ -134,6 +142,7 @@ class LiveLabel(QWidget):
         menu.deleteLater()
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        self._lay_out_at(self.width())
         p = QPainter(self)
         context = QAbstractTextDocumentLayout.PaintContext()
         context.palette = self.palette()
