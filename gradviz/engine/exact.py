@@ -64,7 +64,6 @@ _MAX_EXACT = 2.0**53  # at and beyond this every float is an integer
 _MAX_NONINTEGER = 1e6  # non-integer fractions only below this magnitude
 _LOG_MAX = 100  # numerator and denominator bound for ln(p/q)
 _LOG_RTOL = 1e-12
-_FAST_MIN = 1e-12  # as_fraction's continued-fraction path from here (tiny x: limit_denominator)
 _FIXED_MIN_EXP, _FIXED_MAX_EXP = -4, 6  # positional for 10**-4 <= |x| < 10**6
 
 
@@ -100,7 +99,9 @@ def as_fraction(
     if not math.isfinite(v):
         return None
     tol = max(rel_tol * min(abs(v), 1.0), 4 * math.ulp(v), abs_tol)
-    if _FAST_MIN <= abs(v) < _MAX_NONINTEGER and 2 * tol * max_denominator**2 < 1.0:
+    if 2 * abs(v) * max_denominator < 1.0:  # nearer 0 than ±1/max_denominator
+        return Fraction(0) if abs(v) <= tol else None
+    if abs(v) < _MAX_NONINTEGER and 2 * tol * max_denominator**2 < 1.0:
         # |x − p/q| <= tol < 1/(2 q²): such a p/q is a convergent of x's continued
         # fraction (Legendre), the last one with q <= max_denominator, and the
         # closest fraction of all those; limit_denominator would find the same.
