@@ -193,6 +193,8 @@ class Inspector(QScrollArea):
         """Finite differences a moment after the last edit (scrubbing stays smooth)."""
         if self._show_fd and not self.page.fd_current:
             self._fd_timer.start()
+        else:  # e.g. the overview, shown before another page's estimates were due
+            self._fd_timer.stop()
 
     # -- pages -----------------------------------------------------------------
     def _show(self, node_id: str | None) -> None:

@@ -106,7 +106,8 @@ class InspectorPage(QWidget):
         for update in self.updaters:
             update(ev, fd)
         self.stale = False
-        self.fd_current = fd or not self.show_fd
+        # a page without Jacobians (the overview) has no finite differences to wait for
+        self.fd_current = fd or not self.show_fd or self.fd_check is None
 
     def set_fd_visible(self, visible: bool) -> None:
         self.show_fd = visible

@@ -122,3 +122,14 @@ def test_huge_values_show_inf_and_nan_without_warnings(qtbot, inspector) -> None
         assert "NaN" in {t for row in product.texts() for t in row}
         inspector.set_node("g")
         assert inspector.blocks["input:0"].analytic.texts()[0] == ["inf"]
+
+
+def test_the_overview_has_no_finite_differences_to_wait_for(qtbot, inspector) -> None:
+    inspector.set_fd_visible(True)
+    inspector.set_node("z")
+    assert inspector.fd_pending  # a node page: its estimates follow a moment later
+    inspector.set_node(None)
+    inspector.doc.set_entry("P", (0, 0), 5.0)
+    assert inspector.page.fd_check is None and not inspector.fd_pending
+    inspector.set_document(Document(gradviz.load("exercise3")), QUndoStack())
+    assert not inspector.fd_pending  # nothing to refresh a second time
