@@ -4,8 +4,10 @@ Left to right: the row labels (right-aligned, :meth:`MatrixGeometry.label_w`
 wide), a round bracket, the columns (each as wide as its widest entry or label,
 at least a given minimum so stacked matrices align), the closing bracket. Top to
 bottom: the column labels (when shown), then one row of height ``row_h`` per
-matrix row. Widths are measured once per change of the texts; the width of every
-text is remembered, since scrubbing a weight shows the same numbers again. While
+matrix row. Widths are measured once per change of the texts (or labels): the
+natural widths are kept until then, so a new minimum (stacked matrices aligning)
+or a size hint asked again measures nothing; the width of every text is
+remembered too, since scrubbing a weight shows the same numbers again. While
 the shape stays the same a column only widens: scrubbing ``3 → 13/4 → 7/2`` does
 not make the matrix (and the dock's layout around it) jump at every step.
 """
@@ -39,6 +41,8 @@ class MatrixGeometry:
         self.min_col_ws: list[int] = []
         self.min_label_w = 0
         self._advances: dict[str, int] = {}
+        self._natural: list[int] | None = None  # measured: until new texts or labels
+        self._natural_label_w: int | None = None
         self._ws: list[int] | None = None
         self._xs: list[int] = [0]  # left edge of every column (and the right end)
         self._label_w: int | None = None
@@ -55,9 +59,12 @@ class MatrixGeometry:
         """What is measured: the cell texts (``rows × cols``) and the labels."""
         self._texts, self._cols = texts, cols
         self._row_labels, self._col_labels = row_labels, col_labels
+        self._natural, self._natural_label_w = None, None
         self.invalidate()
 
     def invalidate(self) -> None:
+        """Forget the layout (widths with their minimums, size); the natural widths
+        of the content stay measured."""
         self._ws, self._label_w, self._size = None, None, None
 
     # -- widths ----------------------------------------------------------------
@@ -70,7 +77,15 @@ class MatrixGeometry:
         return w
 
     def natural_column_widths(self) -> list[int]:
-        """The width each column needs on its own: its widest entry (and label)."""
+        """The width each column needs on its own: its widest entry (and label),
+        padded, at least :data:`MIN_COL_W`, never narrower than since the last
+        :meth:`forget_widths`. Measured once per :meth:`set_content`."""
+        if self._natural is None:
+            self._natural = self._measure_columns()
+        return list(self._natural)
+
+    def _measure_columns(self) -> list[int]:
+        """Measure every cell and column label (each text's advance is remembered)."""
         widths = [0] * self._cols
         advance = self._advance
         for row in self._texts:
@@ -90,6 +105,7 @@ class MatrixGeometry:
     def forget_widths(self) -> None:
         """Let columns shrink to their entries again (a new shape or number format)."""
         self._floor = []
+        self._natural = None
         self.invalidate()
 
     def col_ws(self) -> list[int]:
@@ -111,8 +127,12 @@ class MatrixGeometry:
         return self._xs
 
     def natural_label_width(self) -> int:
-        """The row-label width this matrix needs on its own."""
-        return max((self.lm.horizontalAdvance(r) + 8 for r in self._row_labels), default=0)
+        """The row-label width this matrix needs on its own (measured once per
+        :meth:`set_content`)."""
+        if self._natural_label_w is None:
+            advance = self.lm.horizontalAdvance
+            self._natural_label_w = max((advance(r) + 8 for r in self._row_labels), default=0)
+        return self._natural_label_w
 
     def label_w(self) -> int:
         if self._label_w is None:
