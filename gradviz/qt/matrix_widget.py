@@ -237,14 +237,21 @@ class MatrixWidget(QWidget):
         if repaint_all or old_painted[1:] != signature[1:] or len(old_texts) != len(self._texts):
             self.update()
             return
-        changed = QRectF()
-        for r, (new, old) in enumerate(zip(self._texts, old_texts, strict=True)):
-            if new != old:
-                for c, (a, b) in enumerate(zip(new, old, strict=True)):
-                    if a != b:
-                        changed = changed.united(self._geo.cell_rect(r, c))
-        if not changed.isEmpty():
-            self.update(changed.toAlignedRect().adjusted(-1, -1, 1, 1))
+        # the bounding box of the changed cells: from its corner cells, not one
+        # rectangle per cell (a step changes most of a 300-column Jacobian)
+        pairs = zip(self._texts, old_texts, strict=True)  # same shape, checked above
+        rows = [r for r, (new, old) in enumerate(pairs) if new != old]
+        if not rows:
+            return
+        cols = [
+            c
+            for r in rows
+            for c, (a, b) in enumerate(zip(self._texts[r], old_texts[r], strict=True))
+            if a != b
+        ]
+        geo = self._geo
+        changed = geo.cell_rect(rows[0], min(cols)).united(geo.cell_rect(rows[-1], max(cols)))
+        self.update(changed.toAlignedRect().adjusted(-1, -1, 1, 1))
 
     def _geometry_changed(self) -> None:
         """Tell the layout only when the size hint really differs from the last one."""
