@@ -21,6 +21,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from gradviz.model.document import Change, Document
+from gradviz.model.network import Network
+from gradviz.qt.canvas.paths import theta_entry
 from gradviz.qt.document_link import DocumentLink
 from gradviz.qt.inspector_text import LiveLabel
 from gradviz.qt.matrix_widget import MatrixWidget
@@ -28,7 +30,8 @@ from gradviz.qt.sheet_notation import number, sheet_name
 from gradviz.qt.theme import DisplayOptions
 
 #: Θ entries and output entries the panel lists; a bigger network shows the first
-#: ones (formatting a million cells would freeze the window for minutes).
+#: ones (formatting a million cells would freeze the window for minutes). The
+#: matrix widgets cap what they list (Copy as LaTeX still has every entry).
 MAX_COLUMNS = 300
 MAX_ROWS = 40
 
@@ -53,21 +56,24 @@ class JacobianPanel(QWidget):
         self.note.hide()
         scroll = QScrollArea(self)
         grid_host = QWidget(scroll)  # every widget made with its parent
-        big = 3.0  # the panel is what the class reads from afar
-        self.theta_widget = MatrixWidget(
-            options=self._options, vector_as="row", font_delta=big, parent=grid_host
-        )
+
+        def matrix(vector_as: str, col_labels: bool) -> MatrixWidget:
+            # big: the panel is what the class reads from afar; capped: a huge Θ
+            # lists its first entries (the widget says how many)
+            return MatrixWidget(
+                options=self._options,
+                vector_as=vector_as,
+                show_col_labels=col_labels,
+                font_delta=3.0,
+                max_rows=MAX_ROWS,
+                max_cols=MAX_COLUMNS,
+                parent=grid_host,
+            )
+
         # column labels on Θ only; J and ∇l keep them for tooltips and align below Θ
-        self.jacobian_widget = MatrixWidget(
-            options=self._options, show_col_labels=False, font_delta=big, parent=grid_host
-        )
-        self.gradient_widget = MatrixWidget(
-            options=self._options,
-            vector_as="row",
-            show_col_labels=False,
-            font_delta=big,
-            parent=grid_host,
-        )
+        self.theta_widget = matrix("row", col_labels=True)
+        self.jacobian_widget = matrix("column", col_labels=False)
+        self.gradient_widget = matrix("row", col_labels=False)
         self.theta_title = self._title("Θ =", grid_host)
         self.jacobian_title = self._title("J<sub>f<sub>E</sub></sub>(Θ) =", grid_host)
         self.gradient_title = self._title("∇l(Θ) =", grid_host)
@@ -136,21 +142,12 @@ class JacobianPanel(QWidget):
         return [sheet_name(n) for n in self.doc.evaluation.theta_names[:MAX_COLUMNS]]
 
     def parameter_of_column(self, col: int) -> tuple[str, tuple[int, ...]]:
-        """The parameter node and the entry (0-based) behind column ``col`` of Θ."""
-        net = self.doc.network
-        at = 0
-        for pid in net.param_ids:
-            value = net.node(pid).value
-            assert value is not None
-            if col < at + value.size:
-                idx = (
-                    tuple(int(i) for i in divmod(col - at, value.shape[1]))
-                    if value.ndim == 2
-                    else ((col - at,) if value.ndim == 1 else ())
-                )
-                return pid, idx
-            at += value.size
-        raise IndexError(f"Θ has no column {col + 1}")
+        """The parameter node and the entry (0-based, one index per axis) behind
+        column ``col`` of Θ: the canvas's :func:`~gradviz.qt.canvas.paths.theta_entry`."""
+        entry = theta_entry(self.doc.network, col)
+        if entry is None:
+            raise IndexError(f"Θ has no column {col + 1}")
+        return entry
 
     def highlight_parameter(self, col: int | None) -> None:
         """Highlight column ``col`` of Θ in all three rows (None: none)."""
@@ -188,21 +185,18 @@ class JacobianPanel(QWidget):
         """Re-read the document's evaluation (computed once per change, shared)."""
         ev = self.doc.evaluation
         net = self.doc.network
-        n_all = ev.theta.size
-        labels = self.column_labels()  # a huge Θ: the first columns only
-        n = len(labels)
+        labels = self.column_labels()  # a huge Θ: labels for the listed columns only
         out, loss = ev.output, ev.loss_node
-        self.theta_widget.set_matrix(ev.theta[:n], col_labels=labels)
+        self.theta_widget.set_matrix(ev.theta, col_labels=labels)
         has_j = ev.jacobian is not None and out is not None
         has_g = ev.gradient is not None and loss is not None
         if has_j and ev.jacobian is not None and out is not None:
-            listed = ev.jacobian[:MAX_ROWS, :n]
-            rows = [f"{out}[{i + 1}]" for i in range(listed.shape[0])]
-            self.jacobian_widget.set_matrix(listed, row_labels=rows, col_labels=labels)
-            _set_text(self.jacobian_title, f"J<sub>{out}<sub>E</sub></sub>(Θ) =")
+            rows = [f"{out}[{i + 1}]" for i in range(min(ev.jacobian.shape[0], MAX_ROWS))]
+            self.jacobian_widget.set_matrix(ev.jacobian, row_labels=rows, col_labels=labels)
+            self.jacobian_title.setText(f"J<sub>{out}<sub>E</sub></sub>(Θ) =")
         if has_g and ev.gradient is not None and loss is not None:
-            self.gradient_widget.set_matrix(ev.gradient[:n], col_labels=labels)
-            _set_text(self.gradient_title, f"∇{loss}(Θ) =")
+            self.gradient_widget.set_matrix(ev.gradient, col_labels=labels)
+            self.gradient_title.setText(f"∇{loss}(Θ) =")
         for w, title, shown in (
             (self.jacobian_widget, self.jacobian_title, has_j),
             (self.gradient_widget, self.gradient_title, has_g),
@@ -210,6 +204,14 @@ class JacobianPanel(QWidget):
             if w.isHidden() == shown:
                 w.setVisible(shown)
                 title.setVisible(shown)
+        self._align(net)
+        self._describe(has_j, has_g)
+        self.highlight_parameter(self._pinned)
+
+    def _align(self, net: Network) -> None:
+        """One width per listed column (and for the row labels) across the three
+        rows, and a separator before each parameter's first column."""
+        n = self.theta_widget.matrix.shape[1]  # the columns listed
         breaks, at = [], 0
         for pid in net.param_ids:
             value = net.node(pid).value
@@ -224,6 +226,12 @@ class JacobianPanel(QWidget):
             w.set_column_breaks(breaks)
             w.set_min_column_widths(shared)
             w.set_min_label_width(label_w)
+
+    def _describe(self, has_j: bool, has_g: bool) -> None:
+        """The header (what J is, how much is listed, the loss) and the kink note."""
+        ev = self.doc.evaluation
+        out, loss = ev.output, ev.loss_node
+        n_all = ev.theta.size
         m = ev.jacobian.shape[0] if ev.jacobian is not None else 0
         parts = []
         if has_j:
@@ -232,10 +240,13 @@ class JacobianPanel(QWidget):
                 f"{out} w.r.t. all n = {n_all} parameters ({m} × {n_all}); column j is "
                 f"∂{out}/∂θ<sub>j</sub>"
             )
-        if n < n_all or m > MAX_ROWS:
+        shown = self.jacobian_widget if has_j else self.theta_widget
+        if shown.cap_note:  # the widgets list the first rows and columns of a huge one
+            rows, cols = shown.matrix.shape
+            what = f"{rows} rows and {cols} columns" if has_j else f"{cols} entries"
             parts.append(
-                f"<b>shown: the first {min(m, MAX_ROWS)} rows and {n} columns</b> (the "
-                "canvas's tensor viewer and the exports have every entry)"
+                f"<b>shown: the first {what}</b> (Copy as LaTeX, the canvas's tensor "
+                "viewer and the exports have every entry)"
             )
         if has_g and ev.loss is not None:
             parts.append(f"loss <b>{loss} = {number(ev.loss, self._options)}</b>")
@@ -250,20 +261,12 @@ class JacobianPanel(QWidget):
                 f"{ev.inputs_of(k)[0]}[{','.join(str(i + 1) for i in idx)}]"
                 for k, idx in ev.nondifferentiable
             )
-            _set_text(
-                self.note,
+            self.note.setText(
                 f"⚠ {where} = 0: a ReLU kink, where the derivative is taken "
-                "as 0; these Jacobians are one-sided there.",
+                "as 0; these Jacobians are one-sided there."
             )
             style = f"color: {self._options.palette.warning};"
             if self.note.styleSheet() != style:
                 self.note.setStyleSheet(style)
         if self.note.isHidden() == bool(ev.nondifferentiable):
             self.note.setVisible(bool(ev.nondifferentiable))
-        self.highlight_parameter(self._pinned)
-
-
-def _set_text(label: QLabel, text: str) -> None:
-    """``setText`` only when the text is new (a QLabel relayouts its parent on each)."""
-    if label.text() != text:
-        label.setText(text)
