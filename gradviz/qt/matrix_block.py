@@ -67,8 +67,7 @@ class FiniteDifferences(QWidget):
         style_label(self.verdict, size=8.5)
 
     def set_verdict(self, text: str, color: str) -> None:
-        if self.verdict.text() != text:
-            self.verdict.setText(text)
+        self.verdict.setText(text)  # QLabel ignores a text it already shows
         if color != self._color:  # a new palette costs; only on change
             self._color = color
             style_label(self.verdict, color=color)
@@ -184,16 +183,14 @@ class MatrixBlock(QWidget):
             text += " (Copy as LaTeX has every entry)"
         if text or self._cap_label is not None:
             label = self.cap_label
-            if label.text() != text:
-                label.setText(text)
+            label.setText(text)  # the same text again: QLabel does nothing
             if label.isHidden() == bool(text):
                 label.setVisible(bool(text))
 
     def _set_note(self, note: str) -> None:
         if note or self._note is not None:
             label = self.note
-            if label.text() != note:
-                label.setText(note)
+            label.setText(note)
             if label.isHidden() == bool(note):
                 label.setVisible(bool(note))
 
