@@ -267,8 +267,9 @@ class GraphScene(SceneEditing, QGraphicsScene):
             self._walk.apply(self)
 
     def _place_edges(self, sticky: bool = False) -> None:
-        """Re-anchor every edge and put every label where it covers nothing
-        (``sticky``: where it was, if that still covers nothing)."""
+        """Re-anchor every edge and place the labels again as far as they were
+        placed (see :mod:`label_places`; ``sticky``: each where it was, if that
+        still covers nothing)."""
         at = placement.positions(self.node_items.values())
         for e in self.edge_items:
             e.adjust(labels=False, at=at)
