@@ -147,8 +147,9 @@ def step_latex(
         else:
             body = f"\\mathrm{{{node.op}}}(" + ", ".join(xs) + ")"
         return f"{y} = {body} = {tex(ev.values[node.id])}"
+    local = step.local_jacobian  # computed now (a big one: a stand-in of its shape)
     assert step.source is not None and step.incoming is not None
-    assert step.local_jacobian is not None and step.product is not None
+    assert local is not None and step.product is not None
     loss = net.loss is not None
     seed = note.sym((net.loss if loss else net.output) or node.id)
     u = note.sym(step.source)
@@ -168,7 +169,7 @@ def step_latex(
     matrix = loss and product.ndim == 2  # ∂l/∂P: the row, then P's shape
     out = (
         f"{d(u)} {op} {d(y)} \\times {jac} = {tex(step.incoming, row=loss)} \\times "
-        f"{tex(step.local_jacobian)} = {tex(product.reshape(-1) if matrix else product, row=loss)}"
+        f"{tex(local)} = {tex(product.reshape(-1) if matrix else product, row=loss)}"
     )
     if matrix:
         out += f" = {tex(product)}"

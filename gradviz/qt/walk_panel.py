@@ -103,13 +103,13 @@ def forward_parts(net: Network, step: WalkStep, values: dict[str, Array]) -> lis
 def backward_parts(net: Network, step: WalkStep) -> list[Part]:
     """``∂s/∂v × ∂v/∂u = ∂s/∂u`` (its share), plus ``u``'s matrix form and the sum so
     far where they differ from the row."""
-    assert step.incoming is not None and step.local_jacobian is not None
+    jac = step.local_jacobian  # computed now (a big one: a stand-in of its shape)
+    assert step.incoming is not None and jac is not None
     assert step.product is not None and step.source is not None
     seed = net.loss if net.loss is not None else net.output
     s, u, v = (pretty_name(x or "") for x in (seed, step.source, step.node))
     src_value = np.asarray(step.product)
     loss_mode = net.loss is not None
-    jac = step.local_jacobian
     v_shape, u_shape = np.shape(step.incoming), np.shape(step.product)
     if not loss_mode:  # J_f: the incoming (m, v.size) and the product (m, u.size)
         u_shape = ()
