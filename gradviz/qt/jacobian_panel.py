@@ -31,7 +31,8 @@ from gradviz.qt.theme import DisplayOptions
 
 #: Θ entries and output entries the panel lists; a bigger network shows the first
 #: ones (formatting a million cells would freeze the window for minutes). The
-#: matrix widgets cap what they list (Copy as LaTeX still has every entry).
+#: matrix widgets cap what they list (Copy as LaTeX has every entry up to
+#: matrix_widget.MAX_COPY_ENTRIES).
 MAX_COLUMNS = 300
 MAX_ROWS = 40
 
@@ -244,9 +245,10 @@ class JacobianPanel(QWidget):
         if shown.cap_note:  # the widgets list the first rows and columns of a huge one
             rows, cols = shown.matrix.shape
             what = f"{rows} rows and {cols} columns" if has_j else f"{cols} entries"
+            copy = "Copy as LaTeX, " if shown.copies_all else ""
             parts.append(
-                f"<b>shown: the first {what}</b> (Copy as LaTeX, the canvas's tensor "
-                "viewer and the exports have every entry)"
+                f"<b>shown: the first {what}</b> ({copy}the canvas's tensor viewer and "
+                "the exports have every entry)"
             )
         if has_g and ev.loss is not None:
             parts.append(f"loss <b>{loss} = {number(ev.loss, self._options)}</b>")

@@ -5,7 +5,8 @@ below otherwise, with the largest difference between the two.
 
 A huge matrix lists its first :data:`MAX_ROWS` rows and :data:`MAX_COLS` columns
 and says so under it ("showing 40 of 784 rows"); Copy as LaTeX still has every
-entry. A matrix too big to compute at all is described in a sentence instead.
+entry, up to :data:`~gradviz.qt.matrix_widget.MAX_COPY_ENTRIES`. A matrix too big
+to compute at all is described in a sentence instead.
 """
 
 from __future__ import annotations
@@ -179,7 +180,7 @@ class MatrixBlock(QWidget):
         self._set_note(note)
 
     def _set_caption(self, text: str) -> None:
-        if text and not self.analytic.isHidden():
+        if text and not self.analytic.isHidden() and self.analytic.copies_all:
             text += " (Copy as LaTeX has every entry)"
         if text or self._cap_label is not None:
             label = self.cap_label

@@ -47,6 +47,11 @@ from gradviz.qt.matrix_geometry import MatrixGeometry
 from gradviz.qt.matrix_paint import MatrixPicture, paint_matrix
 from gradviz.qt.theme import DisplayOptions
 
+#: Copy as LaTeX / as text take every entry of an array up to this size (about a
+#: second of formatting); of a bigger one, the part listed (millions of entries
+#: would freeze the window for minutes and are no use on a slide).
+MAX_COPY_ENTRIES = 100_000
+
 
 class MatrixWidget(QWidget):
     """A read-only matrix. ``columnHovered(col)`` (``-1`` when the pointer leaves)
@@ -267,25 +272,34 @@ class MatrixWidget(QWidget):
         return (self._texts, self._row_labels, self._col_labels, geo.col_ws(), geo.label_w())
 
     # -- LaTeX and text --------------------------------------------------------
+    @property
+    def copies_all(self) -> bool:
+        """Whether Copy as LaTeX / as text take every entry, also those a cap leaves
+        out (up to :data:`MAX_COPY_ENTRIES`), else only the part listed."""
+        return self._source.size <= MAX_COPY_ENTRIES
+
+    def _copied(self) -> np.ndarray:
+        return self._source if self.copies_all else self._m
+
     def latex(self) -> str:
         """The matrix as LaTeX in the current number mode (a vector as a column or
-        row); all of it, also the part a cap leaves out."""
-        return latex_of(self._source, self._vector_as, self._style())
+        row): all of it, or of a huge one the part listed (see :attr:`copies_all`)."""
+        return latex_of(self._copied(), self._vector_as, self._style())
 
     def plain_text(self) -> str:
-        return plain_text_of(self._source, self._style())
+        return plain_text_of(self._copied(), self._style())
 
     def copy_latex(self) -> None:
         QGuiApplication.clipboard().setText(self.latex())
 
-    def copy_text(self) -> None:
-        QGuiApplication.clipboard().setText(self.plain_text())
-
     def context_menu(self) -> QMenu:
-        """The right-click menu: Copy as LaTeX, Copy as text."""
+        """The right-click menu: Copy as LaTeX, Copy as text (saying so when they
+        take the part listed)."""
         menu = QMenu(self)
-        menu.addAction("Copy as LaTeX", self.copy_latex)
-        menu.addAction("Copy as text", self.copy_text)
+        part = "" if self.copies_all else " (the {} × {} listed)".format(*self._m.shape)
+        menu.addAction("Copy as LaTeX" + part, self.copy_latex)
+        clipboard = QGuiApplication.clipboard()
+        menu.addAction("Copy as text" + part, lambda: clipboard.setText(self.plain_text()))
         return menu
 
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:  # noqa: N802
