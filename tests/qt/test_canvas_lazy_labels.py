@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QUndoStack
 
 from gradviz.model.document import Document
@@ -143,3 +143,16 @@ def test_edits_keep_the_labels_as_far_as_they_were_placed(
     assert not scene.label_places.rough and corners(scene) == corners(placed)
     doc.set_network(ladder(620))  # a structural change rebuilds: placed afresh on need
     assert scene.label_layer.pending and set(corners(scene)) == {(0.0, 0.0)}
+
+
+def test_rendering_expanded_to_fill_places_the_labels_it_shows(qtbot) -> None:
+    scene = GraphScene(Document(NET))
+    whole = scene.drawing_rect()  # very wide: kept whole in 800 × 200 it is a thin line
+    image = QImage(800, 200, QImage.Format.Format_ARGB32_Premultiplied)
+    painter = QPainter(image)
+    scene.render(painter, QRectF(image.rect()), whole, Qt.AspectRatioMode.KeepAspectRatio)
+    assert scene.label_layer.pending  # a label under half a pixel: none placed
+    expand = Qt.AspectRatioMode.KeepAspectRatioByExpanding  # scaled to fill the height
+    scene.render(painter, QRectF(image.rect()), whole, aspectRatioMode=expand)
+    painter.end()
+    assert scene.label_places.final  # readable there: placed, as a small drawing's

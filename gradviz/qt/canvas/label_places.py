@@ -40,13 +40,20 @@ class LabelPlaces:
         self, layer: Layer, nodes: Mapping[str, NodeItem], edges: Sequence[EdgeItem]
     ) -> None:
         self.layer, self.nodes, self.edges = layer, nodes, edges
-        #: The tallest label's height (scene units): whether any shows at a scale.
-        self.tallest = max(
-            (max(e.value_label.height, e.grad_label.height) for e in edges), default=0.0
-        )
+        self._tallest: float | None = None
         #: The labels stand at their first spots, not yet kept apart.
         self.rough = False
         layer.pending = len(edges) > EAGER_LABEL_EDGES
+
+    @property
+    def tallest(self) -> float:
+        """The tallest label's height (scene units), measured when first asked (the
+        labels have their texts by then; a label's height follows its value's
+        shape, which only a rebuild changes): whether any shows at a scale."""
+        if self._tallest is None:
+            heights = (max(e.value_label.height, e.grad_label.height) for e in self.edges)
+            self._tallest = max(heights, default=0.0)
+        return self._tallest
 
     @property
     def final(self) -> bool:

@@ -60,17 +60,18 @@ def render_lod(
     scene: QGraphicsScene,
     mode: Qt.AspectRatioMode,
 ) -> float:
-    """Pixels per scene unit when ``scene.render`` draws ``source`` (empty: the
-    scene's rectangle) into ``target`` (empty: the painter's whole device) in ``mode``,
-    times the painter's own scale: the smaller of the two axes' scales when the
-    aspect ratio is kept, else the larger."""
+    """Pixels per scene unit when ``scene.render`` draws ``source`` (null: the
+    scene's rectangle) into ``target`` (null: the painter's whole device) in
+    ``mode``, times the painter's own scale: the smaller of the two axes' scales
+    when the aspect ratio is kept, else the larger (that way labels are placed
+    when in doubt)."""
     dev = painter.device()
-    to = QRectF(target) if not target.isEmpty() else QRectF(0, 0, dev.width(), dev.height())
-    src = QRectF(source) if not source.isEmpty() else scene.sceneRect()
+    to = QRectF(target) if not target.isNull() else QRectF(0, 0, dev.width(), dev.height())
+    src = QRectF(source) if not source.isNull() else scene.sceneRect()
     if src.isEmpty():
         return 0.0
     sx, sy = to.width() / src.width(), to.height() / src.height()
-    scale = max(sx, sy) if mode == Qt.AspectRatioMode.IgnoreAspectRatio else min(sx, sy)
+    scale = min(sx, sy) if mode == Qt.AspectRatioMode.KeepAspectRatio else max(sx, sy)
     return scale * QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
 
 

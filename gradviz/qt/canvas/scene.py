@@ -81,7 +81,8 @@ class GraphScene(SceneEditing, QGraphicsScene):
         self._auto: dict[str, tuple[float, float]] = {}
         self._xs: dict[int, float] = {}
         self._row = style.ROW_SPACING
-        #: How far the labels are placed (a big drawing's, as they first show).
+        #: How far the labels are placed (a big drawing's, as they first show); one
+        #: per build, made with the build's layers.
         self.label_places = LabelPlaces(self.label_layer, self.node_items, self.edge_items)
         self._succ: dict[str, list[str]] = {}
         self._pred: dict[str, list[str]] = {}
@@ -231,8 +232,8 @@ class GraphScene(SceneEditing, QGraphicsScene):
         self.edge_items.extend(
             build.make_edges(net, self.node_items, self._succ, self.edge_layer, self.label_layer)
         )
-        self._refresh(ev, place=False)
         self.label_places = LabelPlaces(self.label_layer, self.node_items, self.edge_items)
+        self._refresh(ev, place=False)
         columns = {nid: round(x / layout.COLUMN_SPACING) for nid, (x, _) in self._auto.items()}
         self._xs = placement.column_positions(columns, self.node_items, self.edge_items)
         self._row = placement.row_spacing(self.edge_items)
@@ -280,10 +281,11 @@ class GraphScene(SceneEditing, QGraphicsScene):
         painter: QPainter,
         target: QRectF | QRect = QRectF(),  # noqa: B008  (Qt's own defaults)
         source: QRectF | QRect = QRectF(),  # noqa: B008
-        mode: Qt.AspectRatioMode = Qt.AspectRatioMode.KeepAspectRatio,
+        aspectRatioMode: Qt.AspectRatioMode = Qt.AspectRatioMode.KeepAspectRatio,  # noqa: N803
     ) -> None:
         """``QGraphicsScene.render``, the labels placed first as far as they show at
         that scale (see :mod:`label_places`)."""
+        mode = aspectRatioMode
         if not self.label_places.final:
             self.label_places.prepare(layers.render_lod(painter, target, source, self, mode))
         super().render(painter, target, source, mode)
