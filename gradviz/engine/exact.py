@@ -43,6 +43,8 @@ from typing import NamedTuple, SupportsFloat
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from gradviz.engine.rational import as_fraction, log_ratio
+
 __all__ = [
     "MINUS",
     "as_fraction",
@@ -61,9 +63,6 @@ MINUS = "\u2212"
 """U+2212 MINUS SIGN, used instead of ``-`` when ``unicode_minus=True``."""
 
 _MAX_EXACT = 2.0**53  # at and beyond this every float is an integer
-_MAX_NONINTEGER = 1e6  # non-integer fractions only below this magnitude
-_LOG_MAX = 100  # numerator and denominator bound for ln(p/q)
-_LOG_RTOL = 1e-12
 _FIXED_MIN_EXP, _FIXED_MAX_EXP = -4, 6  # positional for 10**-4 <= |x| < 10**6
 
 
@@ -82,73 +81,6 @@ class _Decimal(NamedTuple):
 _Parts = str | Fraction | _Log | _Decimal
 
 
-def as_fraction(
-    x: SupportsFloat,
-    max_denominator: int = 1000,
-    rel_tol: float = 1e-12,
-    abs_tol: float = 1e-15,
-) -> Fraction | None:
-    """Return the fraction ``p/q`` (``q <= max_denominator``) that ``x`` stands for.
-
-    ``Fraction(x).limit_denominator(max_denominator)`` is accepted when it lies within
-    ``max(rel_tol * min(|x|, 1), 4 * ulp(x), abs_tol)`` of ``x`` and is an integer or
-    ``|x| < 1e6`` (see the module docstring); otherwise, and for non-finite ``x``, the
-    result is ``None``.  Tiny values (``|x| <= abs_tol``) give ``Fraction(0)``.
-    """
-    v = float(x)
-    if not math.isfinite(v):
-        return None
-    tol = max(rel_tol * min(abs(v), 1.0), 4 * math.ulp(v), abs_tol)
-    if 2 * abs(v) * max_denominator < 1.0:  # nearer 0 than ±1/max_denominator
-        return Fraction(0) if abs(v) <= tol else None
-    if abs(v) < _MAX_NONINTEGER and 2 * tol * max_denominator**2 < 1.0:
-        # |x − p/q| <= tol < 1/(2 q²): such a p/q is a convergent of x's continued
-        # fraction (Legendre), the last one with q <= max_denominator, and the
-        # closest fraction of all those; limit_denominator would find the same.
-        num, den = v.as_integer_ratio()
-        p, q = _last_convergent(num, den, max_denominator)
-        return Fraction(p, q) if abs(num * q - p * den) <= tol * (den * q) else None
-    exact = Fraction(v)
-    candidate = exact.limit_denominator(max_denominator)
-    if candidate.denominator != 1 and abs(v) >= _MAX_NONINTEGER:
-        return None
-    if abs(exact - candidate) <= tol:
-        return candidate
-    return None
-
-
-def _last_convergent(num: int, den: int, max_denominator: int) -> tuple[int, int]:
-    """The last convergent ``p/q`` of ``num/den`` (``den > 0``) with ``q <=
-    max_denominator``: the continued fraction's loop of ``limit_denominator``,
-    in plain integers."""
-    if den <= max_denominator:
-        return num, den
-    p0, q0, p1, q1 = 0, 1, 1, 0
-    n, d = num, den
-    while d:
-        a, r = divmod(n, d)
-        q2 = q0 + a * q1
-        if q2 > max_denominator:
-            break
-        p0, q0, p1, q1 = p1, q1, p0 + a * p1, q2
-        n, d = d, r
-    return p1, q1
-
-
-def _log_ratio(v: float) -> Fraction | None:
-    """The fraction ``r = p/q > 1`` (``p, q <= 100``) with ``exp(|v|) == r``, if any
-    (within ``_LOG_RTOL``: far inside 1/(2q²), so ``p/q`` is a convergent of
-    ``exp(|v|)``, see :func:`as_fraction`)."""
-    a = abs(v)
-    if a == 0.0 or not math.isfinite(a) or a > math.log(_LOG_MAX) + 1e-9:
-        return None
-    r = math.exp(a)
-    p, q = _last_convergent(*r.as_integer_ratio(), _LOG_MAX)
-    if p == q or p > _LOG_MAX or abs(r - p / q) > _LOG_RTOL * r:
-        return None
-    return Fraction(p, q)
-
-
 def as_log(x: SupportsFloat, *, unicode_minus: bool = False) -> str | None:
     """Recognise ``x = ±ln(p/q)`` (``p, q <= 100``) and return e.g. ``"ln 2"``, ``"-ln(3/2)"``.
 
@@ -158,7 +90,7 @@ def as_log(x: SupportsFloat, *, unicode_minus: bool = False) -> str | None:
     v = float(x)
     if v == 0.0 or not math.isfinite(v) or as_fraction(v) is not None:
         return None
-    ratio = _log_ratio(v)
+    ratio = log_ratio(v)
     if ratio is None:
         return None
     return _minus(_plain(_Log(v < 0, ratio)), unicode_minus)
@@ -203,7 +135,7 @@ def _classify(v: float, exact: bool, digits: int, max_denominator: int) -> _Part
         fraction = as_fraction(v, max_denominator)
         if fraction is not None:
             return fraction
-        ratio = _log_ratio(v)
+        ratio = log_ratio(v)
         if ratio is not None:
             return _Log(v < 0, ratio)
     return _decimal(v, digits)

@@ -10,7 +10,7 @@ from fractions import Fraction
 
 import pytest
 
-from gradviz.engine import exact
+from gradviz.engine import rational
 from gradviz.engine.exact import as_fraction
 
 
@@ -64,5 +64,7 @@ def test_the_logarithm_search_is_limit_denominator() -> None:
     xs += [x * (1 + rng.choice([1e-14, 1e-11, 1e-8])) for x in xs[::7]]
     xs += [rng.uniform(-5, 5) for _ in range(5000)] + [math.log(100), -math.log(2), 4.6052]
     for v in xs:
-        assert exact._log_ratio(v) == reference_log_ratio(v), v
-    assert exact._log_ratio(math.log(2)) == 2 and exact._log_ratio(-math.log(1.5)) == Fraction(3, 2)
+        assert rational.log_ratio(v) == reference_log_ratio(v), v
+    assert rational.log_ratio(math.log(2)) == 2 and rational.log_ratio(-math.log(1.5)) == Fraction(
+        3, 2
+    )
