@@ -36,7 +36,8 @@ TEX_SYMBOL = {
 
 MAX_INLINE = 100
 """Arrays with more entries are written by their size in a step's ``text`` and
-``latex`` (``[16×256 matrix]``); the step's arrays hold every number."""
+``latex`` (``[16×256 matrix]``); the step's arrays hold every number (its local
+Jacobian is computed when asked: see :mod:`gradviz.engine.walk_jacobian`)."""
 
 
 def size_text(arr: Array, times: str) -> str:

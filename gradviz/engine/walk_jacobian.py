@@ -63,12 +63,13 @@ class LocalJacobian:
             )
         return self.evaluation.local_jacobian(self.node, self.position)
 
-    def array(self) -> Array:
-        """The dense matrix, or for a :attr:`large` one a read-only stand-in of its
-        shape that holds NaN (no numbers: they were never computed) and takes no
-        memory. Views name an array that big by its shape; :meth:`block` gives
-        numbers of a large one."""
-        if self.large:
+    def array(self, limit: int = DENSE_JACOBIAN_LIMIT) -> Array:
+        """The dense matrix when it has at most ``limit`` entries (and never more
+        than :data:`DENSE_JACOBIAN_LIMIT`), else a read-only stand-in of its shape
+        that holds NaN (no numbers: they were never computed) and takes no memory.
+        A view passes the size above which it names an array by its shape instead
+        of showing its numbers, so a stand-in's NaN is never shown."""
+        if self.size > min(limit, DENSE_JACOBIAN_LIMIT):
             return np.broadcast_to(np.float64(np.nan), self.shape)
         return self.dense()
 

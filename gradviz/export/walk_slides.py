@@ -147,9 +147,9 @@ def step_latex(
         else:
             body = f"\\mathrm{{{node.op}}}(" + ", ".join(xs) + ")"
         return f"{y} = {body} = {tex(ev.values[node.id])}"
-    local = step.local_jacobian  # computed now (a big one: a stand-in of its shape)
     assert step.source is not None and step.incoming is not None
-    assert local is not None and step.product is not None
+    assert step.jacobian is not None and step.product is not None
+    local = step.jacobian.array(MAX_CAPTION_CELLS)  # the numbers, or a stand-in of its shape
     loss = net.loss is not None
     seed = note.sym((net.loss if loss else net.output) or node.id)
     u = note.sym(step.source)

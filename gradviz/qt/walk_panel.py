@@ -103,8 +103,8 @@ def forward_parts(net: Network, step: WalkStep, values: dict[str, Array]) -> lis
 def backward_parts(net: Network, step: WalkStep) -> list[Part]:
     """``∂s/∂v × ∂v/∂u = ∂s/∂u`` (its share), plus ``u``'s matrix form and the sum so
     far where they differ from the row."""
-    jac = step.local_jacobian  # computed now (a big one: a stand-in of its shape)
-    assert step.incoming is not None and jac is not None
+    assert step.jacobian is not None and step.incoming is not None
+    jac = step.jacobian.array(MAX_PANEL_CELLS)  # the numbers, or a stand-in of its shape
     assert step.product is not None and step.source is not None
     seed = net.loss if net.loss is not None else net.output
     s, u, v = (pretty_name(x or "") for x in (seed, step.source, step.node))

@@ -148,3 +148,17 @@ def test_the_vjp_route_gives_the_dense_products(seed: int, monkeypatch: pytest.M
             g = np.arange(1.0, 1.0 + 2 * full.shape[0]).reshape(2, -1)
             np.testing.assert_allclose(ja.vjp_rows(g), g @ full, rtol=1e-12, atol=1e-12)
             monkeypatch.undo()
+
+
+def test_a_view_gets_numbers_only_below_the_size_it_shows(
+    mlp: tuple[Network, Evaluation], refuse_big_dense: list[int]
+) -> None:
+    net, ev = mlp
+    steps = walk_steps(net.to_program(), ev)
+    square = next(j for _, j in backward(steps) if j.shape == (256, 256))  # ∂(Q×g)/∂g
+    asked = len(refuse_big_dense)
+    stand_in = square.array(600)  # the walk panel names arrays over 600 entries
+    assert stand_in.shape == (256, 256) and np.isnan(stand_in).all()
+    assert not stand_in.flags.writeable and len(refuse_big_dense) == asked  # not computed
+    dense = square.array()  # 65,536 entries: under the limit, computed when asked
+    assert np.isfinite(dense).all() and refuse_big_dense[asked:] == [256 * 256]
