@@ -43,13 +43,13 @@ class Node:
     def copy(self) -> Node:
         """A deep copy (the value array too)."""
         return Node(
-            self.id,
-            self.op,
-            list(self.inputs),
-            None if self.value is None else self.value.copy(),
-            copy.deepcopy(self.attrs) if self.attrs else {},
-            self.label,
-            copy.deepcopy(self.extra) if self.extra else {},
+            id=self.id,
+            op=self.op,
+            inputs=list(self.inputs),
+            value=None if self.value is None else self.value.copy(),
+            attrs=copy.deepcopy(self.attrs) if self.attrs else {},
+            label=self.label,
+            extra=copy.deepcopy(self.extra) if self.extra else {},
         )
 
     @property
@@ -127,11 +127,11 @@ class Network:
         keys. The compiled program is not copied: it is keyed by the identity of
         the value arrays, which the copy does not share, so it would never serve."""
         return Network(
-            [n.copy() for n in self.nodes],
-            self.title,
-            self.output,
-            self.loss,
-            copy.deepcopy(self.extra),
+            nodes=[n.copy() for n in self.nodes],
+            title=self.title,
+            output=self.output,
+            loss=self.loss,
+            extra=copy.deepcopy(self.extra),
         )
 
     def topological_order(self) -> list[str]:

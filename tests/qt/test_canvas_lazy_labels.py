@@ -1,6 +1,6 @@
 """A big drawing places its edge labels when they first show: not at all while
 they are too small to tint a pixel, roughly (each at its first spot) while they
-are bars too small to read, and exactly as a small drawing's once they can be
+are bars too small to read, and as a small drawing's once they can be
 read, pointed at or exported."""
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ view's smallest zoom, where no label can be read. So a drawing of more than
   paints nothing and counts for no drawing's bounds;
 * roughly, each at its first spot, overlaps and all, while they are bars too
   small to read (:func:`~gradviz.qt.canvas.labels.readable`);
-* properly, exactly as a small drawing's, once they can be read, are pointed at
+* properly, by the same placer as a small drawing's, once they can be read, are pointed at
   or exported (:meth:`LabelPlaces.ensure`).
 
 A smaller drawing's labels are placed as it is built. After a value edit or a

@@ -46,9 +46,10 @@ def on_path(
     succ: Mapping[str, Sequence[str]],
     pred: Mapping[str, Sequence[str]],
 ) -> Callable[[str, str], bool]:
-    """Whether the edge ``src → dst`` lies on a path from the parameter of
-    ``target`` (see :func:`theta_entry`) to the output or the loss; never without
-    a target. ``succ`` / ``pred``: every node's consumers / inputs."""
+    """The test ``on_path(src, dst)``: whether the edge ``src → dst`` lies on a
+    path from the parameter of ``target`` (see :func:`theta_entry`) to the output
+    or the loss; never without a target. ``succ`` / ``pred``: every node's
+    consumers / inputs."""
     if target is None:
         return lambda src, dst: False
     ends = [x for x in (net.output, net.loss) if x is not None]
