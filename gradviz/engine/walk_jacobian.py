@@ -73,6 +73,15 @@ class LocalJacobian:
             return np.broadcast_to(np.float64(np.nan), self.shape)
         return self.dense()
 
+    def block(self, rows: int, cols: int) -> Array:
+        """The top-left ``rows × cols`` block (clipped to the shape), via the op's
+        vector–Jacobian product of the first ``rows`` unit rows: it costs
+        ``rows × input.size`` numbers, not the whole matrix."""
+        rows, cols = min(rows, self.shape[0]), min(cols, self.shape[1])
+        if not self.large:
+            return self.dense()[:rows, :cols].copy()
+        return self.vjp_rows(np.eye(rows, self.shape[0]))[:, :cols].copy()
+
     def vjp_rows(self, g: Array) -> Array:
         """``G × J`` by the op's VJP, never forming ``J``: ``(k, node.size)`` →
         ``(k, input.size)``."""
