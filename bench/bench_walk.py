@@ -23,6 +23,7 @@ import os
 import sys
 import tempfile
 import tracemalloc
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -66,7 +67,7 @@ def engine_rows() -> list[Row]:
     )
     rows = []
     for of, what in (("loss", "∂l"), ("output", "J_f")):
-        t = measure(lambda of=of: walk_steps(program, ev, of=of), repeats=5)
+        t = measure(partial(walk_steps, program, ev, of=of), repeats=5)
         peak = peak_bytes(program, ev, of)
         rows.append(
             Row(
