@@ -10,6 +10,9 @@ stack) on File ▸ Open, and unsubscribe when the window closes. A
     ...
     self._link.switch(new_doc, new_stack)  # File ▸ Open
     self._link.detach()                    # the window closes
+
+A view that holds one mixes in :class:`FollowsDocument` for its ``doc`` (and, if
+it edits, ``_undo``) read through the link.
 """
 
 from __future__ import annotations
@@ -61,3 +64,18 @@ class DocumentLink:
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
+
+
+class FollowsDocument:
+    """Mixin for a view holding a :class:`DocumentLink` as ``self._link``: the
+    document it shows and (for a view that edits) the undo stack, read through it."""
+
+    _link: DocumentLink
+
+    @property
+    def doc(self) -> Document:
+        return self._link.doc
+
+    @property
+    def _undo(self) -> QUndoStack:
+        return self._link.stack

@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
 )
 
 from gradviz.model.document import Change, Document
-from gradviz.qt.document_link import DocumentLink
+from gradviz.qt.document_link import DocumentLink, FollowsDocument
 from gradviz.qt.inspector_page import InspectorPage
 from gradviz.qt.matrix_block import MatrixBlock
 from gradviz.qt.theme import DisplayOptions
@@ -52,7 +52,7 @@ FD_DELAY_MS = 120
 MAX_PAGES = 8
 
 
-class Inspector(QScrollArea):
+class Inspector(FollowsDocument, QScrollArea):
     """The dock's widget. ``set_node(id | None)`` selects what it shows; it follows
     the document's changes by itself."""
 
@@ -88,14 +88,6 @@ class Inspector(QScrollArea):
         self._show(None)
 
     # -- what tests and the window read ----------------------------------------
-    @property
-    def doc(self) -> Document:
-        return self._link.doc
-
-    @property
-    def _undo(self) -> QUndoStack:
-        return self._link.stack
-
     @property
     def node_id(self) -> str | None:
         return self._node_id

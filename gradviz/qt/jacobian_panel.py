@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QVBoxLay
 from gradviz.model.document import Change, Document
 from gradviz.model.network import Network
 from gradviz.qt.canvas.paths import theta_entry
-from gradviz.qt.document_link import DocumentLink
+from gradviz.qt.document_link import DocumentLink, FollowsDocument
 from gradviz.qt.inspector_text import LiveLabel
 from gradviz.qt.matrix_widget import MatrixWidget
 from gradviz.qt.sheet_notation import number, sheet_name
@@ -37,7 +37,7 @@ MAX_COLUMNS = 300
 MAX_ROWS = 40
 
 
-class JacobianPanel(QWidget):
+class JacobianPanel(FollowsDocument, QWidget):
     """``Θ``, ``J_fE(Θ)`` and ``∇l(Θ)`` of a document, kept current by itself."""
 
     parameterHovered = Signal(int)
@@ -111,10 +111,6 @@ class JacobianPanel(QWidget):
         layout.addWidget(self.note)
         self._link = DocumentLink(doc, None, self._on_change)
         self.refresh()
-
-    @property
-    def doc(self) -> Document:
-        return self._link.doc
 
     def _title(self, html: str, parent: QWidget) -> QLabel:
         label = QLabel(html, parent)

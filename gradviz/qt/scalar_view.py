@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 from gradviz.engine.paths import PathSum, jacobian_entry
 from gradviz.engine.scalar import ScalarGraph, expand
 from gradviz.model.document import Change, Document
-from gradviz.qt.document_link import DocumentLink
+from gradviz.qt.document_link import DocumentLink, FollowsDocument
 from gradviz.qt.scalar_panel import HINT, PathPanel
 from gradviz.qt.scalar_scene import ScalarGraphView, ScalarScene
 from gradviz.qt.sheet_notation import sheet_name
@@ -50,7 +50,7 @@ MAX_LISTED = 200
 """Paths listed (and highlighted) at most; the sum always covers every path."""
 
 
-class ScalarView(QWidget):
+class ScalarView(FollowsDocument, QWidget):
     """The scalar graph of a document with its path panel, kept current by itself.
     ``scalarActivated(tensor id, entry)`` reports a clicked box (``entry`` a
     0-based tuple, or None for an intermediate such as a product)."""
@@ -98,10 +98,6 @@ class ScalarView(QWidget):
         self.panel.closeRequested.connect(self.clear_paths)
         self.panel.hide_zero.toggled.connect(lambda _: self._update_paths())
         self._link = DocumentLink(doc, None, self._on_change)
-
-    @property
-    def doc(self) -> Document:
-        return self._link.doc
 
     # -- public ----------------------------------------------------------------------
     def set_document(self, doc: Document) -> None:

@@ -27,7 +27,7 @@ from gradviz.engine.exact import format_scalar
 from gradviz.engine.numbers import NumberError
 from gradviz.model.document import Change, Document
 from gradviz.model.training import Descent, descend, parse_learning_rate
-from gradviz.qt.document_link import DocumentLink
+from gradviz.qt.document_link import DocumentLink, FollowsDocument
 from gradviz.qt.sheet_notation import number
 from gradviz.qt.theme import DisplayOptions
 from gradviz.qt.undo import SetThetaCommand
@@ -122,7 +122,7 @@ class LossPlot(QWidget):
         p.end()
 
 
-class TrainingToolBar(QToolBar):
+class TrainingToolBar(FollowsDocument, QToolBar):
     """Learning rate, Step, Run N steps, Reset, the loss plot and the current loss.
     ``statusMessage(text)``: one sentence for the status bar — the loss before →
     after a step, or why a step or a typed learning rate is refused ("" clears a
@@ -180,14 +180,6 @@ class TrainingToolBar(QToolBar):
         self._refresh()
 
     # -- document --------------------------------------------------------------
-    @property
-    def doc(self) -> Document:
-        return self._link.doc
-
-    @property
-    def _undo(self) -> QUndoStack:
-        return self._link.stack
-
     def set_document(self, doc: Document, undo_stack: QUndoStack | None = None) -> None:
         self._link.switch(doc, undo_stack)
         self._refresh()
