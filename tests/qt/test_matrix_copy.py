@@ -16,23 +16,31 @@ def menu_texts(w: MatrixWidget) -> list[str]:
     return [a.text() for a in w.context_menu().actions()]
 
 
-def test_a_capped_matrix_copies_every_entry_up_to_the_limit(
-    qtbot, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def capped(qtbot, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """``capped(rows, cols, max_rows, max_cols)``: a ``rows × cols`` widget of
+    0, 1, 2, … listing at most ``max_rows × max_cols``; copies take every entry
+    up to 900."""
     monkeypatch.setattr(matrix_widget, "MAX_COPY_ENTRIES", 900)
-    w = MatrixWidget(np.arange(900.0).reshape(30, 30), max_rows=10, max_cols=10)
-    qtbot.addWidget(w)
+
+    def make(rows: int, cols: int, max_rows: int, max_cols: int) -> MatrixWidget:
+        m = np.arange(float(rows * cols)).reshape(rows, cols)
+        w = MatrixWidget(m, max_rows=max_rows, max_cols=max_cols)
+        qtbot.addWidget(w)
+        return w
+
+    return make
+
+
+def test_a_capped_matrix_copies_every_entry_up_to_the_limit(capped) -> None:  # type: ignore[no-untyped-def]
+    w = capped(30, 30, 10, 10)
     assert w.matrix.shape == (10, 10) and w.copies_all
     assert w.latex().count(r"\\") == 29 and "899" in w.latex()  # all 30 rows
     assert menu_texts(w) == ["Copy as LaTeX", "Copy as text"]
 
 
-def test_past_the_limit_the_part_listed_is_copied_and_the_menu_says_so(
-    qtbot, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(matrix_widget, "MAX_COPY_ENTRIES", 900)
-    w = MatrixWidget(np.arange(2500.0).reshape(50, 50), max_rows=10, max_cols=12)
-    qtbot.addWidget(w)
+def test_past_the_limit_the_part_listed_is_copied_and_the_menu_says_so(capped) -> None:  # type: ignore[no-untyped-def]
+    w = capped(50, 50, 10, 12)
     assert not w.copies_all
     latex = w.latex()
     assert latex.count(r"\\") == 9 and "& 11" in latex and "2499" not in latex

@@ -93,13 +93,19 @@ class Recorder(MatrixWidget):
         super().paintEvent(event)
 
 
-def test_new_numbers_repaint_only_the_changed_cells(qtbot) -> None:
-    m = np.array([[3.0, 1.0, 4.0], [1.0, 5.0, 9.0]])
-    w = Recorder(m, col_labels=["a", "b", "c"])
+def shown_recorder(qtbot, m: np.ndarray, **kwargs) -> Recorder:  # type: ignore[no-untyped-def]
+    """A :class:`Recorder` of ``m`` on screen, its first paint done."""
+    w = Recorder(m, **kwargs)
     qtbot.addWidget(w)
     w.show()
     qtbot.waitExposed(w)
     qtbot.waitUntil(lambda: bool(w.regions))
+    return w
+
+
+def test_new_numbers_repaint_only_the_changed_cells(qtbot) -> None:
+    m = np.array([[3.0, 1.0, 4.0], [1.0, 5.0, 9.0]])
+    w = shown_recorder(qtbot, m, col_labels=["a", "b", "c"])
     size = w.size()
     w.regions.clear()
     m[1, 2] = 2.0  # same width: one cell changes
