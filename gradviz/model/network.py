@@ -206,6 +206,31 @@ class Network:
         parts = [np.asarray(self.node(p).value).ravel() for p in self.param_ids]
         return np.concatenate(parts) if parts else np.zeros(0)
 
+    def theta_span(self, node_id: str) -> range:
+        """The positions of parameter ``node_id``'s entries in Θ (parameters in file
+        order, each flattened row-major); empty for a node that is no parameter."""
+        at = 0
+        for pid in self.param_ids:
+            value = self.node(pid).value
+            size = value.size if value is not None else 0
+            if pid == node_id:
+                return range(at, at + size)
+            at += size
+        return range(0)
+
+    def theta_entry(self, k: int | None) -> tuple[str, tuple[int, ...]] | None:
+        """Θ's entry number ``k`` (0-based) as ``(parameter id, index)``, one index
+        per axis; None when ``k`` is None, negative or past the last entry."""
+        if k is None or k < 0:
+            return None
+        for pid in self.param_ids:
+            value = self.node(pid).value
+            assert value is not None
+            if k < value.size:
+                return pid, tuple(int(i) for i in np.unravel_index(k, value.shape))
+            k -= value.size
+        return None
+
     def set_theta(self, theta: Array) -> None:
         """Write a flat Θ back into the parameters (shapes unchanged). Raises
         ``ValueError`` when ``theta`` does not have one entry per parameter entry."""

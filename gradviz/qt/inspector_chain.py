@@ -24,7 +24,7 @@ from gradviz.qt.inspector_maths import (
 )
 from gradviz.qt.inspector_page import InspectorPage, Updater
 from gradviz.qt.matrix_block import MAX_ROWS
-from gradviz.qt.sheet_notation import function_symbol, theta_span
+from gradviz.qt.sheet_notation import function_symbol
 
 #: Paths longer than this are not searched for the chain rule.
 MAX_PATH = 64
@@ -65,7 +65,7 @@ def _add_output_jacobian(page: InspectorPage, nid: str, output: str) -> None:
     """``∂f/∂nid``; for a parameter, where its columns sit in ``J_fE(Θ)``."""
     param = page.doc.network.node(nid).op == "param"
     ev = page.doc.evaluation
-    cols = theta_span(page.doc.network, nid)
+    cols = page.doc.network.theta_span(nid)
     if param:
         span = f"columns {cols[0] + 1}–{cols[-1] + 1} " if cols else ""
         page.section(f"Its {span}of J{_sub(output + _sub('E'))}(Θ)")

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QVBoxLay
 
 from gradviz.model.document import Change, Document
 from gradviz.model.network import Network
-from gradviz.qt.canvas.paths import theta_entry
 from gradviz.qt.document_link import DocumentLink, FollowsDocument
 from gradviz.qt.inspector_text import LiveLabel
 from gradviz.qt.matrix_widget import MatrixWidget
@@ -140,8 +139,8 @@ class JacobianPanel(FollowsDocument, QWidget):
 
     def parameter_of_column(self, col: int) -> tuple[str, tuple[int, ...]]:
         """The parameter node and the entry (0-based, one index per axis) behind
-        column ``col`` of Θ: the canvas's :func:`~gradviz.qt.canvas.paths.theta_entry`."""
-        entry = theta_entry(self.doc.network, col)
+        column ``col`` of Θ (:meth:`Network.theta_entry`)."""
+        entry = self.doc.network.theta_entry(col)
         if entry is None:
             raise IndexError(f"Θ has no column {col + 1}")
         return entry

@@ -109,22 +109,9 @@ def local_title(net: Network, nid: str, pos: int) -> str:
     return title
 
 
-def theta_span(net: Network, nid: str) -> range:
-    """The positions of parameter ``nid``'s entries in Θ (parameters in file order,
-    each flattened row-major); empty for a node that is no parameter."""
-    at = 0
-    for pid in net.param_ids:
-        value = net.node(pid).value
-        size = value.size if value is not None else 0
-        if pid == nid:
-            return range(at, at + size)
-        at += size
-    return range(0)
-
-
 def gradient_title(net: Network, nid: str, loss: str) -> str:
     """Rich-text title of ``∂l/∂nid``; for a parameter, where it sits in ``∇l(Θ)``."""
-    cols = theta_span(net, nid)
+    cols = net.theta_span(nid)
     if cols:
         return (
             f"∂{loss}/∂{nid}: entries {cols[0] + 1}–{cols[-1] + 1} of ∇{loss}(Θ), in {nid}'s shape"

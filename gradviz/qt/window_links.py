@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from gradviz.model.network import Network
-from gradviz.qt.sheet_notation import theta_span
 
 if TYPE_CHECKING:
     from gradviz.qt.canvas import GraphScene
@@ -35,7 +34,7 @@ def theta_column(net: Network, node_id: str, index: object) -> int | None:
     value = net.node(node_id).value
     assert value is not None  # a parameter holds its value
     within = int(np.ravel_multi_index(tuple(int(k) for k in index), value.shape))
-    return theta_span(net, node_id).start + within
+    return net.theta_span(node_id).start + within
 
 
 def link_scene(win: MainWindow, scene: GraphScene) -> None:

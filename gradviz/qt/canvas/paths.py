@@ -9,23 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
-import numpy as np
-
 from gradviz.model.network import Network
-
-
-def theta_entry(net: Network, k: int | None) -> tuple[str, tuple[int, ...]] | None:
-    """Θ's entry number ``k`` (0-based) as ``(parameter id, index)``; None when ``k``
-    is None, negative or past the last entry."""
-    if k is None or k < 0:
-        return None
-    for pid in net.param_ids:
-        value = net.node(pid).value
-        assert value is not None
-        if k < value.size:
-            return pid, tuple(int(i) for i in np.unravel_index(k, value.shape))
-        k -= value.size
-    return None
 
 
 def reach(start: Iterable[str], graph: Mapping[str, Sequence[str]]) -> set[str]:
@@ -47,7 +31,7 @@ def on_path(
     pred: Mapping[str, Sequence[str]],
 ) -> Callable[[str, str], bool]:
     """The test ``on_path(src, dst)``: whether the edge ``src → dst`` lies on a
-    path from the parameter of ``target`` (see :func:`theta_entry`) to the output
+    path from the parameter of ``target`` (see :meth:`Network.theta_entry`) to the output
     or the loss; never without a target. ``succ`` / ``pred``: every node's
     consumers / inputs."""
     if target is None:

@@ -370,7 +370,7 @@ class GraphScene(SceneEditing, QGraphicsScene):
             self.nodeSelected.emit(nid)
 
     def _highlight_target(self) -> tuple[str, tuple[int, ...]] | None:
-        return paths.theta_entry(self.doc.network, self._highlight)
+        return self.doc.network.theta_entry(self._highlight)
 
     def _apply_highlight(self) -> None:
         target = self._highlight_target()
